@@ -1,0 +1,209 @@
+/**
+ * The HTTP exchange with an upstream, shared by every provider module.
+ *
+ * One attempt = send the request and read the whole body, under one per-attempt timeout (a body
+ * that stalls half-way is a timeout too). Transport trouble becomes one of two typed errors that
+ * say whether the request may have reached the upstream — the fact money-moving calls need to
+ * decide between "safe to resend" and "outcome unknown". Retrying is the caller's decision
+ * (`retryReads`), because only the caller knows whether the operation is safe to repeat and each
+ * attempt may need a fresh timestamp and signature.
+ *
+ * @since 0.1.0
+ */
+import { Headers, HttpClient, type HttpClientError, type HttpClientRequest } from "@effect/platform"
+import { Duration, Effect, Schedule, Schema } from "effect"
+
+/**
+ * The headers whose values are secrets, for both upstreams. They are redacted in spans and logs.
+ *
+ * @since 0.1.0
+ */
+export const sensitiveHeaderNames: ReadonlyArray<string> = [
+  "authorization",
+  "token",
+  "key",
+  "x-signature",
+  "x-client-key",
+  "x-client-secret",
+  "x-api-key",
+  "cookie",
+  "set-cookie"
+]
+
+/**
+ * No complete response arrived within the per-attempt timeout. The request was (or may have
+ * been) sent, so for a money-moving call the outcome is unknown.
+ *
+ * @since 0.1.0
+ */
+export class UpstreamTimeout extends Schema.TaggedError<UpstreamTimeout>()("UpstreamTimeout", {
+  upstream: Schema.String,
+  operation: Schema.String,
+  timeoutMillis: Schema.Number
+}) {
+  override get message(): string {
+    return `${this.upstream} ${this.operation}: no complete response within ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * The upstream could not be reached or answered with something that is not an API response
+ * (connection refused or reset, TLS failure). `sent` is false only when the request provably never
+ * left this process (connection refused, unknown host, invalid URL).
+ *
+ * @since 0.1.0
+ */
+export class UpstreamUnavailable extends Schema.TaggedError<UpstreamUnavailable>()("UpstreamUnavailable", {
+  upstream: Schema.String,
+  operation: Schema.String,
+  reason: Schema.String,
+  sent: Schema.Boolean
+}) {
+  override get message(): string {
+    return `${this.upstream} ${this.operation}: upstream unavailable (${this.reason})`
+  }
+}
+
+/**
+ * A transport-level failure of one attempt.
+ *
+ * @since 0.1.0
+ */
+export type TransportError = UpstreamTimeout | UpstreamUnavailable
+
+/**
+ * A complete HTTP response, body read as text (the exact bytes decoded as UTF-8).
+ *
+ * @since 0.1.0
+ */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly body: string
+}
+
+/**
+ * Labels and limits of one exchange.
+ *
+ * @since 0.1.0
+ */
+export interface ExchangeOptions {
+  readonly upstream: string
+  readonly operation: string
+  readonly timeout: Duration.DurationInput
+}
+
+// Error codes that prove the connection was never established, so nothing was sent.
+const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"])
+
+const causeCode = (cause: unknown): string | undefined => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === "string") return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+const toUnavailable = (error: HttpClientError.HttpClientError, options: ExchangeOptions): UpstreamUnavailable => {
+  const code = causeCode(error.cause)
+  const notSent = error._tag === "RequestError" && (error.reason !== "Transport" || notSentCodes.has(code ?? ""))
+  return new UpstreamUnavailable({
+    upstream: options.upstream,
+    operation: options.operation,
+    reason: code === undefined ? `${error._tag} ${error.reason}` : `${error.reason} ${code}`,
+    sent: !notSent
+  })
+}
+
+/**
+ * Sends one request and reads the complete body under one per-attempt timeout. Never retries.
+ * Secret headers are redacted from the span; trace headers are not sent upstream.
+ *
+ * @since 0.1.0
+ */
+export const exchange = (
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  options: ExchangeOptions
+): Effect.Effect<RawResponse, TransportError> =>
+  client.execute(request).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(response.text, (body): RawResponse => ({ status: response.status, headers: response.headers, body }))
+    ),
+    Effect.scoped,
+    Effect.mapError((error) => toUnavailable(error, options)),
+    Effect.timeoutFail({
+      duration: options.timeout,
+      onTimeout: () =>
+        new UpstreamTimeout({
+          upstream: options.upstream,
+          operation: options.operation,
+          timeoutMillis: Duration.toMillis(options.timeout)
+        })
+    }),
+    Effect.locally(Headers.currentRedactedNames, sensitiveHeaderNames)
+  )
+
+/**
+ * Prepares an `HttpClient` for upstream use: no trace-context headers leak to the provider.
+ *
+ * @since 0.1.0
+ */
+export const prepareClient = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.withTracerPropagation(client, false)
+
+/**
+ * How reads are retried: bounded exponential backoff with jitter.
+ *
+ * @since 0.1.0
+ */
+export interface RetryPolicy {
+  /** Attempts after the first. 0 disables retrying. */
+  readonly retries: number
+  /** The first backoff; each next one doubles (then jittered between 80 % and 120 %). */
+  readonly baseDelay: Duration.DurationInput
+  /** No single backoff exceeds this. */
+  readonly maxDelay: Duration.DurationInput
+}
+
+/**
+ * Defaults: 3 retries after 200 ms, 400 ms, 800 ms (±20 % jitter), capped at 5 s.
+ *
+ * @since 0.1.0
+ */
+export const defaultRetryPolicy: RetryPolicy = { retries: 3, baseDelay: "200 millis", maxDelay: "5 seconds" }
+
+/**
+ * The schedule a `RetryPolicy` describes.
+ *
+ * @since 0.1.0
+ */
+export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
+  const cap = Duration.decode(policy.maxDelay)
+  return Schedule.exponential(policy.baseDelay, 2).pipe(
+    Schedule.jittered,
+    Schedule.modifyDelay((delay) => Duration.min(delay, cap)),
+    Schedule.intersect(Schedule.recurs(policy.retries))
+  )
+}
+
+/**
+ * Retries an effect that is safe to repeat (a read) while its error is transient. The effect is
+ * re-run whole, so each attempt builds its own request: fresh timestamp, id and signature.
+ *
+ * @since 0.1.0
+ */
+export const retryReads =
+  <E>(policy: RetryPolicy, isTransient: (error: E) => boolean) =>
+  <A, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    policy.retries <= 0 ? self : Effect.retry(self, { schedule: retrySchedule(policy), while: isTransient })
+
+/**
+ * Whether a failure is transport-level and therefore worth retrying for a read.
+ *
+ * @since 0.1.0
+ */
+export const isTransportError = (error: unknown): error is TransportError =>
+  Schema.is(UpstreamTimeout)(error) || Schema.is(UpstreamUnavailable)(error)

@@ -1,0 +1,23 @@
+/**
+ * @kasir/core — typed Effect clients for Indonesian payment upstreams.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as ExternalId from "./ExternalId.js"
+
+/** @since 0.1.0 */
+export * as Jwt from "./Jwt.js"
+
+/** @since 0.1.0 */
+export * as Money from "./Money.js"
+
+/** @since 0.1.0 */
+export * as Snap from "./Snap/index.js"
+
+/** @since 0.1.0 */
+export * as Timestamp from "./Timestamp.js"
+
+/** @since 0.1.0 */
+export * as Upstream from "./Upstream.js"
