@@ -9,6 +9,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { Either, Redacted, Schema } from "effect"
+import type { ErrorKind } from "./ErrorKind.js"
 
 /**
  * Why a token was rejected. Never carries the secret or the signature.
@@ -19,6 +20,10 @@ export class InvalidJwt extends Schema.TaggedError<InvalidJwt>()("InvalidJwt", {
   reason: Schema.Literal("Malformed", "UnsupportedAlgorithm", "BadSignature", "InvalidPayload"),
   detail: Schema.String
 }) {
+  get kind(): ErrorKind {
+    return "InvalidRequest"
+  }
+
   override get message(): string {
     return `invalid JWT (${this.reason}): ${this.detail}`
   }

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Clock, Effect, Either, Schema } from "effect"
+import type { ErrorKind } from "./ErrorKind.js"
 
 /**
  * A timestamp that could not be parsed, with the reason.
@@ -18,6 +19,10 @@ export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>()("In
   input: Schema.String,
   reason: Schema.String
 }) {
+  get kind(): ErrorKind {
+    return "InvalidRequest"
+  }
+
   override get message(): string {
     return `invalid timestamp ${JSON.stringify(this.input.slice(0, 64))}: ${this.reason}`
   }

@@ -12,6 +12,7 @@
  */
 import { Headers, HttpClient, type HttpClientError, type HttpClientRequest } from "@effect/platform"
 import { Duration, Effect, Schedule, Schema } from "effect"
+import type { ErrorKind } from "./ErrorKind.js"
 
 /**
  * The headers whose values are secrets, for both upstreams. They are redacted in spans and logs.
@@ -41,6 +42,10 @@ export class UpstreamTimeout extends Schema.TaggedError<UpstreamTimeout>()("Upst
   operation: Schema.String,
   timeoutMillis: Schema.Number
 }) {
+  get kind(): ErrorKind {
+    return "Timeout"
+  }
+
   override get message(): string {
     return `${this.upstream} ${this.operation}: no complete response within ${this.timeoutMillis} ms`
   }
@@ -59,6 +64,10 @@ export class UpstreamUnavailable extends Schema.TaggedError<UpstreamUnavailable>
   reason: Schema.String,
   sent: Schema.Boolean
 }) {
+  get kind(): ErrorKind {
+    return "Unavailable"
+  }
+
   override get message(): string {
     return `${this.upstream} ${this.operation}: upstream unavailable (${this.reason})`
   }

@@ -5,6 +5,9 @@
  */
 
 /** @since 0.1.0 */
+export * as ErrorKind from "./ErrorKind.js"
+
+/** @since 0.1.0 */
 export * as ExternalId from "./ExternalId.js"
 
 /** @since 0.1.0 */

@@ -21,6 +21,7 @@ import {
   verify
 } from "node:crypto"
 import { Effect, Either, Redacted, Schema } from "effect"
+import type { ErrorKind } from "../ErrorKind.js"
 
 /**
  * A key that could not be read. The message says what was expected and never echoes the input.
@@ -28,11 +29,15 @@ import { Effect, Either, Redacted, Schema } from "effect"
  * @since 0.1.0
  */
 export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
-  kind: Schema.Literal("private", "public"),
+  keyType: Schema.Literal("private", "public"),
   reason: Schema.String
 }) {
+  get kind(): ErrorKind {
+    return "Configuration"
+  }
+
   override get message(): string {
-    return `invalid RSA ${this.kind} key: ${this.reason}`
+    return `invalid RSA ${this.keyType} key: ${this.reason}`
   }
 }
 
@@ -49,7 +54,7 @@ const pemPattern = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/
 const base64Pattern = /^[A-Za-z0-9+/]+={0,2}$/
 
 const readKey = (kind: "private" | "public", input: KeyInput): Either.Either<KeyObject, InvalidKey> => {
-  const fail = (reason: string) => Either.left(new InvalidKey({ kind, reason }))
+  const fail = (reason: string) => Either.left(new InvalidKey({ keyType: kind, reason }))
   if (input instanceof KeyObject) {
     const type = input.type === "secret" ? "secret" : input.type
     if (type !== kind) return fail(`expected a ${kind} KeyObject, got a ${type} one`)

@@ -9,6 +9,7 @@
  */
 import { Effect, type Redacted, Schema } from "effect"
 import * as Signature from "./Signature.js"
+import type { ErrorKind } from "../ErrorKind.js"
 
 /**
  * A signer could not produce a signature (for instance a remote KMS was unreachable).
@@ -18,6 +19,10 @@ import * as Signature from "./Signature.js"
 export class SigningFailed extends Schema.TaggedError<SigningFailed>()("SigningFailed", {
   reason: Schema.String
 }) {
+  get kind(): ErrorKind {
+    return "Configuration"
+  }
+
   override get message(): string {
     return `signing failed: ${this.reason}`
   }
