@@ -42,7 +42,10 @@ const mac = (signingInput: string, secret: Redacted.Redacted<string> | string): 
  *
  * @since 0.1.0
  */
-export const sign = (options: { readonly payloadJson: string; readonly secret: Redacted.Redacted<string> | string }) => {
+export const sign = (options: {
+  readonly payloadJson: string
+  readonly secret: Redacted.Redacted<string> | string
+}) => {
   const signingInput = `${HEADER_SEGMENT}.${Buffer.from(options.payloadJson, "utf8").toString("base64url")}`
   return `${signingInput}.${mac(signingInput, options.secret).toString("base64url")}`
 }
@@ -89,7 +92,8 @@ export const verify = (options: {
   readonly token: string
   readonly secret: Redacted.Redacted<string> | string
 }): Either.Either<VerifiedJwt, InvalidJwt> => {
-  const fail = (reason: InvalidJwt["reason"], detail: string) => Either.left(new InvalidJwt({ reason, detail }))
+  const fail = (reason: InvalidJwt["reason"], detail: string) =>
+    Either.left(new InvalidJwt({ reason, detail }))
   const parts = options.token.trim().split(".")
   if (parts.length !== 3) return fail("Malformed", `expected 3 dot-separated segments, got ${parts.length}`)
   const [headerSegment, payloadSegment, signatureSegment] = parts as [string, string, string]
@@ -102,7 +106,10 @@ export const verify = (options: {
   const header = parseObject(headerBytes)
   if (header === undefined) return fail("Malformed", "the header is not a JSON object")
   if (header.alg !== "HS256") {
-    return fail("UnsupportedAlgorithm", `alg ${JSON.stringify(header.alg ?? null)} is not accepted; only HS256`)
+    return fail(
+      "UnsupportedAlgorithm",
+      `alg ${JSON.stringify(header.alg ?? null)} is not accepted; only HS256`
+    )
   }
   const expected = mac(`${headerSegment}.${payloadSegment}`, options.secret)
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Brand, Either, ParseResult, Schema } from "effect"
+import { type Brand, type Either, ParseResult, Schema } from "effect"
 
 /**
  * A whole, non-negative number of rupiah within JavaScript's safe integer range.
@@ -68,7 +68,11 @@ export const RupiahFromSnapValue: Schema.transformOrFail<typeof Schema.String, t
       }
       if (match[2] !== "00") {
         return ParseResult.fail(
-          new ParseResult.Type(ast, value, `IDR amounts are whole rupiah (".00"), got ${JSON.stringify(value)}`)
+          new ParseResult.Type(
+            ast,
+            value,
+            `IDR amounts are whole rupiah (".00"), got ${JSON.stringify(value)}`
+          )
         )
       }
       const digits = match[1]!
@@ -90,7 +94,7 @@ export const RupiahFromSnapValue: Schema.transformOrFail<typeof Schema.String, t
  */
 export const Currency = Schema.Literal("IDR").annotations({
   identifier: "Currency",
-  message: () => "currency must be \"IDR\""
+  message: () => 'currency must be "IDR"'
 })
 
 /**

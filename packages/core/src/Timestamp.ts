@@ -78,7 +78,8 @@ export const parse = (input: string): Either.Either<number, InvalidTimestamp> =>
     number
   ]
   if (month < 1 || month > 12) return fail(`month ${month} is out of range`)
-  if (day < 1 || day > daysInMonth(year, month)) return fail(`day ${day} does not exist in ${year}-${pad(month)}`)
+  if (day < 1 || day > daysInMonth(year, month))
+    return fail(`day ${day} does not exist in ${year}-${pad(month)}`)
   if (hour > 23 || minute > 59 || second > 59) return fail("time of day is out of range")
   let offsetMinutes = 0
   if (m[8] !== "Z") {
@@ -99,5 +100,8 @@ export const parse = (input: string): Either.Either<number, InvalidTimestamp> =>
  */
 export const TimestampString = Schema.String.pipe(
   Schema.filter((s) => Either.match(parse(s), { onLeft: (e) => e.reason, onRight: () => true })),
-  Schema.annotations({ identifier: "Timestamp", description: "ISO-8601 with offset, e.g. 2024-03-05T17:37:16+07:00" })
+  Schema.annotations({
+    identifier: "Timestamp",
+    description: "ISO-8601 with offset, e.g. 2024-03-05T17:37:16+07:00"
+  })
 )

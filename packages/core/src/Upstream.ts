@@ -115,9 +115,13 @@ const causeCode = (cause: unknown): string | undefined => {
   return undefined
 }
 
-const toUnavailable = (error: HttpClientError.HttpClientError, options: ExchangeOptions): UpstreamUnavailable => {
+const toUnavailable = (
+  error: HttpClientError.HttpClientError,
+  options: ExchangeOptions
+): UpstreamUnavailable => {
   const code = causeCode(error.cause)
-  const notSent = error._tag === "RequestError" && (error.reason !== "Transport" || notSentCodes.has(code ?? ""))
+  const notSent =
+    error._tag === "RequestError" && (error.reason !== "Transport" || notSentCodes.has(code ?? ""))
   return new UpstreamUnavailable({
     upstream: options.upstream,
     operation: options.operation,
@@ -139,7 +143,10 @@ export const exchange = (
 ): Effect.Effect<RawResponse, TransportError> =>
   client.execute(request).pipe(
     Effect.flatMap((response) =>
-      Effect.map(response.text, (body): RawResponse => ({ status: response.status, headers: response.headers, body }))
+      Effect.map(
+        response.text,
+        (body): RawResponse => ({ status: response.status, headers: response.headers, body })
+      )
     ),
     Effect.scoped,
     Effect.mapError((error) => toUnavailable(error, options)),

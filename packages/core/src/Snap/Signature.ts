@@ -119,14 +119,16 @@ const tryDer = (
  *
  * @since 0.1.0
  */
-export const parsePrivateKey = (input: KeyInput): Either.Either<KeyObject, InvalidKey> => readKey("private", input)
+export const parsePrivateKey = (input: KeyInput): Either.Either<KeyObject, InvalidKey> =>
+  readKey("private", input)
 
 /**
  * Reads an RSA public key. Accepts PEM (SPKI or PKCS#1), bare base64 DER, or a KeyObject.
  *
  * @since 0.1.0
  */
-export const parsePublicKey = (input: KeyInput): Either.Either<KeyObject, InvalidKey> => readKey("public", input)
+export const parsePublicKey = (input: KeyInput): Either.Either<KeyObject, InvalidKey> =>
+  readKey("public", input)
 
 /**
  * The public half of a private key, as SPKI PEM text (what a merchant hands to NICEPAY).
@@ -153,9 +155,15 @@ export type Body = string | Uint8Array
 export const bodyHash = (body: Body): string => createHash("sha256").update(body).digest("hex")
 
 const rsaSign = (data: string, privateKey: KeyInput): Effect.Effect<string, InvalidKey> =>
-  Effect.map(parsePrivateKey(privateKey), (key) => sign("sha256", Buffer.from(data, "utf8"), key).toString("base64"))
+  Effect.map(parsePrivateKey(privateKey), (key) =>
+    sign("sha256", Buffer.from(data, "utf8"), key).toString("base64")
+  )
 
-const rsaVerify = (data: string, signature: string, publicKey: KeyInput): Effect.Effect<boolean, InvalidKey> =>
+const rsaVerify = (
+  data: string,
+  signature: string,
+  publicKey: KeyInput
+): Effect.Effect<boolean, InvalidKey> =>
   Effect.map(parsePublicKey(publicKey), (key) => {
     const trimmed = signature.trim()
     if (trimmed.length === 0 || !base64Pattern.test(trimmed)) return false
@@ -197,6 +205,23 @@ export const serviceStringToSign = (options: {
   `${options.method.toUpperCase()}:${options.path}:${options.accessToken}:${bodyHash(options.body)}:${options.timestamp}`
 
 /**
+ * Base64 HMAC-SHA512 of a string to sign, keyed with the client secret's UTF-8 bytes as-is (not
+ * base64-decoded, even when the secret looks like base64).
+ *
+ * @since 0.1.0
+ */
+export const symmetricSignature = (options: {
+  readonly stringToSign: string
+  readonly clientSecret: Redacted.Redacted<string> | string
+}): string => {
+  const secret =
+    typeof options.clientSecret === "string" ? options.clientSecret : Redacted.value(options.clientSecret)
+  return createHmac("sha512", Buffer.from(secret, "utf8"))
+    .update(options.stringToSign, "utf8")
+    .digest("base64")
+}
+
+/**
  * The service-call `X-SIGNATURE`: base64 HMAC-SHA512 keyed with the client secret's UTF-8 bytes
  * over `METHOD:path:accessToken:lowerhex(sha256(body)):timestamp`.
  *
@@ -209,11 +234,8 @@ export const serviceSignature = (options: {
   readonly body: Body
   readonly timestamp: string
   readonly clientSecret: Redacted.Redacted<string> | string
-}): string => {
-  const secret =
-    typeof options.clientSecret === "string" ? options.clientSecret : Redacted.value(options.clientSecret)
-  return createHmac("sha512", Buffer.from(secret, "utf8")).update(serviceStringToSign(options), "utf8").digest("base64")
-}
+}): string =>
+  symmetricSignature({ stringToSign: serviceStringToSign(options), clientSecret: options.clientSecret })
 
 /**
  * The string signed by an asymmetric service signature: `METHOD:path:sha256hex(body):timestamp`.
