@@ -6,3 +6,15 @@
  */
 export * from "./Signature.js"
 export * from "./Signer.js"
+
+/** @since 0.1.0 */
+export * as AccessToken from "./AccessToken.js"
+
+/** @since 0.1.0 */
+export * as Client from "./Client.js"
+
+/** @since 0.1.0 */
+export * as Response from "./Response.js"
+
+/** @since 0.1.0 */
+export * as ResponseCode from "./ResponseCode.js"

@@ -1,0 +1,484 @@
+/**
+ * The NICEPAY SNAP payout (disbursement) client.
+ *
+ * Flow: `register` a payout (status `Pending`, NICEPAY returns its id `originalReferenceNo`), then
+ * `approve` it (NICEPAY disburses; status `Success`, or `Suspect` then `Success`/`Failed`) or
+ * `reject` it; `cancel` stops an approved scheduled payout before it runs. `inquiry` reads the
+ * status; notifications announce changes and are confirmed with `inquiry`.
+ *
+ * Money-moving calls (`register`, `approve`, `cancel`, `reject`) are sent once. When their outcome
+ * cannot be known they fail with `OutcomeUnknown`; resolve it with `recover` (or
+ * `recoverRegistration` for a registration), never by resending blindly.
+ *
+ * All signing goes through the `NicepaySigner` service, so a KMS- or HSM-backed signer can replace
+ * the in-memory keys.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import {
+  type Config,
+  type ConfigError,
+  Context,
+  Effect,
+  Either,
+  Layer,
+  type Redacted,
+  type Schema,
+  type Scope
+} from "effect"
+import * as AccessToken from "../Snap/AccessToken.js"
+import * as SnapClient from "../Snap/Client.js"
+import * as Response from "../Snap/Response.js"
+import type * as ResponseCode from "../Snap/ResponseCode.js"
+import type { InvalidKey, KeyInput } from "../Snap/Signature.js"
+import { fromKeys, type Signer } from "../Snap/Signer.js"
+import * as Upstream from "../Upstream.js"
+import * as NicepayConfig from "./Config.js"
+import * as Notification from "./Notification.js"
+import * as Schemas from "./Schemas.js"
+
+/**
+ * The signer a NICEPAY client uses. `layer` provides one from in-memory keys; provide your own
+ * (same interface as `Snap.Signer`) to sign with a KMS or HSM.
+ *
+ * @since 0.1.0
+ */
+export class NicepaySigner extends Context.Tag("@kasir/core/Nicepay/NicepaySigner")<
+  NicepaySigner,
+  Signer
+>() {}
+
+/**
+ * The signed paths (after the base URL, which carries the `/nicepay` context).
+ *
+ * @since 0.1.0
+ */
+export const paths = {
+  accessToken: AccessToken.TOKEN_PATH,
+  balance: "/api/v1.0/balance-inquiry",
+  registration: "/api/v1.0/transfer/registration",
+  approve: "/api/v1.0/transfer/approve",
+  inquiry: "/api/v1.0/transfer/inquiry",
+  cancel: "/api/v1.0/transfer/cancel",
+  reject: "/api/v1.0/transfer/reject"
+} as const
+
+/**
+ * Failures of reads (`balance`, `inquiry`).
+ *
+ * @since 0.1.0
+ */
+export type ReadError = SnapClient.CallError | Schemas.InvalidInput
+
+/**
+ * Failures of money-moving calls. `OutcomeUnknown` is among them.
+ *
+ * @since 0.1.0
+ */
+export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
+
+/**
+ * The NICEPAY payout operations for one merchant.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  readonly clientId: string
+  /** Service 11: the merchant's available balance. */
+  readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, ReadError>
+  /** Registers a payout (status `Pending`). */
+  readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, MoneyError>
+  /** Approves a registered payout: NICEPAY disburses it. */
+  readonly approve: (
+    payout: Schemas.PayoutReference
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  /** Rejects a registered payout that was not approved. */
+  readonly reject: (
+    payout: Schemas.PayoutReference
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  /** Cancels an approved scheduled payout before it runs. */
+  readonly cancel: (
+    payout: Schemas.PayoutReference
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  /** The payout's current status. */
+  readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, ReadError>
+  /**
+   * Status-first recovery from `OutcomeUnknown` of approve, cancel or reject: reads the payout's
+   * status instead of resending. For a registration, use `recoverRegistration`.
+   */
+  readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, ReadError>
+  /**
+   * Recovery from `OutcomeUnknown` of `register`. NICEPAY's inquiry needs the payout id the lost
+   * answer carried, so the registration is sent again with the same `partnerReferenceNo` — the
+   * payout's idempotency key: NICEPAY either registers it now, or answers "duplicate" and the
+   * existing payout is read with `inquiry`.
+   */
+  readonly recoverRegistration: (
+    payout: Schemas.PayoutRequest
+  ) => Effect.Effect<Schemas.PayoutState, MoneyError>
+  /** Verifies a notification's signature and freshness and reads its (unconfirmed) body. */
+  readonly verifyNotification: (
+    received: Notification.Received
+  ) => Effect.Effect<Notification.Notification, Notification.InvalidNotification>
+  /** Verifies a notification, then re-reads the payout with `inquiry` and returns NICEPAY's answer. */
+  readonly confirmNotification: (
+    received: Notification.Received
+  ) => Effect.Effect<Schemas.PayoutState, Notification.InvalidNotification | ReadError>
+}
+
+/**
+ * @since 0.1.0
+ */
+export class NicepayPayout extends Context.Tag("@kasir/core/Nicepay/NicepayPayout")<
+  NicepayPayout,
+  Service
+>() {}
+
+/**
+ * Client settings other than the keys (which the `NicepaySigner` holds).
+ *
+ * @since 0.1.0
+ */
+export type Options = Omit<NicepayConfig.NicepayConfig, "clientId" | "clientSecret" | "privateKey">
+
+const UPSTREAM = "nicepay"
+
+type Accepted = Response.Accepted
+
+/**
+ * Makes the service over the `NicepaySigner` in context.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, never, HttpClient.HttpClient | NicepaySigner | Scope.Scope> =>
+  Effect.gen(function* () {
+    const signer = yield* NicepaySigner
+    const clientId = signer.clientId
+    const snap = yield* SnapClient.make({
+      upstream: UPSTREAM,
+      baseUrl: options.baseUrl.replace(/\/+$/, ""),
+      signer,
+      channelId: options.channelId,
+      timeout: options.timeout ?? NicepayConfig.defaultTimeout,
+      retryPolicy: options.retryPolicy ?? Upstream.defaultRetryPolicy,
+      tokenRefreshMargin: options.tokenRefreshMargin
+    })
+
+    // A success body that does not decode: for a read that is a malformed response; for a
+    // money-moving call the upstream acted but we cannot read what it did.
+    const decode = <A, I>(
+      schema: Schema.Schema<A, I>,
+      accepted: Accepted,
+      operation: string,
+      references?: SnapClient.References
+    ): Effect.Effect<A, Response.MalformedResponse | SnapClient.OutcomeUnknown> =>
+      Either.match(Schemas.decodeResponse(schema, accepted.json), {
+        onRight: Effect.succeed,
+        onLeft: (reason) => {
+          const malformed = new Response.MalformedResponse({
+            upstream: UPSTREAM,
+            operation,
+            httpStatus: accepted.httpStatus,
+            reason,
+            body: Response.maskBody(accepted.body)
+          })
+          return Effect.fail(
+            references === undefined
+              ? malformed
+              : new SnapClient.OutcomeUnknown({
+                  upstream: UPSTREAM,
+                  operation,
+                  references,
+                  reason: malformed.message,
+                  causeTag: malformed._tag
+                })
+          )
+        }
+      })
+
+    const balance = Effect.fn("nicepay.balance")(function* (input?: Schemas.BalanceRequest) {
+      const request = yield* Schemas.validate(Schemas.BalanceRequest, "balance", input ?? {})
+      const accepted = yield* snap.call({
+        operation: "balance-inquiry",
+        path: paths.balance,
+        body: { accountNo: clientId, additionalInfo: { msId: request.msId ?? "" } },
+        safeToRetry: true
+      })
+      const response = yield* decode(Schemas.BalanceResponse, accepted, "balance-inquiry")
+      return yield* Either.match(Schemas.toBalance(clientId, response), {
+        onRight: Effect.succeed,
+        onLeft: (reason) =>
+          Effect.fail(
+            new Response.MalformedResponse({
+              upstream: UPSTREAM,
+              operation: "balance-inquiry",
+              httpStatus: accepted.httpStatus,
+              reason,
+              body: Response.maskBody(accepted.body)
+            })
+          )
+      })
+    })
+
+    const sendRegistration = (payout: Schemas.PayoutRequest) =>
+      Effect.gen(function* () {
+        const references = {
+          partnerReferenceNo: payout.partnerReferenceNo,
+          beneficiaryAccountNo: payout.beneficiaryAccountNo
+        }
+        const accepted = yield* snap.call({
+          operation: "transfer/registration",
+          path: paths.registration,
+          body: Schemas.registrationBody(clientId, payout),
+          safeToRetry: false,
+          references
+        })
+        const r = yield* decode(Schemas.RegistrationResponse, accepted, "transfer/registration", references)
+        return {
+          partnerReferenceNo: r.partnerReferenceNo,
+          originalReferenceNo: r.originalReferenceNo,
+          beneficiaryAccountNo:
+            r.beneficiaryaccountNo ?? r.beneficiaryAccountNo ?? payout.beneficiaryAccountNo,
+          beneficiaryName: r.beneficiaryName,
+          beneficiaryBankCode: r.beneficiaryBankCode,
+          payoutMethod: r.payoutMethod,
+          amount: r.amount
+        } satisfies Schemas.Registered
+      })
+
+    const register = Effect.fn("nicepay.register")(function* (payout: Schemas.PayoutRequest) {
+      const valid = yield* Schemas.validate(Schemas.PayoutRequest, "register", payout, true)
+      return yield* sendRegistration(valid)
+    })
+
+    const transition = (operation: "approve" | "reject" | "cancel") =>
+      Effect.fn(`nicepay.${operation}`)(function* (payout: Schemas.PayoutReference) {
+        const ref = yield* Schemas.validate(Schemas.PayoutReference, operation, payout)
+        const references = {
+          partnerReferenceNo: ref.partnerReferenceNo,
+          originalReferenceNo: ref.originalReferenceNo,
+          ...(ref.beneficiaryAccountNo === undefined
+            ? {}
+            : { beneficiaryAccountNo: ref.beneficiaryAccountNo })
+        }
+        const accepted = yield* snap.call({
+          operation: `transfer/${operation}`,
+          path: paths[operation],
+          body: {
+            originalReferenceNo: ref.originalReferenceNo,
+            merchantId: clientId,
+            originalPartnerReferenceNo: ref.partnerReferenceNo
+          },
+          safeToRetry: false,
+          references
+        })
+        if (accepted.code.httpStatus === 202) {
+          return {
+            _tag: "InProgress",
+            partnerReferenceNo: ref.partnerReferenceNo,
+            originalReferenceNo: ref.originalReferenceNo,
+            beneficiaryAccountNo: ref.beneficiaryAccountNo,
+            responseMessage: accepted.responseMessage
+          } satisfies Schemas.InProgress
+        }
+        const r = yield* decode(Schemas.PayoutResponse, accepted, `transfer/${operation}`, references)
+        return {
+          _tag: "Done",
+          partnerReferenceNo: r.originalPartnerReferenceNo,
+          originalReferenceNo: r.originalReferenceNo,
+          beneficiaryAccountNo: r.beneficiaryAccountNo ?? r.beneficiaryaccountNo ?? ref.beneficiaryAccountNo,
+          beneficiaryName: r.beneficiaryName,
+          beneficiaryBankCode: r.beneficiaryBankCode,
+          amount: r.amount,
+          transactionStatus: r.transactionStatus
+        } satisfies Schemas.Transitioned
+      })
+
+    const readStatus = (ref: Schemas.InquiryReference) =>
+      Effect.gen(function* () {
+        const accepted = yield* snap.call({
+          operation: "transfer/inquiry",
+          path: paths.inquiry,
+          body: {
+            merchantId: clientId,
+            originalPartnerReferenceNo: ref.partnerReferenceNo,
+            originalReferenceNo: ref.originalReferenceNo,
+            beneficiaryAccountNo: ref.beneficiaryAccountNo
+          },
+          safeToRetry: true
+        })
+        const r = yield* decode(Schemas.InquiryResponse, accepted, "transfer/inquiry")
+        return {
+          partnerReferenceNo: r.originalPartnerReferenceNo,
+          originalReferenceNo: r.originalReferenceNo,
+          beneficiaryAccountNo: r.beneficiaryAccountNo ?? r.beneficiaryaccountNo ?? ref.beneficiaryAccountNo,
+          beneficiaryName: r.beneficiaryName,
+          beneficiaryBankCode: r.beneficiaryBankCode,
+          amount: r.amount,
+          status: r.latestTransactionStatus,
+          statusDescription: r.transactionStatusDesc,
+          transactionDate: r.transactionDate
+        } satisfies Schemas.PayoutState
+      })
+
+    const inquiry = Effect.fn("nicepay.inquiry")(function* (payout: Schemas.InquiryReference) {
+      const ref = yield* Schemas.validate(Schemas.InquiryReference, "inquiry", payout)
+      return yield* readStatus(ref)
+    })
+
+    const recover = Effect.fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
+      const { partnerReferenceNo, originalReferenceNo, beneficiaryAccountNo } = unknown.references
+      if (originalReferenceNo === undefined || beneficiaryAccountNo === undefined) {
+        return yield* new Schemas.InvalidInput({
+          operation: "recover",
+          field: originalReferenceNo === undefined ? "originalReferenceNo" : "beneficiaryAccountNo",
+          reason:
+            originalReferenceNo === undefined
+              ? "unknown (the registration's answer was lost): use recoverRegistration with the original payout"
+              : "unknown: call inquiry with the payout's beneficiaryAccountNo"
+        })
+      }
+      const ref = yield* Schemas.validate(Schemas.InquiryReference, "recover", {
+        partnerReferenceNo,
+        originalReferenceNo,
+        beneficiaryAccountNo
+      })
+      return yield* readStatus(ref)
+    })
+
+    const recoverRegistration = Effect.fn("nicepay.recoverRegistration")(function* (
+      payout: Schemas.PayoutRequest
+    ) {
+      const valid = yield* Schemas.validate(Schemas.PayoutRequest, "recoverRegistration", payout, true)
+      const registered = yield* sendRegistration(valid).pipe(
+        Effect.map(Either.right),
+        Effect.catchTag("DuplicatePartnerReference", (duplicate) => Effect.succeed(Either.left(duplicate)))
+      )
+      if (Either.isRight(registered)) {
+        // It had not been registered: it is now, and a new registration is pending.
+        return {
+          ...registered.right,
+          status: "Pending",
+          statusDescription: undefined,
+          transactionDate: undefined
+        } satisfies Schemas.PayoutState
+      }
+      const existing = existingReference(registered.left)
+      if (existing === undefined) return yield* registered.left
+      return yield* readStatus({
+        partnerReferenceNo: valid.partnerReferenceNo,
+        originalReferenceNo: existing,
+        beneficiaryAccountNo: valid.beneficiaryAccountNo
+      })
+    })
+
+    const verifyNotification = (received: Notification.Received) =>
+      options.notificationPublicKey === undefined
+        ? Effect.fail(
+            new Notification.InvalidNotification({
+              reason: "NoPublicKey",
+              detail: "no NICEPAY notification public key is configured (NICEPAY_NOTIFICATION_PUBLIC_KEY)"
+            })
+          )
+        : Notification.verify(received, {
+            clientId,
+            publicKey: options.notificationPublicKey,
+            tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
+          })
+
+    const confirmNotification = Effect.fn("nicepay.confirmNotification")(function* (
+      received: Notification.Received
+    ) {
+      const notification = yield* verifyNotification(received)
+      if (notification.beneficiaryAccountNo === undefined) {
+        return yield* new Notification.InvalidNotification({
+          reason: "InvalidBody",
+          detail: "beneficiaryAccountNo is missing; it is needed to confirm the payout with an inquiry"
+        })
+      }
+      const ref = yield* Schemas.validate(Schemas.InquiryReference, "confirmNotification", {
+        partnerReferenceNo: notification.partnerReferenceNo,
+        originalReferenceNo: notification.originalReferenceNo,
+        beneficiaryAccountNo: notification.beneficiaryAccountNo
+      })
+      return yield* readStatus(ref)
+    })
+
+    return {
+      clientId,
+      balance,
+      register,
+      approve: transition("approve"),
+      reject: transition("reject"),
+      cancel: transition("cancel"),
+      inquiry,
+      recover,
+      recoverRegistration,
+      verifyNotification: Effect.fn("nicepay.verifyNotification")(verifyNotification),
+      confirmNotification
+    } satisfies Service
+  })
+
+// A duplicate answer may name the existing payout (the kasir simulator does; NICEPAY's is not
+// documented).
+const existingReference = (duplicate: ResponseCode.DuplicatePartnerReference): string | undefined => {
+  try {
+    const body = JSON.parse(duplicate.body) as { readonly originalReferenceNo?: unknown }
+    return typeof body.originalReferenceNo === "string" &&
+      /^[A-Za-z0-9]{1,40}$/.test(body.originalReferenceNo)
+      ? body.originalReferenceNo
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A signer over in-memory keys, as a layer.
+ *
+ * @since 0.1.0
+ */
+export const signerLayer = (keys: {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  readonly privateKey: KeyInput
+}): Layer.Layer<NicepaySigner, InvalidKey> => Layer.effect(NicepaySigner, fromKeys(keys))
+
+/**
+ * The client over the `NicepaySigner` in context (bring your own signer).
+ *
+ * @since 0.1.0
+ */
+export const layerWithSigner = (
+  options: Options
+): Layer.Layer<NicepayPayout, never, HttpClient.HttpClient | NicepaySigner> =>
+  Layer.scoped(NicepayPayout, make(options))
+
+/**
+ * The client from a configuration with in-memory keys. A malformed key fails the layer.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  config: NicepayConfig.NicepayConfig
+): Layer.Layer<NicepayPayout, InvalidKey, HttpClient.HttpClient> =>
+  layerWithSigner(config).pipe(Layer.provide(signerLayer(config)))
+
+/**
+ * The client from the environment (see `Config.fromEnv`); key variables may name files.
+ *
+ * @since 0.1.0
+ */
+export const layerConfig = (
+  config: Config.Config<NicepayConfig.NicepayConfig> = NicepayConfig.fromEnv
+): Layer.Layer<
+  NicepayPayout,
+  ConfigError.ConfigError | NicepayConfig.InvalidConfig | InvalidKey,
+  HttpClient.HttpClient
+> =>
+  Layer.unwrapEffect(
+    Effect.map(Effect.flatMap(config, NicepayConfig.resolveKeyFiles), (resolved) => layer(resolved))
+  )

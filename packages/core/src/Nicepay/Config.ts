@@ -1,0 +1,185 @@
+/**
+ * NICEPAY merchant configuration: where to call and with which credentials.
+ *
+ * @since 0.1.0
+ */
+import { existsSync, readFileSync } from "node:fs"
+import { Config, Duration, Effect, Option, Redacted, Schema } from "effect"
+import type { ErrorKind } from "../ErrorKind.js"
+import type { KeyInput } from "../Snap/Signature.js"
+import type { RetryPolicy } from "../Upstream.js"
+
+/**
+ * NICEPAY's SNAP base URLs. Each includes the `/nicepay` context, which is not part of the signed
+ * path. NICEPAY assigns some merchants the "cloud" hosts instead (pass those as `baseUrl`).
+ *
+ * @since 0.1.0
+ */
+export const baseUrls = {
+  sandbox: "https://dev.nicepay.co.id/nicepay",
+  production: "https://www.nicepay.co.id/nicepay",
+  sandboxCloud: "https://dev-services.nicepay.co.id/nicepay",
+  productionCloud: "https://services.nicepay.co.id/nicepay"
+} as const
+
+/**
+ * How to reach NICEPAY and sign for one merchant.
+ *
+ * @since 0.1.0
+ */
+export interface NicepayConfig {
+  /** Everything before `/api/...`, e.g. `https://dev.nicepay.co.id/nicepay`. */
+  readonly baseUrl: string
+  /** The merchant id (iMid), e.g. `IONPAYTEST`: X-CLIENT-KEY, X-PARTNER-ID and `merchantId`. */
+  readonly clientId: string
+  /** The HMAC key of service signatures. */
+  readonly clientSecret: Redacted.Redacted<string>
+  /** The merchant's RSA private key (PEM, bare base64 DER or a KeyObject), for token signatures. */
+  readonly privateKey: KeyInput
+  /** NICEPAY's notification public key (sent by NICEPAY by email); needed to verify notifications. */
+  readonly notificationPublicKey?: KeyInput | undefined
+  /** `CHANNEL-ID`; default `clientId + "01"`. */
+  readonly channelId?: string | undefined
+  /** Per attempt, including reading the body; default 30 s. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** How reads are retried; default `Upstream.defaultRetryPolicy`. */
+  readonly retryPolicy?: RetryPolicy | undefined
+  /** How long before expiry a token is replaced; default 60 s. */
+  readonly tokenRefreshMargin?: Duration.DurationInput | undefined
+  /** How far a notification's X-TIMESTAMP may be from now; default 5 minutes. */
+  readonly notificationTolerance?: Duration.DurationInput | undefined
+}
+
+/**
+ * A configuration value is missing or malformed. The message names the variable and never echoes
+ * its value.
+ *
+ * @since 0.1.0
+ */
+export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
+  variable: Schema.String,
+  reason: Schema.String
+}) {
+  get kind(): ErrorKind {
+    return "Configuration"
+  }
+  override get message(): string {
+    return `${this.variable}: ${this.reason}`
+  }
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, "")
+
+const baseUrl: Config.Config<string> = Config.string("NICEPAY_BASE_URL").pipe(
+  Config.validate({
+    message: "expected an http(s) URL such as https://dev.nicepay.co.id/nicepay",
+    validation: (url) => /^https?:\/\/[^\s/]+/.test(url)
+  }),
+  Config.map(trimSlash),
+  Config.orElse(() =>
+    Config.literal("sandbox", "production")("NICEPAY_ENV").pipe(Config.map((env) => baseUrls[env]))
+  )
+)
+
+// A key variable holds the key itself (PEM or base64 DER) or the path of a file holding it.
+const looksLikeKeyMaterial = (value: string) => {
+  const text = value.trim()
+  return text.includes("-----BEGIN") || (text.length >= 64 && /^[A-Za-z0-9+/=\s]+$/.test(text))
+}
+
+/**
+ * Reads a key variable's value: key text as-is, or the contents of the file it names.
+ *
+ * @since 0.1.0
+ */
+export const resolveKey = (
+  variable: string,
+  value: Redacted.Redacted<string>
+): Effect.Effect<Redacted.Redacted<string>, InvalidConfig> =>
+  Effect.suspend(() => {
+    const text = Redacted.value(value)
+    if (looksLikeKeyMaterial(text)) return Effect.succeed(value)
+    const path = text.trim()
+    if (path === "" || !existsSync(path)) {
+      return Effect.fail(
+        new InvalidConfig({
+          variable,
+          reason: "neither PEM / base64 key text nor the path of an existing file"
+        })
+      )
+    }
+    return Effect.try({
+      try: () => Redacted.make(readFileSync(path, "utf8")),
+      catch: () => new InvalidConfig({ variable, reason: "the key file could not be read" })
+    })
+  })
+
+/**
+ * The configuration from the environment:
+ *
+ * | variable                          | meaning                                                    |
+ * |-----------------------------------|------------------------------------------------------------|
+ * | `NICEPAY_BASE_URL`                | the base URL; or                                           |
+ * | `NICEPAY_ENV`                     | `sandbox` or `production` (when NICEPAY_BASE_URL is unset) |
+ * | `NICEPAY_CLIENT_ID`               | the merchant id                                            |
+ * | `NICEPAY_CLIENT_SECRET`           | secret                                                     |
+ * | `NICEPAY_PRIVATE_KEY`             | secret; PEM text, base64 DER, or a file path               |
+ * | `NICEPAY_NOTIFICATION_PUBLIC_KEY` | optional; PEM text, base64 DER, or a file path             |
+ * | `NICEPAY_CHANNEL_ID`              | optional; default clientId + "01"                          |
+ *
+ * Key files are read when the layer is built (`layerConfig`).
+ *
+ * @since 0.1.0
+ */
+export const fromEnv: Config.Config<NicepayConfig> = Config.all({
+  baseUrl,
+  clientId: Config.string("NICEPAY_CLIENT_ID").pipe(
+    Config.validate({ message: "must not be empty", validation: (s) => s.trim().length > 0 })
+  ),
+  clientSecret: Config.redacted("NICEPAY_CLIENT_SECRET"),
+  privateKey: Config.redacted("NICEPAY_PRIVATE_KEY"),
+  notificationPublicKey: Config.option(Config.redacted("NICEPAY_NOTIFICATION_PUBLIC_KEY")),
+  channelId: Config.option(Config.string("NICEPAY_CHANNEL_ID"))
+}).pipe(
+  Config.map(
+    ({ notificationPublicKey, channelId, ...rest }): NicepayConfig => ({
+      ...rest,
+      notificationPublicKey: Option.getOrUndefined(notificationPublicKey),
+      channelId: Option.getOrUndefined(channelId)
+    })
+  )
+)
+
+/**
+ * Resolves key variables that name files (used by `layerConfig`).
+ *
+ * @since 0.1.0
+ */
+export const resolveKeyFiles = (config: NicepayConfig): Effect.Effect<NicepayConfig, InvalidConfig> =>
+  Effect.gen(function* () {
+    const privateKey = Redacted.isRedacted(config.privateKey)
+      ? yield* resolveKey("NICEPAY_PRIVATE_KEY", config.privateKey as Redacted.Redacted<string>)
+      : config.privateKey
+    const notificationPublicKey =
+      config.notificationPublicKey !== undefined && Redacted.isRedacted(config.notificationPublicKey)
+        ? yield* resolveKey(
+            "NICEPAY_NOTIFICATION_PUBLIC_KEY",
+            config.notificationPublicKey as Redacted.Redacted<string>
+          )
+        : config.notificationPublicKey
+    return { ...config, privateKey, notificationPublicKey }
+  })
+
+/**
+ * Default per-attempt timeout.
+ *
+ * @since 0.1.0
+ */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+/**
+ * Default notification timestamp tolerance.
+ *
+ * @since 0.1.0
+ */
+export const defaultNotificationTolerance: Duration.Duration = Duration.minutes(5)

@@ -1,0 +1,184 @@
+/**
+ * NICEPAY payout notifications (NICEPAY → merchant, `POST …/api/v1.0/transfer/notify`).
+ *
+ * NICEPAY signs only `X-CLIENT-KEY|X-TIMESTAMP` with its notification key (SHA256withRSA); the
+ * body is not covered. `verify` checks the signature, the client id and the timestamp's freshness
+ * before reading the body, and returns the body as an unconfirmed claim: `NicepayPayout`'s
+ * `confirmNotification` re-reads the payout with an inquiry.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Duration, Effect, Either, Schema } from "effect"
+import type { ErrorKind } from "../ErrorKind.js"
+import type { Rupiah } from "../Money.js"
+import { type KeyInput, verifyNotificationSignature } from "../Snap/Signature.js"
+import * as Timestamp from "../Timestamp.js"
+import { describeParseError, NotificationBody, type TransactionStatus } from "./Schemas.js"
+
+/**
+ * Why a notification was refused.
+ *
+ * @since 0.1.0
+ */
+export const RejectionReason = Schema.Literal(
+  "MissingHeader",
+  "UnknownClient",
+  "InvalidTimestamp",
+  "StaleTimestamp",
+  "InvalidSignature",
+  "InvalidBody",
+  "NoPublicKey"
+)
+
+/**
+ * A notification that must not be trusted. The message says why and never echoes the signature.
+ *
+ * @since 0.1.0
+ */
+export class InvalidNotification extends Schema.TaggedError<InvalidNotification>()("InvalidNotification", {
+  reason: RejectionReason,
+  detail: Schema.String
+}) {
+  get kind(): ErrorKind {
+    return this.reason === "NoPublicKey" ? "Configuration" : "InvalidRequest"
+  }
+  override get message(): string {
+    return `nicepay notification refused (${this.reason}): ${this.detail}`
+  }
+}
+
+/**
+ * A verified notification: it came from NICEPAY for this merchant, recently. Its body fields are
+ * NICEPAY's claims, not confirmed facts.
+ *
+ * @since 0.1.0
+ */
+export interface Notification {
+  readonly clientId: string
+  readonly timestamp: string
+  readonly partnerReferenceNo: string
+  readonly originalReferenceNo: string
+  readonly beneficiaryAccountNo?: string | undefined
+  readonly amount?: Rupiah | undefined
+  readonly status?: TransactionStatus | undefined
+  /** The parsed body as received. */
+  readonly body: Readonly<Record<string, unknown>>
+}
+
+/**
+ * What a notification handler received: header names in any case, and the body bytes or text
+ * exactly as received.
+ *
+ * @since 0.1.0
+ */
+export interface Received {
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  readonly rawBody: string | Uint8Array
+}
+
+const header = (headers: Received["headers"], name: string): string | undefined => {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return typeof value === "string" ? value : value?.[0]
+  }
+  return undefined
+}
+
+/**
+ * Verifies a notification and reads its body.
+ *
+ * @since 0.1.0
+ */
+export const verify = (
+  received: Received,
+  options: {
+    readonly clientId: string
+    readonly publicKey: KeyInput
+    /** How far X-TIMESTAMP may be from now, either way; default 5 minutes. */
+    readonly tolerance?: Duration.DurationInput | undefined
+  }
+): Effect.Effect<Notification, InvalidNotification> =>
+  Effect.gen(function* () {
+    const refuse = (reason: typeof RejectionReason.Type, detail: string) =>
+      Effect.fail(new InvalidNotification({ reason, detail }))
+    const timestamp = header(received.headers, "x-timestamp")
+    const clientKey = header(received.headers, "x-client-key")
+    const signature = header(received.headers, "x-signature")
+    if (timestamp === undefined) return yield* refuse("MissingHeader", "X-TIMESTAMP is missing")
+    if (clientKey === undefined) return yield* refuse("MissingHeader", "X-CLIENT-KEY is missing")
+    if (signature === undefined) return yield* refuse("MissingHeader", "X-SIGNATURE is missing")
+    if (clientKey !== options.clientId) {
+      return yield* refuse("UnknownClient", "X-CLIENT-KEY is not this merchant's client id")
+    }
+    const instant = Timestamp.parse(timestamp)
+    if (Either.isLeft(instant)) return yield* refuse("InvalidTimestamp", instant.left.reason)
+    const now = yield* Clock.currentTimeMillis
+    const tolerance = Duration.toMillis(options.tolerance ?? Duration.minutes(5))
+    if (Math.abs(now - instant.right) > tolerance) {
+      return yield* refuse("StaleTimestamp", `X-TIMESTAMP is more than ${tolerance / 1000} s from now`)
+    }
+    const valid = yield* verifyNotificationSignature({
+      clientId: clientKey,
+      timestamp,
+      signature,
+      publicKey: options.publicKey
+    }).pipe(
+      Effect.mapError(
+        (error) =>
+          new InvalidNotification({ reason: "NoPublicKey", detail: `the notification key: ${error.reason}` })
+      )
+    )
+    if (!valid) return yield* refuse("InvalidSignature", "X-SIGNATURE does not verify with NICEPAY's key")
+    const text =
+      typeof received.rawBody === "string" ? received.rawBody : Buffer.from(received.rawBody).toString("utf8")
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return yield* refuse("InvalidBody", "the body is not valid JSON")
+    }
+    const body = Schema.decodeUnknownEither(NotificationBody)(json)
+    if (Either.isLeft(body)) return yield* refuse("InvalidBody", describeParseError(body.left))
+    const b = body.right
+    return {
+      clientId: clientKey,
+      timestamp,
+      partnerReferenceNo: b.originalPartnerReferenceNo,
+      originalReferenceNo: b.originalReferenceNo,
+      beneficiaryAccountNo: b.beneficiaryAccountNo ?? b.beneficiaryaccountNo,
+      amount: b.amount,
+      status: b.latestTransactionStatus,
+      body: json as Record<string, unknown>
+    } satisfies Notification
+  })
+
+/**
+ * The acknowledgement NICEPAY expects: HTTP 200 with `{"responseCode":"2000000",…}`, plus an
+ * `X-TIMESTAMP` header.
+ *
+ * @since 0.1.0
+ */
+export const acknowledgement: Effect.Effect<{
+  readonly status: 200
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}> = Effect.map(Timestamp.now, (timestamp) => ({
+  status: 200,
+  headers: { "content-type": "application/json", "x-timestamp": timestamp },
+  body: '{"responseCode":"2000000","responseMessage":"Success"}'
+}))
+
+/**
+ * The answer to a refused notification, as NICEPAY's own plugin gives it: HTTP 401 with
+ * `{"responseCode":"4010000","responseMessage":"Unauthorized Signature"}`.
+ *
+ * @since 0.1.0
+ */
+export const refusal: Effect.Effect<{
+  readonly status: 401
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}> = Effect.map(Timestamp.now, (timestamp) => ({
+  status: 401,
+  headers: { "content-type": "application/json", "x-timestamp": timestamp },
+  body: '{"responseCode":"4010000","responseMessage":"Unauthorized Signature"}'
+}))

@@ -1,0 +1,252 @@
+/**
+ * The generic SNAP signed call, for any provider.
+ *
+ * A call serialises its body once and signs and sends exactly those bytes. Each attempt gets its
+ * own `X-TIMESTAMP` (one value, in the header and the signature), its own `X-EXTERNAL-ID` and its
+ * own signature. A `401xx01` answer invalidates the cached token and the call is made once more.
+ *
+ * Reads (`safeToRetry: true`) are retried on transient failures with backoff and jitter.
+ * Money-moving calls are sent once: when their outcome cannot be known (the connection broke after
+ * sending, a 5xx or 504 code, an answer that is not a SNAP response) they fail with
+ * `OutcomeUnknown`, carrying the references needed to look the transaction up.
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { type Duration, Effect, Option, Redacted, Schema, type Scope } from "effect"
+import type { ErrorKind } from "../ErrorKind.js"
+import { ExternalId, layer as defaultExternalIds } from "../ExternalId.js"
+import * as Timestamp from "../Timestamp.js"
+import * as Upstream from "../Upstream.js"
+import * as AccessToken from "./AccessToken.js"
+import * as Response from "./Response.js"
+import type * as ResponseCode from "./ResponseCode.js"
+import type { Signer, SigningFailed } from "./Signer.js"
+
+/**
+ * The references of a money-moving call, so its outcome can be looked up.
+ *
+ * @since 0.1.0
+ */
+export const References = Schema.Struct({
+  partnerReferenceNo: Schema.String,
+  originalReferenceNo: Schema.optional(Schema.String),
+  beneficiaryAccountNo: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type References = typeof References.Type
+
+/**
+ * A money-moving call may or may not have taken effect: the request was sent but no clear answer
+ * came back. Never resend it blindly — look it up first (NICEPAY: `NicepayPayout.recover`).
+ *
+ * @since 0.1.0
+ */
+export class OutcomeUnknown extends Schema.TaggedError<OutcomeUnknown>()("OutcomeUnknown", {
+  upstream: Schema.String,
+  operation: Schema.String,
+  references: References,
+  /** What made the outcome unclear (the underlying error's message). */
+  reason: Schema.String,
+  /** The underlying error's tag, e.g. `UpstreamTimeout` or `GeneralError`. */
+  causeTag: Schema.String
+}) {
+  get kind(): ErrorKind {
+    return "OutcomeUnknown"
+  }
+  override get message(): string {
+    const refs = [
+      `partnerReferenceNo ${this.references.partnerReferenceNo}`,
+      ...(this.references.originalReferenceNo === undefined
+        ? []
+        : [`originalReferenceNo ${this.references.originalReferenceNo}`])
+    ].join(", ")
+    return `${this.upstream} ${this.operation}: outcome unknown for ${refs} (${this.reason}); look it up before retrying`
+  }
+}
+
+/**
+ * Everything a signed call can fail with.
+ *
+ * @since 0.1.0
+ */
+export type CallError = AccessToken.TokenError | OutcomeUnknown
+
+/**
+ * One signed call.
+ *
+ * @since 0.1.0
+ */
+export interface CallRequest {
+  /** The operation's name in spans and errors, e.g. `transfer/registration`. */
+  readonly operation: string
+  /** The path after the base URL, which is also the signed path, e.g. `/api/v1.0/transfer/approve`. */
+  readonly path: string
+  /** The body value; serialised once with `JSON.stringify`. */
+  readonly body: unknown
+  /** Reads may be retried; money-moving calls are sent once. */
+  readonly safeToRetry: boolean
+  /** For money-moving calls: the references `OutcomeUnknown` carries. */
+  readonly references?: References | undefined
+}
+
+/**
+ * A SNAP client for one merchant at one base URL.
+ *
+ * @since 0.1.0
+ */
+export interface SnapClient {
+  readonly call: (request: CallRequest) => Effect.Effect<Response.Accepted, CallError>
+  /** The current access token (cached; fetched when cold or expiring). */
+  readonly accessToken: Effect.Effect<Redacted.Redacted<string>, AccessToken.TokenError>
+}
+
+/**
+ * How to reach and sign for one SNAP merchant.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Used in spans and errors, e.g. `nicepay`. */
+  readonly upstream: string
+  /** Everything before the signed path, e.g. `https://dev.nicepay.co.id/nicepay`. */
+  readonly baseUrl: string
+  readonly signer: Signer
+  /** `CHANNEL-ID`; default `clientId + "01"`. */
+  readonly channelId?: string | undefined
+  /** Per attempt, including reading the body. */
+  readonly timeout: Duration.DurationInput
+  readonly retryPolicy: Upstream.RetryPolicy
+  /** Default 60 s. */
+  readonly tokenRefreshMargin?: Duration.DurationInput | undefined
+  /** Share one cache between clients; by default each client has its own. */
+  readonly tokenCache?: AccessToken.Cache | undefined
+}
+
+const isTransient = (error: unknown): boolean =>
+  Upstream.isTransportError(error) ||
+  (typeof error === "object" &&
+    error !== null &&
+    (error as { readonly transient?: unknown }).transient === true)
+
+// Whether a failure of a money-moving call leaves its outcome unknown. 4xx codes, 429 and
+// "never sent" mean the upstream did not act; everything that happened after sending without a
+// clear answer does not.
+const leavesOutcomeUnknown = (error: Response.Rejection | Upstream.TransportError): boolean => {
+  switch (error._tag) {
+    case "UpstreamTimeout":
+    case "MalformedResponse":
+    case "StatusMismatch":
+      return true
+    case "UpstreamUnavailable":
+      return error.sent
+    case "UnknownSnapResponse":
+      return error.httpStatus >= 500 || error.httpStatus < 400
+    case "TooManyRequests":
+      return false
+    default:
+      return error.kind === "Unavailable" || error.kind === "Timeout"
+  }
+}
+
+/**
+ * Makes a client. The HttpClient is prepared once (no trace headers upstream); `ExternalId` is
+ * taken from the context when provided, else the default generator is used.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  options: Options
+): Effect.Effect<SnapClient, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const client = Upstream.prepareClient(yield* HttpClient.HttpClient)
+    const ids = yield* Effect.serviceOption(ExternalId).pipe(
+      Effect.flatMap(
+        Option.match({
+          onSome: Effect.succeed,
+          onNone: () => Effect.provide(ExternalId, defaultExternalIds)
+        })
+      )
+    )
+    const cache =
+      options.tokenCache ?? (yield* AccessToken.makeCache({ refreshMargin: options.tokenRefreshMargin }))
+    const { signer, upstream, baseUrl } = options
+    const channelId = options.channelId ?? `${signer.clientId}01`
+    const cacheKey = `${baseUrl} ${signer.clientId}`
+
+    const fetchToken = AccessToken.request({
+      client,
+      baseUrl,
+      signer,
+      upstream,
+      timeout: options.timeout
+    }).pipe(Upstream.retryReads<AccessToken.TokenError>(options.retryPolicy, isTransient))
+    const accessToken = cache.get(cacheKey, fetchToken)
+
+    const send = (
+      request: CallRequest,
+      raw: string,
+      token: Redacted.Redacted<string>
+    ): Effect.Effect<Response.Accepted, Response.Rejection | Upstream.TransportError | SigningFailed> =>
+      Effect.gen(function* () {
+        const labels = { upstream, operation: request.operation }
+        const timestamp = yield* Timestamp.now
+        const externalId = yield* ids.next
+        const signature = yield* signer.serviceSignature({
+          method: "POST",
+          path: request.path,
+          accessToken: Redacted.value(token),
+          body: raw,
+          timestamp
+        })
+        const httpRequest = HttpClientRequest.post(`${baseUrl}${request.path}`).pipe(
+          HttpClientRequest.setHeaders({
+            Authorization: `Bearer ${Redacted.value(token)}`,
+            "X-TIMESTAMP": timestamp,
+            "X-SIGNATURE": signature,
+            "X-PARTNER-ID": signer.clientId,
+            "X-EXTERNAL-ID": externalId,
+            "CHANNEL-ID": channelId
+          }),
+          HttpClientRequest.bodyText(raw, "application/json")
+        )
+        const response = yield* Upstream.exchange(client, httpRequest, {
+          ...labels,
+          timeout: options.timeout
+        })
+        return yield* Response.interpret(response, labels)
+      })
+
+    const call = (request: CallRequest): Effect.Effect<Response.Accepted, CallError> => {
+      // Serialise once: every attempt signs and sends these very bytes.
+      const raw = JSON.stringify(request.body)
+      const classify = (error: Response.Rejection | Upstream.TransportError | SigningFailed): CallError =>
+        !request.safeToRetry && error._tag !== "SigningFailed" && leavesOutcomeUnknown(error)
+          ? new OutcomeUnknown({
+              upstream,
+              operation: request.operation,
+              references: request.references ?? { partnerReferenceNo: "" },
+              reason: error.message,
+              causeTag: error._tag
+            })
+          : error
+      const attempt = (token: Redacted.Redacted<string>) =>
+        Effect.mapError(send(request, raw, token), classify)
+      const once = Effect.flatMap(accessToken, (token) =>
+        attempt(token).pipe(
+          Effect.catchIf(
+            (error): error is ResponseCode.InvalidToken => error._tag === "InvalidToken",
+            () => Effect.zipRight(cache.invalidate(cacheKey, token), Effect.flatMap(accessToken, attempt))
+          )
+        )
+      )
+      return request.safeToRetry
+        ? Upstream.retryReads<CallError>(options.retryPolicy, isTransient)(once)
+        : once
+    }
+
+    return { call, accessToken } satisfies SnapClient
+  })

@@ -1,0 +1,390 @@
+/**
+ * A stateful, signature-faithful NICEPAY SNAP payout simulator.
+ *
+ * It serves NICEPAY's paths under `/nicepay` (`/nicepay/v1.0/access-token/b2b`,
+ * `/nicepay/api/v1.0/...`), verifies token and service signatures exactly as NICEPAY does (the
+ * HMAC over the raw body bytes as received), keeps merchants' balances and payouts, and POSTs
+ * signed notifications to merchants, retrying until they are acknowledged with `2000000`. All
+ * time — token expiry, timestamp freshness, pending settlement, notification retries — comes from
+ * Effect's `Clock`, so `TestClock` drives it. Every request is recorded in the `RequestLog`;
+ * faults come from the `X-Sandbox-Fault` header or from `Faults` rules.
+ *
+ * The demo merchant `IONPAYTEST` (NICEPAY's published sandbox credentials, see `Demo`) is always
+ * registered.
+ *
+ * @since 0.1.0
+ */
+import { generateKeyPairSync, type KeyObject } from "node:crypto"
+import { type HttpApp, HttpClient, HttpClientRequest, HttpServerRequest } from "@effect/platform"
+import { Snap, Timestamp } from "@kasir/core"
+import { Clock, Context, Duration, Effect, Layer, Option, Redacted, type Scope } from "effect"
+import * as Fault from "../Fault.js"
+import { RequestLog } from "../RequestLog.js"
+import * as Demo from "./Demo.js"
+import { Engine, type FollowUp, type Operation, type Outcome, type PayoutRecord } from "./Engine.js"
+
+/**
+ * The simulator's knobs. Every default matches what NICEPAY's own SDKs get away with in NICEPAY's
+ * sandbox, so they work unchanged.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /** `expiresIn` of minted tokens; default 900 s. */
+  readonly tokenLifetime?: Duration.DurationInput | undefined
+  /** How far `X-TIMESTAMP` may be from the simulator's clock, either way; default 5 minutes. */
+  readonly timestampTolerance?: Duration.DurationInput | undefined
+  /** How long suspect / in-progress payouts take to settle; default 5 seconds. */
+  readonly settleAfter?: Duration.DurationInput | undefined
+  /** Answer `409xx00` when an X-EXTERNAL-ID is reused on the same WIB day; default true. */
+  readonly rejectReusedExternalId?: boolean | undefined
+  /** Require X-EXTERNAL-ID to be 1–36 digits (ASPI); default false (NICEPAY's SDKs send letters). */
+  readonly requireNumericExternalId?: boolean | undefined
+  /** Reject bodies that are not minified JSON; default false (NICEPAY's Python SDK sends spaces). */
+  readonly requireMinifiedBody?: boolean | undefined
+  /** The key notifications are signed with; default a fresh 2048-bit key. */
+  readonly notificationPrivateKey?: Snap.KeyInput | undefined
+  /** Delivery attempts per notification; default 8. */
+  readonly notificationAttempts?: number | undefined
+  /** The first retry delay (doubling, capped at 5 minutes); default 1 second. */
+  readonly notificationRetryDelay?: Duration.DurationInput | undefined
+  /** The demo merchant's starting balance in rupiah; default 1,000,000,000. */
+  readonly demoBalance?: number | undefined
+}
+
+/**
+ * A merchant to register.
+ *
+ * @since 0.1.0
+ */
+export interface MerchantRegistration {
+  readonly clientId: string
+  readonly clientSecret: string | Redacted.Redacted<string>
+  /** The merchant's RSA public key (SPKI/PKCS#1 PEM, base64 DER or KeyObject), 1024 or 2048 bits. */
+  readonly publicKey: Snap.KeyInput
+  /** Where notifications are POSTed (the full URL, e.g. `https://shop.example/api/v1.0/transfer/notify`). */
+  readonly notificationUrl?: string | undefined
+  /** Starting balance in rupiah; default 1,000,000,000. */
+  readonly balance?: number | undefined
+}
+
+/**
+ * One notification delivery attempt.
+ *
+ * @since 0.1.0
+ */
+export interface NotificationDelivery {
+  readonly clientId: string
+  readonly partnerReferenceNo: string
+  readonly status: PayoutRecord["status"]
+  readonly url: string
+  readonly attempt: number
+  /** Epoch millis on the simulator's clock. */
+  readonly sentAt: number
+  /** The merchant's HTTP status (0 when unreachable). */
+  readonly httpStatus: number
+  readonly acknowledged: boolean
+}
+
+/**
+ * The simulator.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** Handles `/nicepay/...`; anything else answers 404 JSON. */
+  readonly app: HttpApp.Default<never, never>
+  /** The simulator's notification public key (SPKI PEM): what merchants verify notifications with. */
+  readonly notificationPublicKey: string
+  readonly registerMerchant: (merchant: MerchantRegistration) => Effect.Effect<void, Snap.InvalidKey>
+  /** A merchant's balance in rupiah. */
+  readonly balance: (clientId: string) => Effect.Effect<Option.Option<number>>
+  /** Sets a merchant's balance; false when the merchant is unknown. */
+  readonly setBalance: (clientId: string, rupiah: number) => Effect.Effect<boolean>
+  readonly payout: (
+    clientId: string,
+    partnerReferenceNo: string
+  ) => Effect.Effect<Option.Option<PayoutRecord>>
+  readonly payouts: (clientId?: string) => Effect.Effect<ReadonlyArray<PayoutRecord>>
+  /** Settles a suspect (`08`) payout now, to `00` or `09` (refunded), and notifies. */
+  readonly settle: (
+    clientId: string,
+    partnerReferenceNo: string,
+    to: "00" | "09"
+  ) => Effect.Effect<Option.Option<PayoutRecord>>
+  /** Forgets tokens (of one merchant or all), so the next call gets `401xx01`. Returns how many. */
+  readonly revokeTokens: (clientId?: string) => Effect.Effect<number>
+  /** Every notification delivery attempt so far. */
+  readonly notifications: Effect.Effect<ReadonlyArray<NotificationDelivery>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export class NicepaySimulator extends Context.Tag("@kasir/sandbox/NicepaySimulator")<
+  NicepaySimulator,
+  Service
+>() {}
+
+/**
+ * The path prefix the simulator serves.
+ *
+ * @since 0.1.0
+ */
+export const PREFIX = "/nicepay"
+
+const routes: ReadonlyArray<readonly [string, Operation]> = [
+  ["/v1.0/access-token/b2b", "access-token"],
+  ["/api/v1.0/balance-inquiry", "balance-inquiry"],
+  ["/api/v1.0/transfer/balance-inquiry", "balance-inquiry"],
+  ["/api/v1.0/transfer/registration", "transfer/registration"],
+  ["/api/v1.0/transfer/approve", "transfer/approve"],
+  ["/api/v1.0/transfer/inquiry", "transfer/inquiry"],
+  ["/api/v1.0/transfer/cancel", "transfer/cancel"],
+  ["/api/v1.0/transfer/reject", "transfer/reject"]
+]
+
+const ACK_CODE = "2000000"
+const MAX_RETRY_DELAY = Duration.minutes(5)
+
+/**
+ * Makes a simulator. Background work (settlements, notification deliveries) runs in fibers of
+ * the surrounding scope.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  options: Options = {}
+): Effect.Effect<Service, never, RequestLog | Fault.Faults | HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const scope = yield* Effect.scope
+    const log = yield* RequestLog
+    const faults = yield* Fault.Faults
+    const httpClient = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    const settleAfter = Duration.decode(options.settleAfter ?? Duration.seconds(5))
+    const attempts = Math.max(1, options.notificationAttempts ?? 8)
+    const retryDelay = Duration.decode(options.notificationRetryDelay ?? Duration.seconds(1))
+    const engine = new Engine({
+      tokenLifetimeSeconds: Math.max(
+        1,
+        Math.round(Duration.toSeconds(options.tokenLifetime ?? Duration.seconds(900)))
+      ),
+      timestampToleranceMillis: Duration.toMillis(options.timestampTolerance ?? Duration.minutes(5)),
+      rejectReusedExternalId: options.rejectReusedExternalId ?? true,
+      requireNumericExternalId: options.requireNumericExternalId ?? false,
+      requireMinifiedBody: options.requireMinifiedBody ?? false
+    })
+
+    const notificationKey: KeyObject =
+      options.notificationPrivateKey === undefined
+        ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
+        : yield* Effect.orDie(Snap.parsePrivateKey(options.notificationPrivateKey))
+    const notificationPublicKey = yield* Effect.orDie(Snap.publicKeyPem(notificationKey))
+    const deliveries: Array<NotificationDelivery> = []
+
+    const registerMerchant = (merchant: MerchantRegistration) =>
+      Effect.map(Snap.parsePublicKey(merchant.publicKey), (publicKey) =>
+        engine.registerMerchant({
+          clientId: merchant.clientId,
+          clientSecret: Redacted.isRedacted(merchant.clientSecret)
+            ? Redacted.value(merchant.clientSecret)
+            : merchant.clientSecret,
+          publicKey,
+          notificationUrl: merchant.notificationUrl,
+          balance: merchant.balance ?? Demo.BALANCE
+        })
+      )
+
+    yield* Effect.orDie(
+      registerMerchant({
+        clientId: Demo.CLIENT_ID,
+        clientSecret: Demo.CLIENT_SECRET,
+        publicKey: Demo.PUBLIC_KEY,
+        balance: options.demoBalance ?? Demo.BALANCE
+      })
+    )
+
+    // ---- notifications ---------------------------------------------------------------------
+
+    const deliverOnce = (payout: PayoutRecord, url: string, attempt: number) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const timestamp = Timestamp.formatWib(now)
+        const signature = yield* Effect.orDie(
+          Snap.tokenSignature({ clientId: payout.clientId, timestamp, privateKey: notificationKey })
+        )
+        const request = HttpClientRequest.post(url).pipe(
+          HttpClientRequest.setHeaders({
+            "X-TIMESTAMP": timestamp,
+            "X-CLIENT-KEY": payout.clientId,
+            "X-SIGNATURE": signature
+          }),
+          HttpClientRequest.bodyText(JSON.stringify(engine.statusFields(payout)), "application/json")
+        )
+        const reply = yield* httpClient.execute(request).pipe(
+          Effect.flatMap((response) =>
+            Effect.map(response.text, (text) => ({ status: response.status, text }))
+          ),
+          Effect.scoped,
+          Effect.timeout(Duration.seconds(10)),
+          Effect.orElseSucceed(() => ({ status: 0, text: "" }))
+        )
+        const acknowledged = reply.status === 200 && responseCodeOf(reply.text) === ACK_CODE
+        deliveries.push({
+          clientId: payout.clientId,
+          partnerReferenceNo: payout.partnerReferenceNo,
+          status: payout.status,
+          url,
+          attempt,
+          sentAt: now,
+          httpStatus: reply.status,
+          acknowledged
+        })
+        return acknowledged
+      })
+
+    const deliver = (payout: PayoutRecord): Effect.Effect<void> => {
+      const url = engine.merchant(payout.clientId)?.notificationUrl
+      if (url === undefined) return Effect.void
+      const loop = (attempt: number): Effect.Effect<void> =>
+        Effect.flatMap(deliverOnce(payout, url, attempt), (acknowledged) =>
+          acknowledged || attempt >= attempts
+            ? Effect.void
+            : Effect.zipRight(
+                Effect.sleep(Duration.min(Duration.times(retryDelay, 2 ** (attempt - 1)), MAX_RETRY_DELAY)),
+                loop(attempt + 1)
+              )
+        )
+      return loop(1)
+    }
+
+    const settleNow = (clientId: string, partnerReferenceNo: string, to: "00" | "09") =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.suspend(() => {
+          const before = engine.payout(clientId, partnerReferenceNo)
+          const after = engine.settle(clientId, partnerReferenceNo, to, now)
+          const changed = before !== undefined && after !== undefined && before.status !== after.status
+          return Effect.as(
+            changed ? Effect.forkIn(Effect.interruptible(deliver(after)), scope) : Effect.void,
+            Option.fromNullable(after)
+          )
+        })
+      )
+
+    // Request handlers run uninterruptibly and forked fibers inherit that: background work is
+    // made interruptible so closing the simulator's scope stops it at once.
+    const background = (work: Effect.Effect<unknown>) => Effect.forkIn(Effect.interruptible(work), scope)
+
+    const runFollowUp = (followUp: FollowUp): Effect.Effect<unknown> =>
+      followUp._tag === "Notify"
+        ? background(deliver(followUp.payout))
+        : background(
+            Effect.zipRight(
+              Effect.sleep(settleAfter),
+              settleNow(followUp.clientId, followUp.partnerReferenceNo, followUp.to)
+            )
+          )
+
+    // ---- HTTP ------------------------------------------------------------------------------
+
+    const app: HttpApp.Default<never, never> = Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const receivedAt = yield* Clock.currentTimeMillis
+      const path = request.url.split("?")[0] ?? ""
+      const rawBytes = new Uint8Array(
+        yield* Effect.orElseSucceed(request.arrayBuffer, () => new ArrayBuffer(0))
+      )
+      const headers = request.headers as Readonly<Record<string, string>>
+      const signedPath = path.startsWith(`${PREFIX}/`) ? path.slice(PREFIX.length) : undefined
+      const operation = routes.find(([route]) => route === signedPath)?.[1]
+      const entry = {
+        upstream: "nicepay" as const,
+        method: request.method,
+        path,
+        headers,
+        body: Buffer.from(rawBytes).toString("utf8"),
+        receivedAt
+      }
+      if (operation === undefined || signedPath === undefined) {
+        const answer = { status: 404, body: { responseCode: "4040002", responseMessage: "Invalid Routing" } }
+        yield* log.append({ ...entry, operation: "unknown", status: 404, responseCode: "4040002" })
+        return Fault.plain(answer)
+      }
+      const timestampHeader = { "X-TIMESTAMP": Timestamp.formatWib(receivedAt) }
+      if (request.method !== "POST") {
+        const answer = {
+          status: 405,
+          body: { responseCode: "4050000", responseMessage: "Requested Function Is Not Supported" },
+          headers: timestampHeader
+        }
+        yield* log.append({ ...entry, operation, status: 405, responseCode: "4050000" })
+        return Fault.plain(answer)
+      }
+      const fromHeader = Fault.fromHeaders(headers)
+      const plan = Option.isSome(fromHeader) ? fromHeader : yield* faults.take("nicepay", operation)
+      const process = (): Outcome =>
+        operation === "access-token"
+          ? engine.token(headers, entry.body, receivedAt)
+          : engine.service(operation, signedPath, headers, rawBytes, receivedAt)
+      const notProcessed: Outcome = {
+        answer: { status: 502, body: "" },
+        responseCode: "",
+        followUps: []
+      }
+      const outcome = Option.isSome(plan) && !Fault.processesRequest(plan.value) ? notProcessed : process()
+      const answer = { ...outcome.answer, headers: timestampHeader }
+      yield* Effect.forEach(outcome.followUps, runFollowUp, { discard: true })
+      const status = Option.isSome(plan) ? Fault.loggedStatus(plan.value, answer) : answer.status
+      const answered = Option.isNone(plan) || status === answer.status
+      yield* log.append({
+        ...entry,
+        operation,
+        status,
+        responseCode: answered && outcome.responseCode !== "" ? outcome.responseCode : undefined,
+        fault: Option.isSome(plan) ? plan.value.fault : undefined
+      })
+      return yield* Option.match(plan, {
+        onNone: () => Effect.succeed(Fault.plain(answer)),
+        onSome: (faultPlan) => Fault.render(faultPlan, answer)
+      })
+    })
+
+    return {
+      app,
+      notificationPublicKey,
+      registerMerchant,
+      balance: (clientId) => Effect.sync(() => Option.fromNullable(engine.merchant(clientId)?.balance)),
+      setBalance: (clientId, rupiah) =>
+        Effect.sync(() => {
+          const merchant = engine.merchant(clientId)
+          if (merchant === undefined) return false
+          merchant.balance = rupiah
+          return true
+        }),
+      payout: (clientId, partnerReferenceNo) =>
+        Effect.sync(() => Option.fromNullable(engine.payout(clientId, partnerReferenceNo))),
+      payouts: (clientId) => Effect.sync(() => engine.allPayouts(clientId)),
+      settle: settleNow,
+      revokeTokens: (clientId) => Effect.sync(() => engine.revokeTokens(clientId)),
+      notifications: Effect.sync(() => deliveries.slice())
+    } satisfies Service
+  })
+
+const responseCodeOf = (text: string): string | undefined => {
+  try {
+    const body = JSON.parse(text) as { readonly responseCode?: unknown }
+    return typeof body.responseCode === "string" ? body.responseCode : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The simulator as a layer.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options?: Options
+): Layer.Layer<NicepaySimulator, never, RequestLog | Fault.Faults | HttpClient.HttpClient> =>
+  Layer.scoped(NicepaySimulator, make(options))
