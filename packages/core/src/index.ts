@@ -5,6 +5,9 @@
  */
 
 /** @since 0.1.0 */
+export * as Ayoconnect from "./Ayoconnect/index.js"
+
+/** @since 0.1.0 */
 export * as ErrorKind from "./ErrorKind.js"
 
 /** @since 0.1.0 */
@@ -15,6 +18,9 @@ export * as Jwt from "./Jwt.js"
 
 /** @since 0.1.0 */
 export * as Money from "./Money.js"
+
+/** @since 0.1.0 */
+export * as Nicepay from "./Nicepay/index.js"
 
 /** @since 0.1.0 */
 export * as Snap from "./Snap/index.js"

@@ -1,0 +1,449 @@
+/**
+ * The Ayoconnect PPOB client: one Effect per operation, typed end to end.
+ *
+ * Every request is serialised once: the JSON text of `{ partnerId, ...parameters }` is signed
+ * as the `TOKEN` (HS256) and sent, byte for byte, as the body. Answers are classified by
+ * `responseCode`, never by `success`. Reads (balance, products, inquiry, status) are retried on
+ * transport failures with bounded, jittered backoff; a payment is sent exactly once, and when
+ * its outcome cannot be known it fails with `PaymentOutcomeUnknown` — resolve it with `status`
+ * or `recoverPayment` on the same refNumber, never by paying again under a new one.
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Context, Data, type Duration, Effect, Either, Layer, ParseResult, Schedule, Schema } from "effect"
+import type { ConfigError } from "effect/ConfigError"
+import * as Upstream from "../Upstream.js"
+import * as Callback from "./Callback.js"
+import * as AyoconnectConfig from "./Config.js"
+import {
+  type InvalidCallback,
+  type InvalidConfig,
+  InvalidInput,
+  PaymentOutcomeUnknown,
+  StillPending,
+  UnexpectedResponse
+} from "./Errors.js"
+import * as Envelope from "./internal/envelope.js"
+import * as ResponseCode from "./ResponseCode.js"
+import * as Schemas from "./Schemas.js"
+import * as Signer from "./Signer.js"
+import * as Status from "./Status.js"
+
+/**
+ * What a read can fail with: a response code, an answer that is not an API response, the
+ * transport, or the signer.
+ *
+ * @since 0.1.0
+ */
+export type ReadError =
+  | ResponseCode.ResponseCodeError
+  | UnexpectedResponse
+  | Upstream.TransportError
+  | Signer.SigningFailed
+
+/**
+ * What a payment can fail with. `UpstreamUnavailable` only when the request provably never left
+ * (connection refused); every unclear case is `PaymentOutcomeUnknown`.
+ *
+ * @since 0.1.0
+ */
+export type PaymentError =
+  | Exclude<ResponseCode.ResponseCodeError, ResponseCode.DuplicateTransaction>
+  | PaymentOutcomeUnknown
+  | Upstream.UpstreamUnavailable
+  | InvalidInput
+  | Signer.SigningFailed
+
+/**
+ * The inquiry parameters as the caller gives them (validated before sending).
+ *
+ * @since 0.1.0
+ */
+export type InquiryInput = typeof Schemas.InquiryRequest.Encoded
+
+/**
+ * The payment parameters as the caller gives them (validated before sending).
+ *
+ * @since 0.1.0
+ */
+export type PaymentInput = typeof Schemas.PaymentRequest.Encoded
+
+/**
+ * What `recoverPayment` found: nothing was created (188 — resending the same refNumber is
+ * safe), or the transaction's current state.
+ *
+ * @since 0.1.0
+ */
+export type Recovery = Data.TaggedEnum<{
+  NotCreated: { readonly refNumber: string }
+  Found: { readonly status: Status.TransactionStatus }
+}>
+
+/**
+ * @since 0.1.0
+ */
+export const Recovery = Data.taggedEnum<Recovery>()
+
+/**
+ * The client's operations.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** `POST /api/v2/partner/balance`: the partner's deposit. */
+  readonly balance: () => Effect.Effect<Schemas.Balance, ReadError>
+  /** `POST /api/v2/partner/products`: the product list. */
+  readonly products: () => Effect.Effect<ReadonlyArray<Schemas.Product>, ReadError>
+  /** `POST /api/v2/bill/check`: the bill or price to pay (RC 300). */
+  readonly inquiry: (input: InquiryInput) => Effect.Effect<Schemas.Inquiry, ReadError | InvalidInput>
+  /** `POST /api/v2/bill/payment`: pays an inquiry, once. */
+  readonly payment: (input: PaymentInput) => Effect.Effect<Status.PaymentOutcome, PaymentError>
+  /** `POST /api/v2/bill/status`: the transaction's state (the truth, unlike callbacks). */
+  readonly status: (input: {
+    readonly refNumber: string
+  }) => Effect.Effect<Status.TransactionStatus, ReadError | InvalidInput>
+  /** Polls `status` on a schedule until the transaction is final. */
+  readonly awaitFinal: (
+    input: { readonly refNumber: string },
+    schedule?: Schedule.Schedule<unknown, unknown>
+  ) => Effect.Effect<Status.FinalStatus, ReadError | InvalidInput | StillPending>
+  /** After `PaymentOutcomeUnknown`: looks the refNumber up before anything is resent. */
+  readonly recoverPayment: (refNumber: string) => Effect.Effect<Recovery, ReadError | InvalidInput>
+  /** Decodes a callback body into the state it claims (unverified: a hint). */
+  readonly decodeCallback: (
+    rawBody: string | Uint8Array
+  ) => Effect.Effect<Status.TransactionStatus, InvalidCallback>
+  /** Decodes a callback and returns the upstream's own answer for its refNumber (via `status`). */
+  readonly confirmCallback: (
+    rawBody: string | Uint8Array
+  ) => Effect.Effect<Status.TransactionStatus, InvalidCallback | ReadError | InvalidInput>
+}
+
+/**
+ * The Ayoconnect client service.
+ *
+ * @since 0.1.0
+ */
+export class Ayoconnect extends Context.Tag("@kasir/core/Ayoconnect")<Ayoconnect, Service>() {}
+
+/**
+ * How `awaitFinal` polls by default: every 5 seconds, for up to 5 minutes.
+ *
+ * @since 0.1.0
+ */
+export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = Schedule.spaced("5 seconds").pipe(
+  Schedule.upTo("5 minutes")
+)
+
+/**
+ * Whether a read failure is worth another attempt: transport trouble, or an HTTP error status a
+ * proxy answers while the API is unreachable (408, 429, 5xx).
+ *
+ * @since 0.1.0
+ */
+export const isTransientReadError = (error: unknown): boolean =>
+  Upstream.isTransportError(error) ||
+  (Schema.is(UnexpectedResponse)(error) &&
+    error.reason === "HttpStatus" &&
+    (error.status >= 500 || error.status === 408 || error.status === 429))
+
+type Operation = "partner/balance" | "partner/products" | "bill/check" | "bill/payment" | "bill/status"
+
+const operationName: Record<Operation, string> = {
+  "partner/balance": "balance",
+  "partner/products": "products",
+  "bill/check": "inquiry",
+  "bill/payment": "payment",
+  "bill/status": "status"
+}
+
+const validate = <A, I>(operation: string, schema: Schema.Schema<A, I>, input: unknown) =>
+  Effect.mapError(
+    Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(input),
+    (error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      return new InvalidInput({
+        operation,
+        field: issue === undefined ? "" : issue.path.map(String).join("."),
+        detail: issue === undefined ? "invalid input" : issue.message
+      })
+    }
+  )
+
+/**
+ * Builds a client. Fails with `InvalidConfig` for unusable options, before any request.
+ *
+ * @since 0.1.0
+ */
+export const make = (
+  options: AyoconnectConfig.Options
+): Effect.Effect<Service, InvalidConfig, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const config = yield* AyoconnectConfig.resolve(options, options.apiSecret)
+    const signer = options.signer ?? Signer.fromSecret(options.apiSecret!)
+    const client = Upstream.prepareClient(yield* HttpClient.HttpClient)
+    const retry = config.retry ?? Upstream.defaultRetryPolicy
+    const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
+    const version = `${config.apiVersion}.0`
+
+    // One attempt: serialise once, sign those bytes, send those bytes.
+    const send = (operation: Operation, parameters: Record<string, unknown>, timeout: Duration.Duration) =>
+      Effect.gen(function* () {
+        const payloadJson = JSON.stringify({ partnerId: config.apiKey, ...parameters })
+        const token = yield* signer.sign(payloadJson)
+        const request = HttpClientRequest.post(
+          `${config.baseUrl}/api/v${config.apiVersion}/${operation}`
+        ).pipe(
+          HttpClientRequest.setHeaders({
+            KEY: config.apiKey,
+            TOKEN: token,
+            VERSION: version,
+            accept: "application/json"
+          }),
+          HttpClientRequest.bodyText(payloadJson, "application/json")
+        )
+        return yield* Upstream.exchange(client, request, {
+          upstream: "ayoconnect",
+          operation: operationName[operation],
+          timeout
+        })
+      })
+
+    const envelopeOf = (operation: Operation, raw: Upstream.RawResponse) => {
+      const name = operationName[operation]
+      if (raw.status < 200 || raw.status > 299) {
+        return Either.left(
+          new UnexpectedResponse({
+            operation: name,
+            status: raw.status,
+            reason: "HttpStatus",
+            detail: `HTTP ${raw.status} instead of an API response`,
+            excerpt: Envelope.excerpt(raw.body)
+          })
+        )
+      }
+      return Either.mapLeft(
+        Envelope.parse(raw.body),
+        (problem) =>
+          new UnexpectedResponse({
+            operation: name,
+            status: raw.status,
+            reason: problem.reason,
+            detail: problem.detail,
+            excerpt: Envelope.excerpt(raw.body)
+          })
+      )
+    }
+
+    const decodeData = <A, I>(operation: Operation, schema: Schema.Schema<A, I>, parsed: Envelope.Parsed) =>
+      Either.mapLeft(
+        Schema.decodeUnknownEither(schema, Schemas.parseOptions)(parsed.envelope.data),
+        (error) =>
+          new UnexpectedResponse({
+            operation: operationName[operation],
+            status: 200,
+            reason: "InvalidBody",
+            detail: `RC ${parsed.envelope.responseCode} with data of an unexpected shape: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+            excerpt: Envelope.excerpt(JSON.stringify(parsed.body))
+          })
+      )
+
+    // A read: one attempt = sign, send, parse; the whole attempt is retried on transient failures.
+    const read = <A>(
+      operation: Operation,
+      parameters: Record<string, unknown>,
+      interpret: (parsed: Envelope.Parsed) => Either.Either<A, ReadError>
+    ): Effect.Effect<A, ReadError> =>
+      send(operation, parameters, config.readTimeout).pipe(
+        Effect.flatMap((raw) => envelopeOf(operation, raw)),
+        Effect.flatMap(interpret),
+        Upstream.retryReads<ReadError>(retry, isTransientReadError)
+      )
+
+    const readSuccess =
+      <A, I>(schema: Schema.Schema<A, I>, operation: Operation) =>
+      (parsed: Envelope.Parsed) =>
+        ResponseCode.isSuccess(parsed.envelope.responseCode)
+          ? decodeData(operation, schema, parsed)
+          : Either.left(ResponseCode.toError(parsed.envelope, parsed.body))
+
+    const balance = Effect.fn("ayoconnect.balance")(function* () {
+      return yield* read("partner/balance", {}, readSuccess(Schemas.Balance, "partner/balance"))
+    })
+
+    const products = Effect.fn("ayoconnect.products")(function* () {
+      return yield* read("partner/products", {}, readSuccess(Schemas.Products, "partner/products"))
+    })
+
+    const inquiry = Effect.fn("ayoconnect.inquiry")(function* (input: InquiryInput) {
+      const request = yield* validate("inquiry", Schemas.InquiryRequest, input)
+      yield* Effect.annotateCurrentSpan({ "ayoconnect.productCode": request.productCode })
+      return yield* read(
+        "bill/check",
+        {
+          accountNumber: request.accountNumber,
+          productCode: request.productCode,
+          amount: request.amount,
+          zoneId: request.zoneId,
+          month: request.month
+        },
+        (parsed) =>
+          parsed.envelope.responseCode === ResponseCode.INQUIRY_OK
+            ? decodeData("bill/check", Schemas.Inquiry, parsed)
+            : Either.left(ResponseCode.toError(parsed.envelope, parsed.body))
+      )
+    })
+
+    const payment = Effect.fn("ayoconnect.payment")(function* (input: PaymentInput) {
+      const request = yield* validate("payment", Schemas.PaymentRequest, input)
+      const refNumber = request.refNumber
+      yield* Effect.annotateCurrentSpan({
+        "ayoconnect.refNumber": refNumber,
+        "ayoconnect.productCode": request.productCode
+      })
+      const unknown = (reason: string, responseCode?: number) =>
+        new PaymentOutcomeUnknown(
+          responseCode === undefined ? { refNumber, reason } : { refNumber, reason, responseCode }
+        )
+      const raw = yield* send(
+        "bill/payment",
+        {
+          accountNumber: request.accountNumber,
+          productCode: request.productCode,
+          inquiryId: request.inquiryId,
+          amount: request.amount,
+          refNumber,
+          callbackUrls: request.callbackUrls,
+          buyerDetails: request.buyerDetails,
+          month: request.month
+        },
+        config.paymentTimeout
+      ).pipe(
+        Effect.catchTags({
+          UpstreamTimeout: (error) =>
+            Effect.fail(unknown(`no complete response within ${error.timeoutMillis} ms`)),
+          UpstreamUnavailable: (error) =>
+            error.sent
+              ? Effect.fail(unknown(`connection failed after sending (${error.reason})`))
+              : Effect.fail(error)
+        })
+      )
+      const parsed = envelopeOf("bill/payment", raw)
+      if (Either.isLeft(parsed)) return yield* unknown(parsed.left.detail)
+      const { envelope, body } = parsed.right
+      const code = envelope.responseCode
+      if (ResponseCode.isDuplicate(code)) return yield* unknown("duplicate transaction", code)
+      if (ResponseCode.isSuccess(code) || ResponseCode.isPending(code)) {
+        // A success or pending code classifies as Succeeded or Pending, or not at all.
+        const classified = Status.classify(envelope, body, refNumber)
+        if (Either.isLeft(classified) || classified.right._tag === "Failed") {
+          return yield* unknown(`RC ${code} without a readable transaction`, code)
+        }
+        return classified.right
+      }
+      // Failures by range and documented codes are final; anything else is "processing" per the docs.
+      if ((code >= 100 && code <= 199) || (code >= 301 && code <= 399) || ResponseCode.documented.has(code)) {
+        return yield* Effect.fail(
+          ResponseCode.toError(envelope, body) as Exclude<
+            ResponseCode.ResponseCodeError,
+            ResponseCode.DuplicateTransaction
+          >
+        )
+      }
+      return yield* unknown(`undocumented response code ${code}`, code)
+    })
+
+    const status = Effect.fn("ayoconnect.status")(function* (input: { readonly refNumber: string }) {
+      const refNumber = yield* validate("status", Schemas.RefNumber, input.refNumber).pipe(
+        Effect.mapError((error) => new InvalidInput({ ...error, field: "refNumber" }))
+      )
+      yield* Effect.annotateCurrentSpan({ "ayoconnect.refNumber": refNumber })
+      return yield* read("bill/status", { refNumber }, (parsed) =>
+        Either.mapLeft(Status.classify(parsed.envelope, parsed.body, refNumber), (problem) =>
+          problem._tag === "Error"
+            ? problem.error
+            : new UnexpectedResponse({
+                operation: "status",
+                status: 200,
+                reason: "InvalidBody",
+                detail: problem.detail,
+                excerpt: Envelope.excerpt(JSON.stringify(parsed.body))
+              })
+        )
+      )
+    })
+
+    const awaitFinal = Effect.fn("ayoconnect.awaitFinal")(function* (
+      input: { readonly refNumber: string },
+      schedule?: Schedule.Schedule<unknown, unknown>
+    ) {
+      const poll = Effect.flatMap(status(input), (current) =>
+        Status.isFinal(current)
+          ? Effect.succeed(current)
+          : Effect.fail(
+              new StillPending({ refNumber: current.refNumber, responseCode: current.responseCode })
+            )
+      )
+      return yield* Effect.retry(poll, {
+        schedule: schedule ?? awaitSchedule,
+        while: (error) => error._tag === "StillPending" || isTransientReadError(error)
+      })
+    })
+
+    const recoverPayment = Effect.fn("ayoconnect.recoverPayment")(function* (refNumber: string) {
+      return yield* status({ refNumber }).pipe(
+        Effect.map((found) => Recovery.Found({ status: found })),
+        Effect.catchTag("TransactionNotFound", () => Effect.succeed(Recovery.NotCreated({ refNumber })))
+      )
+    })
+
+    const decodeCallback = Effect.fn("ayoconnect.decodeCallback")(function* (rawBody: string | Uint8Array) {
+      return yield* Callback.decode(rawBody)
+    })
+
+    const confirmCallback = Effect.fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
+      const claimed = yield* Callback.decode(rawBody)
+      return yield* status({ refNumber: claimed.refNumber })
+    })
+
+    return {
+      balance,
+      products,
+      inquiry,
+      payment,
+      status,
+      awaitFinal,
+      recoverPayment,
+      decodeCallback,
+      confirmCallback
+    } satisfies Service
+  })
+
+/**
+ * A layer from options given in code.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: AyoconnectConfig.Options
+): Layer.Layer<Ayoconnect, InvalidConfig, HttpClient.HttpClient> => Layer.effect(Ayoconnect, make(options))
+
+/**
+ * A layer from the environment (`AYOCONNECT_BASE_URL`, `AYOCONNECT_API_KEY`,
+ * `AYOCONNECT_API_SECRET`, optional `AYOCONNECT_API_VERSION` (default 2),
+ * `AYOCONNECT_READ_TIMEOUT` (30 seconds), `AYOCONNECT_PAYMENT_TIMEOUT` (10 seconds)). The retry
+ * policy and the `awaitFinal` schedule, which have no environment form, are given here.
+ *
+ * @since 0.1.0
+ */
+export const layerConfig = (
+  options: {
+    readonly retry?: Upstream.RetryPolicy | undefined
+    readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
+  } = {}
+): Layer.Layer<Ayoconnect, ConfigError | InvalidConfig, HttpClient.HttpClient> =>
+  Layer.effect(
+    Ayoconnect,
+    Effect.flatMap(AyoconnectConfig.fromEnv, (config) => make({ ...config, ...options }))
+  )

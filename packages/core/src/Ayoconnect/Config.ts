@@ -1,0 +1,174 @@
+/**
+ * How an Ayoconnect client is configured: in code (`Options`) or from the environment
+ * (`fromEnv`: `AYOCONNECT_BASE_URL`, `AYOCONNECT_API_KEY`, `AYOCONNECT_API_SECRET`, and the
+ * optional `AYOCONNECT_API_VERSION`, `AYOCONNECT_READ_TIMEOUT`, `AYOCONNECT_PAYMENT_TIMEOUT`).
+ *
+ * @since 0.1.0
+ */
+import { Config, ConfigError, Duration, Effect, Either, Redacted, type Schedule } from "effect"
+import type * as Upstream from "../Upstream.js"
+import { InvalidConfig } from "./Errors.js"
+import type { Signer } from "./Signer.js"
+
+/**
+ * The API version: selects the path (`/api/v2/…`) and the `VERSION` header (`2.0`).
+ *
+ * @since 0.1.0
+ */
+export type ApiVersion = 1 | 2
+
+/**
+ * Client options. Give either `apiSecret` (signed in memory) or a `signer` (e.g. KMS-backed).
+ *
+ * @since 0.1.0
+ */
+export type Options = CommonOptions &
+  (
+    | { readonly apiSecret: Redacted.Redacted<string>; readonly signer?: undefined }
+    | { readonly signer: Signer; readonly apiSecret?: undefined }
+  )
+
+/**
+ * The options shared by both ways of signing.
+ *
+ * @since 0.1.0
+ */
+export interface CommonOptions {
+  /** e.g. `https://dev.openapi.ayopop.id`; the `/api/v2/...` paths are appended. */
+  readonly baseUrl: string
+  /** The partner API key: the `KEY` header and the token's `partnerId` claim. */
+  readonly apiKey: string
+  /** Default 2. */
+  readonly apiVersion?: ApiVersion | undefined
+  /** Per-attempt timeout of balance, products, inquiry and status. Default 30 seconds. */
+  readonly readTimeout?: Duration.DurationInput | undefined
+  /** The timeout of the (single) payment attempt. Default 10 seconds. */
+  readonly paymentTimeout?: Duration.DurationInput | undefined
+  /** How reads are retried on transport failures. Default `Upstream.defaultRetryPolicy`. */
+  readonly retry?: Upstream.RetryPolicy | undefined
+  /** How `awaitFinal` polls a pending transaction. Default `defaultAwaitSchedule`. */
+  readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+/**
+ * Default per-attempt timeout of reads (the value production integrations use).
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_READ_TIMEOUT: Duration.Duration = Duration.seconds(30)
+
+/**
+ * Default timeout of the payment attempt (the value production integrations use).
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_PAYMENT_TIMEOUT: Duration.Duration = Duration.seconds(10)
+
+const parseVersion = (raw: string): Either.Either<ApiVersion, string> => {
+  const value = raw.trim()
+  if (value === "1" || value === "1.0") return Either.right(1)
+  if (value === "2" || value === "2.0") return Either.right(2)
+  return Either.left(`must be 1 or 2, got ${JSON.stringify(value)}`)
+}
+
+/**
+ * `AYOCONNECT_API_VERSION`: `1`, `2`, `1.0` or `2.0`; default 2.
+ *
+ * @since 0.1.0
+ */
+export const apiVersion: Config.Config<ApiVersion> = Config.string("AYOCONNECT_API_VERSION").pipe(
+  Config.mapOrFail((raw) =>
+    Either.mapLeft(parseVersion(raw), (detail) => ConfigError.InvalidData([], detail))
+  ),
+  Config.withDefault<ApiVersion>(2)
+)
+
+/**
+ * The configuration read from the environment (or any `ConfigProvider`). The secret is read
+ * with `Config.redacted` and never leaves a `Redacted`.
+ *
+ * @since 0.1.0
+ */
+export const fromEnv: Config.Config<{
+  readonly baseUrl: string
+  readonly apiKey: string
+  readonly apiSecret: Redacted.Redacted<string>
+  readonly apiVersion: ApiVersion
+  readonly readTimeout: Duration.Duration
+  readonly paymentTimeout: Duration.Duration
+}> = Config.all({
+  baseUrl: Config.string("AYOCONNECT_BASE_URL"),
+  apiKey: Config.string("AYOCONNECT_API_KEY"),
+  apiSecret: Config.redacted("AYOCONNECT_API_SECRET"),
+  apiVersion,
+  readTimeout: Config.withDefault(Config.duration("AYOCONNECT_READ_TIMEOUT"), DEFAULT_READ_TIMEOUT),
+  paymentTimeout: Config.withDefault(Config.duration("AYOCONNECT_PAYMENT_TIMEOUT"), DEFAULT_PAYMENT_TIMEOUT)
+})
+
+/**
+ * Options checked and completed with defaults.
+ *
+ * @since 0.1.0
+ */
+export interface Resolved {
+  readonly baseUrl: string
+  readonly apiKey: string
+  readonly apiVersion: ApiVersion
+  readonly readTimeout: Duration.Duration
+  readonly paymentTimeout: Duration.Duration
+  readonly retry: Upstream.RetryPolicy | undefined
+}
+
+const checkDuration = (
+  field: string,
+  input: Duration.DurationInput | undefined,
+  fallback: Duration.Duration
+) => {
+  if (input === undefined) return Effect.succeed(fallback)
+  const duration = Duration.decodeUnknown(input)
+  return duration._tag === "Some" && Duration.greaterThan(duration.value, Duration.zero)
+    ? Effect.succeed(duration.value)
+    : Effect.fail(new InvalidConfig({ field, detail: "must be a positive duration" }))
+}
+
+/**
+ * Validates options: an http(s) base URL, a non-empty API key of printable characters, a
+ * non-empty secret, positive timeouts. Error messages never include the secret.
+ *
+ * @since 0.1.0
+ */
+export const resolve = (options: CommonOptions, secret: Redacted.Redacted<string> | undefined) =>
+  Effect.gen(function* () {
+    let url: URL
+    try {
+      url = new URL(options.baseUrl)
+    } catch {
+      return yield* new InvalidConfig({
+        field: "baseUrl",
+        detail: "is not a URL (e.g. https://dev.openapi.ayopop.id)"
+      })
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return yield* new InvalidConfig({ field: "baseUrl", detail: `must be http(s), got ${url.protocol}` })
+    }
+    if (!/^[\x21-\x7e]{1,128}$/.test(options.apiKey)) {
+      return yield* new InvalidConfig({ field: "apiKey", detail: "must be 1 to 128 printable characters" })
+    }
+    // The secret is read only to check it is not blank; it is never kept or printed.
+    if (secret !== undefined && Redacted.value(secret).trim() === "") {
+      return yield* new InvalidConfig({ field: "apiSecret", detail: "must not be empty" })
+    }
+    const version = options.apiVersion ?? 2
+    if (version !== 1 && version !== 2) {
+      return yield* new InvalidConfig({ field: "apiVersion", detail: "must be 1 or 2" })
+    }
+    const resolved: Resolved = {
+      baseUrl: url.toString().replace(/\/+$/, ""),
+      apiKey: options.apiKey,
+      apiVersion: version,
+      readTimeout: yield* checkDuration("readTimeout", options.readTimeout, DEFAULT_READ_TIMEOUT),
+      paymentTimeout: yield* checkDuration("paymentTimeout", options.paymentTimeout, DEFAULT_PAYMENT_TIMEOUT),
+      retry: options.retry
+    }
+    return resolved
+  })

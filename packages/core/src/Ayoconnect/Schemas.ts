@@ -1,0 +1,386 @@
+/**
+ * What Ayoconnect's PPOB API sends and accepts, as effect/Schema.
+ *
+ * Decoding is tolerant of every variation the upstream is known to produce: `customerDetail`
+ * (v1 and some v2 samples) as well as `customerDetails`, `null` detail arrays (status 188),
+ * bill values as numbers or digit strings, `extraFields` as a list or (v1) an object, and
+ * unknown extra fields, which are kept (decode with `onExcessProperty: "preserve"`). Amounts are
+ * whole rupiah through `Money.Rupiah`.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Money from "../Money.js"
+
+/**
+ * The parse options every Ayoconnect decoder uses: unknown fields are kept, not dropped.
+ *
+ * @since 0.1.0
+ */
+export const parseOptions = { onExcessProperty: "preserve", errors: "all" } as const
+
+/**
+ * The bilingual message of every response: `{ "ID": "Inkuiri berhasil", "EN": "Inquiry is successful" }`.
+ *
+ * @since 0.1.0
+ */
+export const Message = Schema.Struct({
+  ID: Schema.optionalWith(Schema.String, { default: () => "" }),
+  EN: Schema.optionalWith(Schema.String, { default: () => "" })
+})
+
+/**
+ * @since 0.1.0
+ */
+export type Message = typeof Message.Type
+
+/**
+ * A response code: a JSON integer (a numeric string is tolerated).
+ *
+ * @since 0.1.0
+ */
+export const ResponseCode = Schema.Union(Schema.Int, Schema.compose(Schema.NumberFromString, Schema.Int))
+
+/**
+ * The envelope every response shares. `data` is decoded later, once the response code says
+ * what it should hold; `success` is read but never trusted (a pending 299 has been seen with
+ * `success: false`).
+ *
+ * @since 0.1.0
+ */
+export const Envelope = Schema.Struct({
+  responseCode: ResponseCode,
+  success: Schema.optional(Schema.Boolean),
+  message: Schema.optionalWith(Message, { default: () => ({ ID: "", EN: "" }) }),
+  data: Schema.optional(Schema.Unknown)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type Envelope = typeof Envelope.Type
+
+/**
+ * One `{ key, value }` line of `customerDetails`, `productDetails` or `extraFields`.
+ *
+ * @since 0.1.0
+ */
+export const KeyValue = Schema.Struct({
+  key: Schema.String,
+  value: Schema.Union(Schema.String, Schema.Number)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type KeyValue = typeof KeyValue.Type
+
+// Some fields documented as strings arrive as numbers: keep them as their decimal text.
+const NumberAsString = Schema.transform(Schema.Number, Schema.String, {
+  strict: true,
+  decode: (n) => String(n),
+  encode: (s) => Number(s)
+})
+
+/**
+ * A bill line's amount: whole rupiah (sent as a number, or as a digit string in status and
+ * callback bodies); any other string is kept as text.
+ *
+ * @since 0.1.0
+ */
+export const BillValue = Schema.Union(Money.Rupiah, Money.RupiahFromString, Schema.String)
+
+/**
+ * One line of `billDetails`: `billId` "0" is the admin fee, "1", "2", … the bill periods.
+ *
+ * @since 0.1.0
+ */
+export const BillDetail = Schema.Struct({
+  billId: Schema.Union(Schema.String, NumberAsString),
+  billInfo: Schema.optionalWith(
+    Schema.transform(Schema.NullOr(Schema.Array(KeyValue)), Schema.typeSchema(Schema.Array(KeyValue)), {
+      strict: true,
+      decode: (lines) => lines ?? [],
+      encode: (lines) => lines
+    }),
+    { default: () => [] }
+  ),
+  isMandatory: Schema.optional(Schema.Boolean),
+  key: Schema.optionalWith(Schema.String, { default: () => "" }),
+  value: BillValue
+})
+
+/**
+ * @since 0.1.0
+ */
+export type BillDetail = typeof BillDetail.Type
+
+const detailsOnTheWire = {
+  customerDetails: Schema.optional(Schema.NullOr(Schema.Array(KeyValue))),
+  customerDetail: Schema.optional(Schema.NullOr(Schema.Array(KeyValue))),
+  billDetails: Schema.optional(Schema.NullOr(Schema.Array(BillDetail))),
+  productDetails: Schema.optional(Schema.NullOr(Schema.Array(KeyValue))),
+  extraFields: Schema.optional(
+    Schema.NullOr(
+      Schema.Union(Schema.Array(KeyValue), Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+    )
+  )
+}
+
+const detailsDecoded = {
+  customerDetails: Schema.Array(KeyValue),
+  billDetails: Schema.Array(BillDetail),
+  productDetails: Schema.Array(KeyValue),
+  extraFields: Schema.Array(KeyValue)
+}
+
+const extraFieldsToList = (
+  extraFields: ReadonlyArray<KeyValue> | Readonly<Record<string, unknown>> | null | undefined
+): ReadonlyArray<KeyValue> => {
+  if (extraFields === null || extraFields === undefined) return []
+  if (Array.isArray(extraFields)) return extraFields as ReadonlyArray<KeyValue>
+  // v1 sent an object such as {"month":1}: keep each entry as a line.
+  return Object.entries(extraFields).map(([key, value]) => ({
+    key,
+    value: typeof value === "string" || typeof value === "number" ? value : (JSON.stringify(value) ?? "")
+  }))
+}
+
+// Normalises the four detail arrays of a data object: one spelling, never null.
+const withDetails = <Fields extends Schema.Struct.Fields>(fields: Fields) =>
+  Schema.transform(
+    Schema.Struct({ ...fields, ...detailsOnTheWire }),
+    Schema.typeSchema(Schema.Struct({ ...fields, ...detailsDecoded })),
+    {
+      strict: false,
+      decode: (wire) => {
+        const { customerDetails, customerDetail, billDetails, productDetails, extraFields, ...rest } =
+          wire as Record<string, unknown> & {
+            readonly customerDetails?: ReadonlyArray<KeyValue> | null
+            readonly customerDetail?: ReadonlyArray<KeyValue> | null
+            readonly billDetails?: ReadonlyArray<BillDetail> | null
+            readonly productDetails?: ReadonlyArray<KeyValue> | null
+            readonly extraFields?: ReadonlyArray<KeyValue> | Readonly<Record<string, unknown>> | null
+          }
+        return {
+          ...rest,
+          customerDetails: customerDetails ?? customerDetail ?? [],
+          billDetails: billDetails ?? [],
+          productDetails: productDetails ?? [],
+          extraFields: extraFieldsToList(extraFields)
+        }
+      },
+      encode: (decoded) => decoded
+    }
+  )
+
+const text = Schema.optionalWith(Schema.String, { default: () => "" })
+const fee = Schema.optionalWith(Money.Rupiah, { default: () => Money.rupiah(0) })
+const IntOrDigits = Schema.Union(Schema.Int, Schema.compose(Schema.NumberFromString, Schema.Int))
+const StringOrNumber = Schema.Union(Schema.String, NumberAsString)
+
+/**
+ * `data` of a successful inquiry (RC 300). `amount` is the total payable — bills, admin and
+ * processing fee — and goes unchanged into the payment.
+ *
+ * @since 0.1.0
+ */
+export const Inquiry = withDetails({
+  inquiryId: IntOrDigits,
+  accountNumber: Schema.String,
+  customerName: text,
+  productName: text,
+  productCode: Schema.String,
+  category: text,
+  amount: Money.Rupiah,
+  totalAdmin: fee,
+  processingFee: fee,
+  denom: text,
+  validity: text,
+  requestId: Schema.optional(Schema.String),
+  refNumber: Schema.optional(StringOrNumber)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type Inquiry = typeof Inquiry.Type
+
+/**
+ * `data` of a payment, status or callback: the transaction. `token` is the PLN token, serial
+ * number or biller reference, `""` or `"N/A"` while it is not known.
+ *
+ * @since 0.1.0
+ */
+export const Transaction = withDetails({
+  refNumber: StringOrNumber,
+  transactionId: Schema.optionalWith(IntOrDigits, { default: () => 0 }),
+  accountNumber: text,
+  amount: Money.Rupiah,
+  totalAdmin: fee,
+  processingFee: fee,
+  denom: text,
+  productCode: text,
+  productName: text,
+  category: text,
+  token: text,
+  customerName: Schema.optional(Schema.String),
+  validity: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type Transaction = typeof Transaction.Type
+
+/**
+ * `data` of the partner balance: `{ "balance": 5523560, "currency": "IDR", "partnerId": "…" }`.
+ *
+ * @since 0.1.0
+ */
+export const Balance = Schema.Struct({
+  balance: Money.Rupiah,
+  currency: Schema.optionalWith(Schema.String, { default: () => "IDR" }),
+  partnerId: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type Balance = typeof Balance.Type
+
+/**
+ * One entry of the product list. `amount` is 0 for open-denomination and postpaid products,
+ * whose price comes from the inquiry.
+ *
+ * @since 0.1.0
+ */
+export const Product = Schema.Struct({
+  code: Schema.String,
+  name: text,
+  description: text,
+  logo: text,
+  amount: fee,
+  adminFee: fee,
+  biller: text,
+  category: text,
+  type: text,
+  active: Schema.optionalWith(Schema.Boolean, { default: () => true })
+})
+
+/**
+ * @since 0.1.0
+ */
+export type Product = typeof Product.Type
+
+/**
+ * The product list: an array (`data: [...]`), or an object holding one (`data: { products: [...] }`).
+ *
+ * @since 0.1.0
+ */
+export const Products = Schema.Union(
+  Schema.Array(Product),
+  Schema.transform(
+    Schema.Struct({ products: Schema.Array(Product) }),
+    Schema.typeSchema(Schema.Array(Product)),
+    {
+      strict: true,
+      decode: (wrapped) => wrapped.products,
+      encode: (products) => ({ products })
+    }
+  )
+)
+
+/**
+ * Who bought, as some integrations pass it with the payment.
+ *
+ * @since 0.1.0
+ */
+export const BuyerDetails = Schema.Struct({
+  buyerEmail: Schema.optional(Schema.String),
+  publicBuyerId: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type BuyerDetails = typeof BuyerDetails.Type
+
+/**
+ * The parameters of an inquiry, validated before anything is sent. `amount` is required for
+ * open-denomination products, `zoneId` for games vouchers, `month` (number of months) for BPJS.
+ *
+ * @since 0.1.0
+ */
+export const InquiryRequest = Schema.Struct({
+  accountNumber: Schema.String.pipe(
+    Schema.pattern(/^\S{1,64}$/, { message: () => "accountNumber must be 1 to 64 characters without spaces" })
+  ),
+  productCode: Schema.String.pipe(
+    Schema.pattern(/^[A-Za-z0-9_.-]{1,40}$/, {
+      message: () => "productCode must be 1 to 40 letters, digits, '_', '.' or '-'"
+    })
+  ),
+  amount: Schema.optional(Money.Rupiah),
+  zoneId: Schema.optional(
+    Schema.String.pipe(Schema.pattern(/^\S{1,32}$/, { message: () => "zoneId must be 1 to 32 characters" }))
+  ),
+  month: Schema.optional(
+    Schema.Int.pipe(
+      Schema.between(1, 24, { message: () => "month must be a whole number of months, 1 to 24" })
+    )
+  )
+})
+
+/**
+ * @since 0.1.0
+ */
+export type InquiryRequest = typeof InquiryRequest.Type
+
+/**
+ * A caller's payment reference: the idempotency key of the payment and the key of its status.
+ * Limited to a conservative charset (letters, digits, `-`, `_`, `.`) because the upstream
+ * documents none.
+ *
+ * @since 0.1.0
+ */
+export const RefNumber = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: () => "refNumber must be 1 to 64 letters, digits, '-', '_' or '.'"
+  })
+)
+
+const CallbackUrl = Schema.String.pipe(
+  Schema.filter((url) => {
+    try {
+      const parsed = new URL(url)
+      return parsed.protocol === "https:" || parsed.protocol === "http:"
+        ? true
+        : "callback URLs must be http(s)"
+    } catch {
+      return `not a URL: ${JSON.stringify(url.slice(0, 80))}`
+    }
+  })
+)
+
+/**
+ * The parameters of a payment, validated before anything is sent. `inquiryId` and `amount` come
+ * from the inquiry, unchanged.
+ *
+ * @since 0.1.0
+ */
+export const PaymentRequest = Schema.Struct({
+  inquiryId: Schema.Int.pipe(Schema.positive({ message: () => "inquiryId must be a positive integer" })),
+  accountNumber: InquiryRequest.fields.accountNumber,
+  productCode: InquiryRequest.fields.productCode,
+  amount: Money.Rupiah,
+  refNumber: RefNumber,
+  callbackUrls: Schema.optional(Schema.Array(CallbackUrl)),
+  buyerDetails: Schema.optional(BuyerDetails),
+  month: InquiryRequest.fields.month
+})
+
+/**
+ * @since 0.1.0
+ */
+export type PaymentRequest = typeof PaymentRequest.Type
