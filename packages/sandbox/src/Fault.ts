@@ -76,7 +76,9 @@ const isFault = Schema.is(Fault)
  *
  * @since 0.1.0
  */
-export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): Option.Option<FaultPlan> => {
+export const fromHeaders = (
+  headers: Readonly<Record<string, string | undefined>>
+): Option.Option<FaultPlan> => {
   const raw = headers[FAULT_HEADER]?.trim()
   if (raw === undefined || raw === "") return Option.none()
   const [name, parameter] = raw.split("=", 2) as [string, string | undefined]
@@ -111,7 +113,10 @@ export class Faults extends Context.Tag("@kasir/sandbox/Faults")<
   Faults,
   {
     readonly inject: (rule: FaultRule) => Effect.Effect<void>
-    readonly take: (upstream: "ayoconnect" | "nicepay", operation: string) => Effect.Effect<Option.Option<FaultPlan>>
+    readonly take: (
+      upstream: "ayoconnect" | "nicepay",
+      operation: string
+    ) => Effect.Effect<Option.Option<FaultPlan>>
     readonly clear: Effect.Effect<void>
   }
 >() {}
@@ -242,7 +247,11 @@ export const render = (
           ? Object.fromEntries(Object.entries(answer.body).filter(([key]) => key !== "responseCode"))
           : {}
       return Effect.succeed(
-        HttpServerResponse.text(JSON.stringify(body), { status: 200, contentType: "application/json", headers })
+        HttpServerResponse.text(JSON.stringify(body), {
+          status: 200,
+          contentType: "application/json",
+          headers
+        })
       )
     }
     case "stall":

@@ -1,0 +1,228 @@
+/**
+ * Both simulators behind one loopback HTTP server: Ayoconnect under `/api/…`, NICEPAY under
+ * `/nicepay/…`, and a small admin surface under `/_sandbox/…` for tools that run the sandbox in
+ * another process (read the request log, inject faults).
+ *
+ * In-process use (tests, the CLI and the gateway's embedded default):
+ *
+ * ```ts
+ * const sandbox = yield* Sandbox.Sandbox   // with Sandbox.layer() provided
+ * sandbox.ayoconnect.baseUrl               // "http://127.0.0.1:54321"
+ * sandbox.nicepay.baseUrl                  // "http://127.0.0.1:54321/nicepay"
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { createServer } from "node:http"
+import {
+  type HttpApp,
+  type HttpClient,
+  HttpServer,
+  type HttpServerError,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import type { Snap } from "@kasir/core"
+import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import * as AyoconnectSimulator from "./Ayoconnect/Simulator.js"
+import * as Fault from "./Fault.js"
+import * as NicepayDemo from "./Nicepay/Demo.js"
+import * as NicepaySimulator from "./Nicepay/Simulator.js"
+import * as RequestLog from "./RequestLog.js"
+
+/**
+ * The running sandbox: where it listens and the credentials that work against it.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** The server's origin, e.g. `http://127.0.0.1:54321`. */
+  readonly url: string
+  readonly ayoconnect: {
+    /** Ayoconnect's base URL (paths start with `/api`). */
+    readonly baseUrl: string
+    /** The partner registered at start: from options, else the demo partner. */
+    readonly partner: { readonly apiKey: string; readonly secret: Redacted.Redacted<string> }
+    readonly simulator: AyoconnectSimulator.Service
+  }
+  readonly nicepay: {
+    /** NICEPAY's SNAP base URL (`…/nicepay`). */
+    readonly baseUrl: string
+    /** The demo merchant IONPAYTEST, with NICEPAY's published sandbox secret and key (K1). */
+    readonly merchant: {
+      readonly clientId: string
+      readonly clientSecret: Redacted.Redacted<string>
+      readonly privateKey: Redacted.Redacted<string>
+    }
+    /** The SPKI PEM key the simulator signs notifications with. */
+    readonly notificationPublicKey: string
+    readonly simulator: NicepaySimulator.Service
+  }
+  readonly requestLog: Context.Tag.Service<RequestLog.RequestLog>
+  readonly faults: Context.Tag.Service<Fault.Faults>
+}
+
+/**
+ * @since 0.1.0
+ */
+export class Sandbox extends Context.Tag("@kasir/sandbox/Sandbox")<Sandbox, Service>() {}
+
+/**
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The port to listen on; 0 (the default) picks a free one. */
+  readonly port?: number | undefined
+  /** The interface to listen on; default 127.0.0.1 (never exposed beyond this machine by default). */
+  readonly host?: string | undefined
+  /** Ayoconnect partners to register besides the demo partner; the first becomes `ayoconnect.partner`. */
+  readonly ayoconnectPartners?: ReadonlyArray<AyoconnectSimulator.PartnerRegistration> | undefined
+  /** NICEPAY merchants to register besides IONPAYTEST. */
+  readonly nicepayMerchants?: ReadonlyArray<NicepaySimulator.MerchantRegistration> | undefined
+  readonly ayoconnect?: AyoconnectSimulator.Options | undefined
+  readonly nicepay?: NicepaySimulator.Options | undefined
+}
+
+const notFound = (path: string) =>
+  HttpServerResponse.unsafeJson(
+    { error: "not found", path, hint: "Ayoconnect is served under /api/v1|v2/…, NICEPAY under /nicepay/…" },
+    { status: 404 }
+  )
+
+const FaultRuleBody = Schema.Struct({
+  fault: Fault.Fault,
+  upstream: Schema.optional(Schema.Literal("ayoconnect", "nicepay")),
+  operation: Schema.optional(Schema.String),
+  latencyMillis: Schema.optional(Schema.NonNegativeInt),
+  times: Schema.optional(Schema.Int.pipe(Schema.between(1, 10_000)))
+})
+
+// The admin surface: read the request log, queue and clear faults. Loopback-only by default.
+const adminApp = (
+  path: string,
+  log: Context.Tag.Service<RequestLog.RequestLog>,
+  faults: Context.Tag.Service<Fault.Faults>
+): HttpApp.Default<never, never> =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    if (path === "/_sandbox/requests" && request.method === "GET") {
+      return HttpServerResponse.unsafeJson(yield* log.entries)
+    }
+    if (path === "/_sandbox/requests" && request.method === "DELETE") {
+      yield* log.clear
+      return HttpServerResponse.empty({ status: 204 })
+    }
+    if (path === "/_sandbox/faults" && request.method === "POST") {
+      const rule = yield* HttpServerRequest.schemaBodyJson(FaultRuleBody).pipe(Effect.option)
+      if (Option.isNone(rule)) {
+        return HttpServerResponse.unsafeJson(
+          {
+            error: "expected {fault, upstream?, operation?, latencyMillis?, times?}",
+            faults: Fault.Fault.literals
+          },
+          { status: 400 }
+        )
+      }
+      yield* faults.inject(rule.value)
+      return HttpServerResponse.empty({ status: 204 })
+    }
+    if (path === "/_sandbox/faults" && request.method === "DELETE") {
+      yield* faults.clear
+      return HttpServerResponse.empty({ status: 204 })
+    }
+    return notFound(path)
+  })
+
+/**
+ * One app for both upstreams, routed by path prefix.
+ *
+ * @since 0.1.0
+ */
+export const makeApp = (options: {
+  readonly ayoconnect: AyoconnectSimulator.Service
+  readonly nicepay: NicepaySimulator.Service
+  readonly requestLog: Context.Tag.Service<RequestLog.RequestLog>
+  readonly faults: Context.Tag.Service<Fault.Faults>
+}): HttpApp.Default<never, never> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const path = request.url.split("?", 1)[0] ?? "/"
+    if (path === NicepaySimulator.PREFIX || path.startsWith(`${NicepaySimulator.PREFIX}/`))
+      return options.nicepay.app
+    if (path.startsWith("/api/")) return options.ayoconnect.app
+    if (path.startsWith("/_sandbox/")) return adminApp(path, options.requestLog, options.faults)
+    return Effect.succeed(notFound(path))
+  })
+
+const make = (options: Options) =>
+  Effect.gen(function* () {
+    const ayoconnect = yield* AyoconnectSimulator.AyoconnectSimulator
+    const nicepay = yield* NicepaySimulator.NicepaySimulator
+    const requestLog = yield* RequestLog.RequestLog
+    const faults = yield* Fault.Faults
+
+    const partners = [...(options.ayoconnectPartners ?? []), AyoconnectSimulator.demoPartner]
+    yield* Effect.forEach(partners, ayoconnect.registerPartner, { discard: true })
+    yield* Effect.forEach(options.nicepayMerchants ?? [], nicepay.registerMerchant, { discard: true })
+
+    yield* HttpServer.serveEffect(makeApp({ ayoconnect, nicepay, requestLog, faults }))
+    const address = (yield* HttpServer.HttpServer).address
+    const url =
+      address._tag === "TcpAddress"
+        ? `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`
+        : `http://unix:${address.path}`
+    const partner = partners[0]!
+    return Sandbox.of({
+      url,
+      ayoconnect: {
+        baseUrl: url,
+        partner: {
+          apiKey: partner.apiKey,
+          secret: typeof partner.secret === "string" ? Redacted.make(partner.secret) : partner.secret
+        },
+        simulator: ayoconnect
+      },
+      nicepay: {
+        baseUrl: `${url}${NicepaySimulator.PREFIX}`,
+        merchant: {
+          clientId: NicepayDemo.CLIENT_ID,
+          clientSecret: Redacted.make(NicepayDemo.CLIENT_SECRET),
+          privateKey: Redacted.make(NicepayDemo.PRIVATE_KEY)
+        },
+        notificationPublicKey: nicepay.notificationPublicKey,
+        simulator: nicepay
+      },
+      requestLog,
+      faults
+    })
+  })
+
+/**
+ * The whole sandbox as a layer: starts the server (closed with the layer's scope) and provides
+ * `Sandbox`, both simulators, the request log and the fault queue. Needs an `HttpClient` for
+ * callbacks and notifications. Fails with `InvalidKey` when a merchant's public key is malformed.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<
+  | Sandbox
+  | AyoconnectSimulator.AyoconnectSimulator
+  | NicepaySimulator.NicepaySimulator
+  | RequestLog.RequestLog
+  | Fault.Faults,
+  HttpServerError.ServeError | Snap.InvalidKey,
+  HttpClient.HttpClient
+> => {
+  const shared = Layer.merge(RequestLog.layer, Fault.layerFaults)
+  const simulators = Layer.merge(
+    AyoconnectSimulator.layer(options.ayoconnect),
+    NicepaySimulator.layer(options.nicepay)
+  ).pipe(Layer.provideMerge(shared))
+  const server = NodeHttpServer.layer(createServer, {
+    port: options.port ?? 0,
+    host: options.host ?? "127.0.0.1"
+  })
+  return Layer.scoped(Sandbox, make(options)).pipe(Layer.provide(server), Layer.provideMerge(simulators))
+}
