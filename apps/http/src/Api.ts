@@ -1,0 +1,32 @@
+/**
+ * The kasir gateway API: one HttpApi definition from which the server, `/openapi.json` and the
+ * Swagger UI at `/docs` are all derived.
+ *
+ * @since 0.1.0
+ */
+import { HttpApi, OpenApi } from "@effect/platform"
+import { AyoconnectGroup } from "./api/Ayoconnect.js"
+import { CallbacksGroup } from "./api/Callbacks.js"
+import { NicepayGroup } from "./api/Nicepay.js"
+import { SystemGroup } from "./api/System.js"
+import * as OpenApiProblems from "./OpenApiProblems.js"
+import * as Problem from "./Problem.js"
+
+/**
+ * @since 0.1.0
+ */
+export class Api extends HttpApi.make("kasir")
+  .add(SystemGroup)
+  .add(AyoconnectGroup)
+  .add(NicepayGroup)
+  .add(CallbacksGroup)
+  // Any endpoint can fail validation or fail unexpectedly.
+  .addError(Problem.BadRequest)
+  .addError(Problem.InternalError)
+  .annotate(OpenApi.Title, "kasir gateway")
+  .annotate(OpenApi.Version, "0.1.0")
+  .annotate(
+    OpenApi.Description,
+    "Ayoconnect PPOB bill payments and NICEPAY SNAP payouts over one typed HTTP API. Every error is an RFC 9457 problem (`application/problem+json`)."
+  )
+  .annotate(OpenApi.Transform, OpenApiProblems.transform) {}

@@ -1,0 +1,105 @@
+/**
+ * What happens to every request at the edge of the gateway, around the HttpApi:
+ *
+ * - a request id (the caller's `X-Request-Id` when it is a sane token, else a fresh UUID), echoed
+ *   on the response and attached to every log line of the request;
+ * - in-flight counting for the graceful drain, and `Connection: close` once draining;
+ * - problem+json for whatever the HttpApi did not answer itself (unknown routes, defects) —
+ *   never a stack trace;
+ * - one structured access log line: request id, method, route, status, duration, upstream
+ *   operations, outcome, caller fingerprint. Never headers or bodies.
+ *
+ * @since 0.1.0
+ */
+import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { randomUUID } from "node:crypto"
+import { Cause, Effect, Option } from "effect"
+import { InFlight } from "./Drain.js"
+import * as Problem from "./Problem.js"
+import * as RequestContext from "./RequestContext.js"
+import type { RouteTable } from "./Routes.js"
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/**
+ * The request id to use: the caller's when it is 1–128 token characters, else a new UUID.
+ *
+ * @since 0.1.0
+ */
+export const requestIdFrom = (header: string | undefined): string =>
+  header !== undefined && REQUEST_ID.test(header) ? header : randomUUID()
+
+// Probes are polled every few seconds: log them only at debug level.
+const quietPaths = new Set(["/health", "/ready"])
+
+const outcomeOf = (status: number, state: RequestContext.RequestState): string =>
+  state.outcome ?? (status < 300 ? "ok" : status < 500 ? "client_error" : "error")
+
+const fallback = (cause: Cause.Cause<unknown>) =>
+  Effect.gen(function* () {
+    const failure = Cause.failureOption(cause)
+    if (Option.isSome(failure) && (failure.value as { _tag?: unknown })?._tag === "RouteNotFound") {
+      return Problem.toResponse(
+        yield* RequestContext.problem(404, "not-found", "No route matches this method and path.")
+      )
+    }
+    if (Cause.isInterruptedOnly(cause)) return yield* Effect.interrupt
+    // Log what broke (message only: causes can carry request material), answer without details.
+    yield* Effect.logError("unhandled failure").pipe(
+      Effect.annotateLogs({ error: String(Cause.squash(cause)).slice(0, 500) })
+    )
+    return Problem.toResponse(
+      yield* RequestContext.problem(
+        500,
+        "internal",
+        "The gateway failed unexpectedly; the request id identifies it in the logs."
+      )
+    )
+  })
+
+/**
+ * The edge middleware, for `HttpApiBuilder.serve`.
+ *
+ * @since 0.1.0
+ */
+export const middleware =
+  (routes: RouteTable) =>
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> =>
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const inFlight = yield* InFlight
+      const started = performance.now()
+      const path = new URL(request.url, "http://gateway").pathname
+      const state: RequestContext.RequestState = {
+        requestId: requestIdFrom(request.headers["x-request-id"]),
+        method: request.method,
+        path,
+        route: routes.match(request.method, path),
+        operations: [],
+        outcome: undefined,
+        caller: undefined
+      }
+      const response = yield* app.pipe(
+        Effect.catchAllCause(fallback),
+        Effect.locally(RequestContext.current, state),
+        Effect.annotateLogs({ requestId: state.requestId }),
+        inFlight.track
+      )
+      const draining = yield* inFlight.draining
+      const status = response.status
+      const log = quietPaths.has(path) && status < 400 ? Effect.logDebug : Effect.logInfo
+      yield* log("http request").pipe(
+        Effect.annotateLogs({
+          requestId: state.requestId,
+          method: state.method,
+          route: state.route?.path ?? "(unmatched)",
+          status,
+          durationMillis: Math.round((performance.now() - started) * 10) / 10,
+          operations: state.operations,
+          outcome: outcomeOf(status, state),
+          ...(state.caller === undefined ? {} : { caller: state.caller })
+        })
+      )
+      const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
+      return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+    })

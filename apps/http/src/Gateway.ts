@@ -1,0 +1,139 @@
+/**
+ * The whole gateway as one layer: configuration, provider clients (or the embedded sandbox), API
+ * keys, the HttpApi with its docs, the Node server and the graceful drain.
+ *
+ * Layer order matters for shutdown: the drain layer is built last so that it is released first,
+ * while the server still serves and the clients and sandbox are still up.
+ *
+ * @since 0.1.0
+ */
+import {
+  HttpApiBuilder,
+  HttpApiSwagger,
+  type HttpClient,
+  HttpServer,
+  type HttpServerError
+} from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { createServer } from "node:http"
+import { ConfigError, Effect, Layer } from "effect"
+import { Api } from "./Api.js"
+import * as ApiKeys from "./ApiKeys.js"
+import { CallbackCredentials, layerApiKeyAuth, layerCallbackAuth } from "./Authentication.js"
+import * as Drain from "./Drain.js"
+import * as Edge from "./Edge.js"
+import * as GatewayConfig from "./GatewayConfig.js"
+import * as AyoconnectHandlers from "./handlers/Ayoconnect.js"
+import * as CallbackHandlers from "./handlers/Callbacks.js"
+import * as NicepayHandlers from "./handlers/Nicepay.js"
+import * as SystemHandlers from "./handlers/System.js"
+import * as Providers from "./Providers.js"
+import * as Routes from "./Routes.js"
+import * as Validation from "./Validation.js"
+
+/**
+ * Overrides of `PORT` / `HOST` (tests listen on port 0 on loopback).
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly port?: number | undefined
+  readonly host?: string | undefined
+}
+
+/**
+ * The API keys to accept: the configured digests; or, when none are configured and every
+ * provider is sandboxed, a development key generated now and printed once. Real credentials
+ * without `KASIR_API_KEYS` refuse to start: a printed key must never open a real upstream.
+ *
+ * @since 0.1.0
+ */
+export const apiKeys = (
+  digests: ReadonlyArray<Buffer>,
+  modes: { readonly ayoconnect: string; readonly nicepay: string }
+): Effect.Effect<ReadonlyArray<Buffer>, ConfigError.ConfigError> => {
+  if (digests.length > 0) return Effect.succeed(digests)
+  if (modes.ayoconnect === "upstream" || modes.nicepay === "upstream") {
+    return Effect.fail(
+      ConfigError.MissingData(
+        ["KASIR_API_KEYS"],
+        "KASIR_API_KEYS is required when a provider has real credentials: set it to the SHA-256 hex digests of the keys callers will use"
+      )
+    )
+  }
+  const key = ApiKeys.generateDevelopmentKey()
+  return Effect.as(
+    Effect.logWarning(
+      `development API key (embedded sandbox only; set KASIR_API_KEYS for real use): ${key}`
+    ).pipe(Effect.annotateLogs({ developmentApiKey: key })),
+    [Buffer.from(ApiKeys.digestHex(key), "hex")]
+  )
+}
+
+const extraRoutes = [
+  { method: "GET", path: "/openapi.json" },
+  { method: "GET", path: "/docs" }
+]
+
+/**
+ * Why the gateway can fail to start.
+ *
+ * @since 0.1.0
+ */
+export type GatewayError = ConfigError.ConfigError | Providers.ProviderError | HttpServerError.ServeError
+
+/**
+ * The gateway. Requires an `HttpClient` for the upstreams (`NodeHttpClient.layerUndici` in main).
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<HttpServer.HttpServer, GatewayError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const config = yield* GatewayConfig.config
+      const modes = yield* Providers.modes
+      const digests = yield* apiKeys(config.apiKeyDigests, modes)
+      const server = createServer()
+      const routes = Routes.fromApi(Api, extraRoutes)
+
+      const handlers = Layer.mergeAll(
+        SystemHandlers.layer,
+        AyoconnectHandlers.layer,
+        NicepayHandlers.layer,
+        CallbackHandlers.layer
+      ).pipe(
+        Layer.provide(layerApiKeyAuth),
+        Layer.provide(layerCallbackAuth),
+        Layer.provide(ApiKeys.layer(digests)),
+        Layer.provide(Layer.succeed(CallbackCredentials, config.callbackCredentials))
+      )
+
+      // Like HttpApiBuilder.serve, but the edge middleware wraps the HttpApi app itself: a middleware
+      // given to `serve` runs around an app whose response is already written.
+      const served = Layer.unwrapEffect(
+        Effect.map(HttpApiBuilder.httpApp, (app) => HttpServer.serve(Edge.middleware(routes)(app)))
+      ).pipe(
+        Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
+        Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
+        Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+        Layer.provide(HttpApiBuilder.middleware(Api, Validation.middleware)),
+        Layer.provide(HttpApiBuilder.api(Api)),
+        Layer.provide(handlers),
+        HttpServer.withLogAddress
+      )
+
+      const listening = NodeHttpServer.layer(() => server, {
+        port: options.port ?? config.port,
+        host: options.host ?? config.host
+      })
+
+      return Drain.layerGracefulShutdown({ server, timeout: config.shutdownTimeout }).pipe(
+        Layer.provide(served),
+        Layer.provideMerge(listening),
+        Layer.provide(Providers.layer(modes)),
+        Layer.provide(Drain.layerInFlight)
+      )
+    })
+  )

@@ -1,0 +1,78 @@
+/**
+ * The gateway's own settings (the providers' settings are core's `AYOCONNECT_*` / `NICEPAY_*`).
+ *
+ * | variable                   | default      | meaning                                                   |
+ * |----------------------------|--------------|-----------------------------------------------------------|
+ * | `PORT`                     | `8080`       | listening port (`0`: any free port)                       |
+ * | `HOST`                     | `0.0.0.0`    | listening address                                         |
+ * | `KASIR_API_KEYS`           | (none)       | accepted API keys, as comma-separated SHA-256 hex digests |
+ * | `KASIR_CALLBACK_USERNAME`  | (none)       | HTTP Basic user Ayoconnect sends callbacks with           |
+ * | `KASIR_CALLBACK_PASSWORD`  | (none)       | its password                                              |
+ * | `KASIR_SHUTDOWN_TIMEOUT`   | `10 seconds` | how long in-flight requests may take to finish on SIGTERM |
+ * | `KASIR_LOG_LEVEL`          | `Info`       | minimum log level                                         |
+ *
+ * @since 0.1.0
+ */
+import { Config, ConfigError, Duration, Either, LogLevel, Option, type Redacted } from "effect"
+import * as ApiKeys from "./ApiKeys.js"
+
+/**
+ * @since 0.1.0
+ */
+export interface GatewayConfig {
+  readonly port: number
+  readonly host: string
+  /** Digests from `KASIR_API_KEYS`; empty when unset. */
+  readonly apiKeyDigests: ReadonlyArray<Buffer>
+  readonly callbackCredentials: Option.Option<{
+    readonly username: string
+    readonly password: Redacted.Redacted<string>
+  }>
+  readonly shutdownTimeout: Duration.Duration
+  readonly logLevel: LogLevel.LogLevel
+}
+
+const apiKeyDigests = Config.string("KASIR_API_KEYS").pipe(
+  Config.withDefault(""),
+  Config.mapOrFail((raw) =>
+    Either.mapLeft(ApiKeys.parseDigests(raw), (message) =>
+      ConfigError.InvalidData(["KASIR_API_KEYS"], message)
+    )
+  )
+)
+
+const callbackCredentials = Config.all({
+  username: Config.option(Config.nonEmptyString("KASIR_CALLBACK_USERNAME")),
+  password: Config.option(Config.redacted("KASIR_CALLBACK_PASSWORD"))
+}).pipe(
+  Config.mapOrFail(({ username, password }) => {
+    if (Option.isSome(username) && Option.isSome(password)) {
+      return Either.right(Option.some({ username: username.value, password: password.value }))
+    }
+    if (Option.isNone(username) && Option.isNone(password)) return Either.right(Option.none())
+    return Either.left(
+      ConfigError.InvalidData(
+        [Option.isNone(username) ? "KASIR_CALLBACK_USERNAME" : "KASIR_CALLBACK_PASSWORD"],
+        "set both KASIR_CALLBACK_USERNAME and KASIR_CALLBACK_PASSWORD, or neither"
+      )
+    )
+  })
+)
+
+/**
+ * @since 0.1.0
+ */
+export const config: Config.Config<GatewayConfig> = Config.all({
+  port: Config.integer("PORT").pipe(
+    Config.validate({
+      message: "expected a port number from 0 (any free port) to 65535",
+      validation: (port) => port >= 0 && port <= 65535
+    }),
+    Config.withDefault(8080)
+  ),
+  host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
+  apiKeyDigests,
+  callbackCredentials,
+  shutdownTimeout: Config.duration("KASIR_SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  logLevel: Config.logLevel("KASIR_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info))
+})

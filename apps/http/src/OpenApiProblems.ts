@@ -1,0 +1,66 @@
+/**
+ * Makes the generated OpenAPI document tell the truth about errors.
+ *
+ * HttpApi 0.97 adds its `HttpApiDecodeError` to every endpoint's 400 response and cannot be told
+ * otherwise; the gateway never sends that shape (`Validation.ts` turns it into a problem), so this
+ * transform removes it, and declares every response whose schema is a `Problem` class as
+ * `application/problem+json`.
+ *
+ * @since 0.1.0
+ */
+
+type Json = Record<string, unknown>
+
+const DECODE_ERROR_REF = "#/components/schemas/HttpApiDecodeError"
+
+const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const withoutDecodeError = (schema: unknown): unknown => {
+  if (!isObject(schema)) return schema
+  if (schema.$ref === DECODE_ERROR_REF) return undefined
+  if (Array.isArray(schema.anyOf)) {
+    const rest = schema.anyOf.filter((member) => !(isObject(member) && member.$ref === DECODE_ERROR_REF))
+    return rest.length === 1 ? rest[0] : { ...schema, anyOf: rest }
+  }
+  return schema
+}
+
+const references = (spec: unknown, ref: string): boolean => JSON.stringify(spec).includes(`"${ref}"`)
+
+/**
+ * The transform, for `OpenApi.Transform` on the API.
+ *
+ * @since 0.1.0
+ */
+export const transform = (spec: Record<string, unknown>): Record<string, unknown> => {
+  const paths = (isObject(spec.paths) ? spec.paths : {}) as Record<string, Record<string, Json>>
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const responses = operation.responses
+      if (!isObject(responses)) continue
+      for (const [status, response] of Object.entries(responses)) {
+        const code = Number(status)
+        if (!isObject(response) || !(code >= 400 || code === 202)) continue
+        const content = isObject(response.content) ? Object.values(response.content) : []
+        const schema = content.map((media) =>
+          isObject(media) ? withoutDecodeError(media.schema) : undefined
+        )[0]
+        if (schema === undefined) {
+          delete responses[status]
+          continue
+        }
+        // Only the problem classes are problems (the NICEPAY notify route answers in SNAP's format).
+        if (!/Problem"/.test(JSON.stringify(schema))) continue
+        response.content = { "application/problem+json": { schema } }
+        if (status === "400")
+          response.description = "The request is invalid; `errors` lists the offending fields"
+      }
+    }
+  }
+  const schemas = isObject(spec.components) ? spec.components.schemas : undefined
+  if (isObject(schemas)) {
+    delete schemas.HttpApiDecodeError
+    if (!references(spec, "#/components/schemas/Issue")) delete schemas.Issue
+  }
+  return spec
+}

@@ -1,0 +1,169 @@
+/**
+ * Core errors → problems, generically: the status comes from the error's `kind`
+ * (`ErrorKind.kindOf`), the upstream detail from the fields core errors carry (Ayoconnect:
+ * numeric `responseCode` and `upstreamMessage.{EN,ID}`; SNAP: seven-digit `responseCode` and
+ * `responseMessage`). The gateway never needs to know every error class.
+ *
+ * | kind             | status | problem type           |
+ * |------------------|--------|------------------------|
+ * | `InvalidRequest` | 400    | `invalid-request`      |
+ * | `Declined`       | 422    | `declined` (404 `not-found` for unknown transactions) |
+ * | `OutcomeUnknown` | 202    | `outcome-unknown`      |
+ * | `Unauthorized`   | 502    | `upstream-unauthorized`|
+ * | `Unavailable`    | 502    | `upstream-unavailable` |
+ * | `Timeout`        | 504    | `upstream-timeout`     |
+ * | `Configuration`  | 500    | `configuration`        |
+ * | (not a kasir error) | 500 | `internal`            |
+ *
+ * Raw upstream bodies and excerpts that errors carry for diagnosis are not copied into problems.
+ *
+ * @since 0.1.0
+ */
+import { HttpApp, HttpServerResponse } from "@effect/platform"
+import { ErrorKind } from "@kasir/core"
+import { Effect } from "effect"
+import * as Problem from "./Problem.js"
+import * as RequestContext from "./RequestContext.js"
+
+/**
+ * The problems an upstream call can end in.
+ *
+ * @since 0.1.0
+ */
+export type UpstreamProblem =
+  | Problem.BadRequest
+  | Problem.NotFound
+  | Problem.Declined
+  | Problem.InternalError
+  | Problem.BadGateway
+  | Problem.GatewayTimeout
+  | Problem.OutcomeUnknown
+
+/**
+ * The error tags that mean "no such transaction" (Ayoconnect RC 188, SNAP `404xx01`).
+ *
+ * @since 0.1.0
+ */
+export const notFoundTags: ReadonlySet<string> = new Set(["TransactionNotFound", "TransactionNotAvailable"])
+
+const field = (error: unknown, name: string): unknown =>
+  typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined
+
+/**
+ * What the upstream said, read from whichever fields the error has.
+ *
+ * @since 0.1.0
+ */
+export const upstreamDetail = (
+  provider: string,
+  operation: string,
+  error: unknown
+): Problem.UpstreamDetail => {
+  const messages = field(error, "upstreamMessage")
+  const code = text(field(error, "responseCode"))
+  const message = text(field(messages, "EN")) ?? text(field(error, "responseMessage"))
+  const messageId = text(field(messages, "ID"))
+  return new Problem.UpstreamDetail({
+    provider,
+    operation,
+    ...(code === undefined ? {} : { code }),
+    ...(message === undefined ? {} : { message }),
+    ...(messageId === undefined ? {} : { messageId })
+  })
+}
+
+const errorMessage = (error: unknown): string => {
+  const message = field(error, "message")
+  return typeof message === "string" && message !== "" ? message : "unknown error"
+}
+
+/**
+ * The problem for a failed upstream call. `location` is where to poll when the outcome is unknown.
+ *
+ * @since 0.1.0
+ */
+export const toProblem = (
+  error: unknown,
+  options: { readonly provider: string; readonly operation: string; readonly location?: string | undefined }
+): Effect.Effect<UpstreamProblem> => {
+  // Already answered (a nested call mapped it): keep it as it is.
+  if (Problem.isProblem(error)) return Effect.succeed(error as UpstreamProblem)
+  const kind = ErrorKind.kindOf(error)
+  const upstream = upstreamDetail(options.provider, options.operation, error)
+  const detail = errorMessage(error)
+  const extra = { kind: kind ?? "Unknown", upstream }
+  switch (kind) {
+    case "InvalidRequest":
+      return RequestContext.problem(400, "invalid-request", detail, extra)
+    case "Declined": {
+      const tag = field(error, "_tag")
+      return typeof tag === "string" && notFoundTags.has(tag)
+        ? RequestContext.problem(404, "not-found", detail, extra)
+        : RequestContext.problem(422, "declined", detail, extra)
+    }
+    case "OutcomeUnknown": {
+      const location = options.location
+      const problem = RequestContext.problem(
+        202,
+        "outcome-unknown",
+        location === undefined
+          ? `${detail}. Nothing will be resent; repeat the same request (idempotent by its reference) to learn the outcome.`
+          : `${detail}. Nothing will be resent; poll the Location URL for the result.`,
+        { ...extra, ...(location === undefined ? {} : { location }) }
+      )
+      return location === undefined
+        ? problem
+        : Effect.zipRight(
+            HttpApp.appendPreResponseHandler((_request, response) =>
+              Effect.succeed(HttpServerResponse.setHeader(response, "location", location))
+            ),
+            problem
+          )
+    }
+    case "Unauthorized":
+      return RequestContext.problem(
+        502,
+        "upstream-unauthorized",
+        `${detail}. The upstream rejected the gateway's credentials or signature: check the ${options.provider} configuration.`,
+        extra
+      )
+    case "Unavailable":
+      return RequestContext.problem(502, "upstream-unavailable", detail, extra)
+    case "Timeout":
+      return RequestContext.problem(504, "upstream-timeout", detail, extra)
+    case "Configuration":
+      return RequestContext.problem(500, "configuration", detail, extra)
+    case undefined:
+      return Effect.zipRight(
+        Effect.logError("unexpected upstream failure").pipe(
+          Effect.annotateLogs({ error: detail.slice(0, 500) })
+        ),
+        RequestContext.problem(
+          500,
+          "internal",
+          "The gateway failed unexpectedly; the request id identifies it in the logs."
+        )
+      )
+  }
+}
+
+/**
+ * Runs one upstream call for the current request: records the operation for the access log and
+ * turns any failure into its problem.
+ *
+ * @since 0.1.0
+ */
+export const call =
+  (options: {
+    readonly provider: string
+    readonly operation: string
+    readonly location?: string | undefined
+  }) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, UpstreamProblem, R> =>
+    Effect.zipRight(
+      RequestContext.recordOperation(options.operation),
+      Effect.catchAll(self, (error) => Effect.flatMap(toProblem(error, options), Effect.fail))
+    )

@@ -1,0 +1,115 @@
+/**
+ * Ayoconnect PPOB over HTTP: balance, products, inquiry, payment and payment status.
+ *
+ * Request bodies are core's own input schemas, so the gateway validates exactly what the client
+ * would; responses are core's decoded types.
+ *
+ * @since 0.1.0
+ */
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Ayoconnect } from "@kasir/core"
+import { Schema } from "effect"
+import { ApiKeyAuth } from "../Authentication.js"
+import * as Problem from "../Problem.js"
+
+/**
+ * @since 0.1.0
+ */
+export const Balance = Schema.typeSchema(Ayoconnect.Schemas.Balance).annotations({
+  identifier: "AyoconnectBalance"
+})
+
+/**
+ * @since 0.1.0
+ */
+export class Products extends Schema.Class<Products>("AyoconnectProducts")({
+  products: Schema.Array(Schema.typeSchema(Ayoconnect.Schemas.Product))
+}) {}
+
+/**
+ * @since 0.1.0
+ */
+export const InquiryRequest = Ayoconnect.Schemas.InquiryRequest.annotations({
+  identifier: "AyoconnectInquiryRequest"
+})
+
+/**
+ * @since 0.1.0
+ */
+export const Inquiry = Schema.typeSchema(Ayoconnect.Schemas.Inquiry).annotations({
+  identifier: "AyoconnectInquiry"
+})
+
+/**
+ * @since 0.1.0
+ */
+export const PaymentRequest = Ayoconnect.Schemas.PaymentRequest.annotations({
+  identifier: "AyoconnectPaymentRequest"
+})
+
+/**
+ * A payment's state as Ayoconnect reports it.
+ *
+ * @since 0.1.0
+ */
+export class Payment extends Schema.Class<Payment>("AyoconnectPayment")({
+  refNumber: Schema.String,
+  /** `succeeded` (RC 0–99), `pending` (RC 200–299, 102/108), `failed` (refunded). */
+  state: Schema.Literal("succeeded", "pending", "failed"),
+  /** Ayoconnect's response code. */
+  responseCode: Schema.Int,
+  /** Ayoconnect's message, Indonesian (`ID`) and English (`EN`). */
+  message: Schema.Struct({ ID: Schema.String, EN: Schema.String }),
+  /** For `failed`: the meaning of the code, e.g. `WrongAccountNumber`. */
+  reason: Schema.optional(Schema.String),
+  /** The transaction as Ayoconnect described it (token / serial number once succeeded). */
+  transaction: Schema.optional(Schema.typeSchema(Ayoconnect.Schemas.Transaction))
+}) {}
+
+/**
+ * @since 0.1.0
+ */
+export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
+  .add(
+    HttpApiEndpoint.get("balance", "/balance")
+      .addSuccess(Balance)
+      .annotate(OpenApi.Summary, "The partner deposit balance")
+  )
+  .add(
+    HttpApiEndpoint.get("products", "/products")
+      .addSuccess(Products)
+      .annotate(OpenApi.Summary, "The product list")
+  )
+  .add(
+    HttpApiEndpoint.post("inquiry", "/inquiries")
+      .setPayload(InquiryRequest)
+      .addSuccess(Inquiry)
+      .annotate(
+        OpenApi.Summary,
+        "Bill or price inquiry: what to pay (`inquiryId`, `amount`) for an account and product"
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("payment", "/payments")
+      .setPayload(PaymentRequest)
+      .addSuccess(Payment)
+      .annotate(
+        OpenApi.Summary,
+        "Pay an inquiry, once per refNumber: repeating a refNumber answers with that payment's current status"
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("status", "/payments/:refNumber")
+      .setPath(Schema.Struct({ refNumber: Ayoconnect.Schemas.RefNumber }))
+      .addSuccess(Payment)
+      .annotate(OpenApi.Summary, "A payment's current status (asked of Ayoconnect, never cached)")
+  )
+  .addError(Problem.Unauthorized)
+  .addError(Problem.NotFound)
+  .addError(Problem.Declined)
+  .addError(Problem.OutcomeUnknown)
+  .addError(Problem.BadGateway)
+  .addError(Problem.GatewayTimeout)
+  .middleware(ApiKeyAuth)
+  .prefix("/v1/ayoconnect")
+  .annotate(OpenApi.Description, "Ayoconnect PPOB: prepaid products and bill payments") {}

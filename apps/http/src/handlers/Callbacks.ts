@@ -1,0 +1,121 @@
+/**
+ * Inbound notifications: verified (Basic credentials / NICEPAY's signature), then confirmed with
+ * the upstream before anything is believed, then logged as structured events. The gateway keeps
+ * no state, so handling a duplicate delivery is the same as handling the first one.
+ *
+ * @since 0.1.0
+ */
+import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { Ayoconnect, Nicepay } from "@kasir/core"
+import { Effect, Either } from "effect"
+import { Api } from "../Api.js"
+import { CallbackReceipt } from "../api/Callbacks.js"
+import * as RequestContext from "../RequestContext.js"
+import * as UpstreamError from "../UpstreamError.js"
+import { toPayment } from "./Ayoconnect.js"
+
+const snap = (
+  status: number,
+  responseCode: string,
+  responseMessage: string,
+  headers: Readonly<Record<string, string>> = {}
+) =>
+  HttpServerResponse.text(JSON.stringify({ responseCode, responseMessage }), {
+    status,
+    contentType: "application/json",
+    headers
+  })
+
+const fromAnswer = (answer: {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}) => {
+  const { "content-type": contentType = "application/json", ...headers } = answer.headers
+  return HttpServerResponse.text(answer.body, { status: answer.status, contentType, headers })
+}
+
+/**
+ * @since 0.1.0
+ */
+export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
+  Effect.gen(function* () {
+    const ayoconnect = yield* Ayoconnect.Ayoconnect
+    const nicepay = yield* Nicepay.NicepayPayout
+
+    return handlers
+      .handleRaw("ayoconnect", ({ request }) =>
+        Effect.gen(function* () {
+          const raw = yield* Effect.orElse(request.text, () =>
+            RequestContext.fail(400, "malformed-body", "The callback body could not be read.")
+          )
+          // Unsigned: the body only says which refNumber to look at.
+          const claimed = yield* ayoconnect
+            .decodeCallback(raw)
+            .pipe(UpstreamError.call({ provider: "ayoconnect", operation: "ayoconnect.decodeCallback" }))
+          const confirmed = yield* ayoconnect
+            .status({ refNumber: claimed.refNumber })
+            .pipe(UpstreamError.call({ provider: "ayoconnect", operation: "ayoconnect.status" }))
+          const payment = toPayment(confirmed)
+          yield* Effect.logInfo("ayoconnect transaction confirmed").pipe(
+            Effect.annotateLogs({
+              event: "ayoconnect.transaction.confirmed",
+              refNumber: payment.refNumber,
+              state: payment.state,
+              responseCode: payment.responseCode,
+              claimedState: toPayment(claimed).state
+            })
+          )
+          return new CallbackReceipt({
+            refNumber: payment.refNumber,
+            state: payment.state,
+            responseCode: payment.responseCode,
+            ...(confirmed.transaction === undefined ? {} : { amount: confirmed.transaction.amount })
+          })
+        })
+      )
+      .handleRaw("nicepayNotify", ({ request }) =>
+        Effect.gen(function* () {
+          const body = yield* Effect.either(request.arrayBuffer)
+          if (Either.isLeft(body)) return snap(400, "4000000", "Bad Request")
+          yield* RequestContext.recordOperation("nicepay.confirmNotification")
+          // Core verifies X-SIGNATURE over the raw request, then parses the body, then inquires.
+          const confirmed = yield* Effect.either(
+            nicepay.confirmNotification({ headers: request.headers, rawBody: new Uint8Array(body.right) })
+          )
+          if (Either.isRight(confirmed)) {
+            const payout = confirmed.right
+            yield* Effect.logInfo("nicepay payout confirmed").pipe(
+              Effect.annotateLogs({
+                event: "nicepay.payout.confirmed",
+                partnerReferenceNo: payout.partnerReferenceNo,
+                originalReferenceNo: payout.originalReferenceNo,
+                status: payout.status,
+                ...(payout.amount === undefined ? {} : { amount: payout.amount })
+              })
+            )
+            yield* RequestContext.recordOutcome("acknowledged")
+            return fromAnswer(yield* Nicepay.Notification.acknowledgement)
+          }
+          const error = confirmed.left
+          if (error._tag === "InvalidNotification" && error.reason !== "NoPublicKey") {
+            yield* Effect.logWarning("nicepay notification refused").pipe(
+              Effect.annotateLogs({ reason: error.reason, detail: error.detail })
+            )
+            if (error.reason === "InvalidBody") {
+              yield* RequestContext.recordOutcome("invalid-notification")
+              return snap(400, "4000000", "Bad Request")
+            }
+            yield* RequestContext.recordOutcome("unauthorized-signature")
+            return fromAnswer(yield* Nicepay.Notification.refusal)
+          }
+          // Signed, but not confirmable now (no key configured, NICEPAY unreachable): NICEPAY retries.
+          yield* Effect.logError("nicepay notification not confirmed").pipe(
+            Effect.annotateLogs({ error: error.message })
+          )
+          yield* RequestContext.recordOutcome("unconfirmed")
+          return snap(500, "5000000", "General Error")
+        })
+      )
+  })
+)

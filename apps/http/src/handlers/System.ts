@@ -1,0 +1,33 @@
+/**
+ * @since 0.1.0
+ */
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect } from "effect"
+import { Api } from "../Api.js"
+import { Health, Readiness } from "../api/System.js"
+import { InFlight } from "../Drain.js"
+import { ProviderModes } from "../ProviderModes.js"
+import * as RequestContext from "../RequestContext.js"
+
+/**
+ * @since 0.1.0
+ */
+export const layer = HttpApiBuilder.group(Api, "system", (handlers) =>
+  Effect.gen(function* () {
+    const inFlight = yield* InFlight
+    const modes = yield* ProviderModes
+    return handlers
+      .handle("health", () => Effect.succeed(new Health({ status: "ok" })))
+      .handle("ready", () =>
+        Effect.flatMap(inFlight.draining, (draining) =>
+          draining
+            ? RequestContext.fail(
+                503,
+                "shutting-down",
+                "The gateway is shutting down and no longer accepts work."
+              )
+            : Effect.succeed(new Readiness({ status: "ready", providers: modes }))
+        )
+      )
+  })
+)

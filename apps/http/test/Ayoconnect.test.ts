@@ -1,0 +1,194 @@
+import { expect, layer } from "@effect/vitest"
+import { Effect } from "effect"
+import { layer as gateway, send, TestGateway } from "./support/Harness.js"
+
+// Scenario suffixes of the Ayoconnect simulator: the account number's last digits pick the outcome.
+const account = (suffix: string) => `0812345${suffix}`
+
+const inquire = (accountNumber: string, productCode = "PPLSIND12") =>
+  send("/v1/ayoconnect/inquiries", { body: { accountNumber, productCode } })
+
+const pay = (accountNumber: string, refNumber: string) =>
+  Effect.gen(function* () {
+    const inquiry = yield* inquire(accountNumber)
+    expect(inquiry.status).toBe(200)
+    return yield* send("/v1/ayoconnect/payments", {
+      body: {
+        inquiryId: inquiry.json.inquiryId,
+        accountNumber,
+        productCode: "PPLSIND12",
+        amount: inquiry.json.amount,
+        refNumber
+      }
+    })
+  })
+
+const balance = Effect.map(send("/v1/ayoconnect/balance"), (reply) => reply.json.balance as number)
+
+layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect routes", (it) => {
+  it.effect("products lists the catalogue", () =>
+    Effect.gen(function* () {
+      const reply = yield* send("/v1/ayoconnect/products")
+      expect(reply.status).toBe(200)
+      expect(reply.json.products.length).toBeGreaterThan(0)
+      expect(reply.json.products.find((p: { code: string }) => p.code === "PPLSIND12")).toMatchObject({
+        code: "PPLSIND12",
+        active: true
+      })
+    })
+  )
+
+  it.effect(
+    "inquiry then payment succeeds; the same refNumber again is answered from status, charged once",
+    () =>
+      Effect.gen(function* () {
+        const before = yield* balance
+        const first = yield* pay(account("000"), "ref-gw-success-1")
+        expect(first.status).toBe(200)
+        expect(first.json).toMatchObject({
+          refNumber: "ref-gw-success-1",
+          state: "succeeded",
+          responseCode: 0
+        })
+        const afterFirst = yield* balance
+        expect(afterFirst).toBe(before - first.json.transaction.amount)
+
+        const again = yield* pay(account("000"), "ref-gw-success-1")
+        expect(again.status).toBe(200)
+        expect(again.json).toMatchObject({
+          refNumber: "ref-gw-success-1",
+          state: "succeeded",
+          responseCode: 0
+        })
+        expect(yield* balance).toBe(afterFirst)
+
+        const status = yield* send("/v1/ayoconnect/payments/ref-gw-success-1")
+        expect(status.status).toBe(200)
+        expect(status.json).toMatchObject({
+          refNumber: "ref-gw-success-1",
+          state: "succeeded",
+          responseCode: 0
+        })
+
+        const { sandbox } = yield* TestGateway
+        const payments = (yield* sandbox.requestLog.entries).filter(
+          (e) => e.operation === "bill/payment" && e.body.includes("ref-gw-success-1")
+        )
+        expect(payments.map((e) => e.responseCode)).toEqual(["0", "102"])
+      })
+  )
+
+  it.effect("an unknown refNumber is a 404 problem carrying Ayoconnect's code 188", () =>
+    Effect.gen(function* () {
+      const reply = yield* send("/v1/ayoconnect/payments/never-paid-1")
+      expect(reply.status).toBe(404)
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:not-found",
+        status: 404,
+        kind: "Declined",
+        upstream: { provider: "ayoconnect", operation: "ayoconnect.status", code: "188" }
+      })
+    })
+  )
+
+  it.effect("a declined payment is 422 with the upstream code and both messages", () =>
+    Effect.gen(function* () {
+      const reply = yield* pay(account("103"), "ref-gw-declined-1")
+      expect(reply.status).toBe(422)
+      expect(reply.headers.get("content-type")).toBe("application/problem+json")
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:declined",
+        title: "Declined by the upstream",
+        status: 422,
+        kind: "Declined",
+        instance: "/v1/ayoconnect/payments",
+        upstream: { provider: "ayoconnect", operation: "ayoconnect.payment", code: "103" }
+      })
+      expect(reply.json.upstream.message).toMatch(/\S/)
+      expect(reply.json.upstream.messageId).toMatch(/\S/)
+      // The failed payment's status is readable, and says why.
+      const status = yield* send("/v1/ayoconnect/payments/ref-gw-declined-1")
+      expect(status.status).toBe(200)
+      expect(status.json).toMatchObject({ state: "failed", responseCode: 103, reason: "WrongAccountNumber" })
+    })
+  )
+
+  it.effect("a declined inquiry is 422 with its code", () =>
+    Effect.gen(function* () {
+      const reply = yield* inquire(account("304"))
+      expect(reply.status).toBe(422)
+      expect(reply.json.upstream).toMatchObject({
+        provider: "ayoconnect",
+        operation: "ayoconnect.inquiry",
+        code: "304"
+      })
+    })
+  )
+
+  it.effect("an upstream answering a proxy's HTML 502 is a 502 problem", () =>
+    Effect.gen(function* () {
+      const reply = yield* inquire(account("502"))
+      expect(reply.status).toBe(502)
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:upstream-unavailable",
+        status: 502,
+        kind: "Unavailable",
+        upstream: { provider: "ayoconnect", operation: "ayoconnect.inquiry" }
+      })
+    })
+  )
+
+  it.effect("an upstream that stalls past the read timeout is a 504 problem", () =>
+    Effect.gen(function* () {
+      const reply = yield* inquire(account("507"))
+      expect(reply.status).toBe(504)
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:upstream-timeout",
+        status: 504,
+        kind: "Timeout"
+      })
+    })
+  )
+
+  it.effect("a payment whose answer is lost is resolved with a status call, not resent", () =>
+    Effect.gen(function* () {
+      const reply = yield* pay(account("604"), "ref-gw-reset-1")
+      expect(reply.status).toBe(200)
+      expect(reply.json.refNumber).toBe("ref-gw-reset-1")
+      const { sandbox, logs } = yield* TestGateway
+      const payments = (yield* sandbox.requestLog.entries).filter(
+        (e) => e.operation === "bill/payment" && e.body.includes("ref-gw-reset-1")
+      )
+      expect(payments).toHaveLength(1)
+      const line = logs.find(
+        (l) => l.message === "http request" && l.annotations.requestId === reply.headers.get("x-request-id")
+      )
+      expect(line?.annotations.operations).toEqual(["ayoconnect.payment", "ayoconnect.recoverPayment"])
+    })
+  )
+
+  it.effect("when the status cannot be read either, the answer is 202 with a Location to poll", () =>
+    Effect.gen(function* () {
+      const { sandbox } = yield* TestGateway
+      yield* sandbox.faults.inject({
+        upstream: "ayoconnect",
+        operation: "bill/status",
+        fault: "html-502",
+        times: 10
+      })
+      const reply = yield* pay(account("604"), "ref-gw-unknown-1")
+      yield* sandbox.faults.clear
+      expect(reply.status).toBe(202)
+      expect(reply.headers.get("location")).toBe("/v1/ayoconnect/payments/ref-gw-unknown-1")
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:outcome-unknown",
+        status: 202,
+        kind: "OutcomeUnknown",
+        location: "/v1/ayoconnect/payments/ref-gw-unknown-1"
+      })
+      const poll = yield* send(reply.headers.get("location")!)
+      expect(poll.status).toBe(200)
+      expect(poll.json.refNumber).toBe("ref-gw-unknown-1")
+    })
+  )
+})

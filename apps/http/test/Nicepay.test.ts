@@ -1,0 +1,178 @@
+import { expect, layer } from "@effect/vitest"
+import { Effect } from "effect"
+import { layer as gateway, send, TestGateway } from "./support/Harness.js"
+
+const payout = (partnerReferenceNo: string, beneficiaryAccountNo: string) => ({
+  partnerReferenceNo,
+  beneficiaryAccountNo,
+  beneficiaryName: "Budi Santoso",
+  beneficiaryPhone: "081211111111",
+  beneficiaryCustomerResidence: "citizen",
+  beneficiaryCustomerType: "personal",
+  beneficiaryBankCode: "BMRI",
+  payoutMethod: "online",
+  amount: 150_000
+})
+
+const register = (ref: string, account = "5345000060") =>
+  send("/v1/nicepay/payouts", { body: payout(ref, account) })
+
+const transition = (operation: string, referenceNo: string, ref: string, account = "5345000060") =>
+  send(`/v1/nicepay/payouts/${referenceNo}/${operation}`, {
+    body: { partnerReferenceNo: ref, beneficiaryAccountNo: account }
+  })
+
+const status = (referenceNo: string, ref: string, account = "5345000060") =>
+  send(`/v1/nicepay/payouts/${referenceNo}?partnerReferenceNo=${ref}&beneficiaryAccountNo=${account}`)
+
+layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes", (it) => {
+  it.effect("balance", () =>
+    Effect.gen(function* () {
+      const reply = yield* send("/v1/nicepay/balance")
+      expect(reply.status).toBe(200)
+      expect(reply.json).toEqual({ accountNo: "IONPAYTEST", availableBalance: 1_000_000_000 })
+    })
+  )
+
+  it.effect("register, status, approve; a repeated partnerReferenceNo returns the same payout", () =>
+    Effect.gen(function* () {
+      const registered = yield* register("gw-payout-1")
+      expect(registered.status).toBe(200)
+      expect(registered.json).toMatchObject({
+        partnerReferenceNo: "gw-payout-1",
+        beneficiaryAccountNo: "5345000060",
+        amount: 150_000
+      })
+      const referenceNo: string = registered.json.originalReferenceNo
+      expect(referenceNo).toMatch(/^IONPAYTEST07\d{18}$/)
+
+      const again = yield* register("gw-payout-1")
+      expect(again.status).toBe(200)
+      expect(again.json).toMatchObject({
+        partnerReferenceNo: "gw-payout-1",
+        originalReferenceNo: referenceNo,
+        status: "Pending"
+      })
+
+      const pending = yield* status(referenceNo, "gw-payout-1")
+      expect(pending.status).toBe(200)
+      expect(pending.json).toMatchObject({ originalReferenceNo: referenceNo, status: "Pending" })
+
+      const approved = yield* transition("approve", referenceNo, "gw-payout-1")
+      expect(approved.status).toBe(200)
+      expect(approved.json).toMatchObject({ originalReferenceNo: referenceNo, status: "Success" })
+
+      const { sandbox } = yield* TestGateway
+      const registrations = (yield* sandbox.requestLog.entries).filter(
+        (e) =>
+          e.operation === "transfer/registration" &&
+          e.body.includes('"gw-payout-1"') &&
+          e.responseCode === "2000000"
+      )
+      expect(registrations).toHaveLength(1)
+    })
+  )
+
+  it.effect("reject, then approve the rejected payout: 422 with NICEPAY's code and message", () =>
+    Effect.gen(function* () {
+      const registered = yield* register("gw-payout-2")
+      const referenceNo: string = registered.json.originalReferenceNo
+      const rejected = yield* transition("reject", referenceNo, "gw-payout-2")
+      expect(rejected.status).toBe(200)
+      expect((yield* status(referenceNo, "gw-payout-2")).json.status).toBe("Rejected")
+      const approved = yield* transition("approve", referenceNo, "gw-payout-2")
+      expect(approved.status).toBe(422)
+      expect(approved.json).toMatchObject({
+        type: "urn:kasir:problem:declined",
+        kind: "Declined",
+        upstream: { provider: "nicepay", operation: "nicepay.approve" }
+      })
+      expect(approved.json.upstream.code).toMatch(/^40[45]0[01]0[01]$/)
+      expect(approved.json.upstream.message).toMatch(/\S/)
+    })
+  )
+
+  it.effect("insufficient funds at registration is 422 with 4030014", () =>
+    Effect.gen(function* () {
+      const reply = yield* register("gw-payout-nofunds", "5345009914")
+      expect(reply.status).toBe(422)
+      expect(reply.json.upstream).toMatchObject({
+        provider: "nicepay",
+        operation: "nicepay.register",
+        code: "4030014"
+      })
+    })
+  )
+
+  it.effect("cancel of a payout that is not scheduled is declined", () =>
+    Effect.gen(function* () {
+      const registered = yield* register("gw-payout-3")
+      const reply = yield* transition("cancel", registered.json.originalReferenceNo, "gw-payout-3")
+      expect(reply.status).toBe(422)
+      expect(reply.json.upstream.operation).toBe("nicepay.cancel")
+    })
+  )
+
+  it.effect("an unknown payout is 404", () =>
+    Effect.gen(function* () {
+      const reply = yield* status("IONPAYTEST07202401010000001234", "gw-none")
+      expect(reply.status).toBe(404)
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:not-found",
+        upstream: { provider: "nicepay" }
+      })
+    })
+  )
+
+  it.effect("approve answered 202 in progress is a 202 with a Location to the status", () =>
+    Effect.gen(function* () {
+      const registered = yield* register("gw-payout-4", "5345009902")
+      const referenceNo: string = registered.json.originalReferenceNo
+      const reply = yield* transition("approve", referenceNo, "gw-payout-4", "5345009902")
+      const location = `/v1/nicepay/payouts/${referenceNo}?partnerReferenceNo=gw-payout-4&beneficiaryAccountNo=5345009902`
+      expect(reply.status).toBe(202)
+      expect(reply.headers.get("location")).toBe(location)
+      expect(reply.json).toMatchObject({ originalReferenceNo: referenceNo, location })
+    })
+  )
+
+  it.effect("approve processed but answered 5000000 is resolved by an inquiry, not resent", () =>
+    Effect.gen(function* () {
+      const registered = yield* register("gw-payout-5", "5345009500")
+      const referenceNo: string = registered.json.originalReferenceNo
+      const reply = yield* transition("approve", referenceNo, "gw-payout-5", "5345009500")
+      expect(reply.status).toBe(200)
+      expect(reply.json).toMatchObject({ originalReferenceNo: referenceNo, status: "Success" })
+      const { sandbox } = yield* TestGateway
+      const approvals = (yield* sandbox.requestLog.entries).filter(
+        (e) => e.operation === "transfer/approve" && e.body.includes(referenceNo)
+      )
+      expect(approvals).toHaveLength(1)
+    })
+  )
+
+  it.effect("when the inquiry fails too, the answer is 202 outcome-unknown with a Location", () =>
+    Effect.gen(function* () {
+      const registered = yield* register("gw-payout-6", "5345009500")
+      const referenceNo: string = registered.json.originalReferenceNo
+      const { sandbox } = yield* TestGateway
+      yield* sandbox.faults.inject({
+        upstream: "nicepay",
+        operation: "transfer/inquiry",
+        fault: "html-502",
+        times: 10
+      })
+      const reply = yield* transition("approve", referenceNo, "gw-payout-6", "5345009500")
+      yield* sandbox.faults.clear
+      const location = `/v1/nicepay/payouts/${referenceNo}?partnerReferenceNo=gw-payout-6&beneficiaryAccountNo=5345009500`
+      expect(reply.status).toBe(202)
+      expect(reply.headers.get("location")).toBe(location)
+      expect(reply.json).toMatchObject({
+        type: "urn:kasir:problem:outcome-unknown",
+        kind: "OutcomeUnknown",
+        location
+      })
+      expect((yield* send(location)).json.status).toBe("Success")
+    })
+  )
+})

@@ -1,0 +1,137 @@
+/**
+ * The built gateway (`dist/main.js`, what `pnpm start` runs) as a child process, on a fresh
+ * environment: no credentials, so both providers use the embedded sandbox and a development key is
+ * printed. SIGTERM arrives while a request is in flight (the sandbox's 5-second latency scenario).
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { once } from "node:events"
+import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
+import { beforeAll, describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const SLOW_ACCOUNT = "0812345501" // Ayoconnect simulator: inquiry answered after 5 s
+
+interface Started {
+  readonly child: ChildProcess
+  readonly url: string
+  readonly devKey: string
+  readonly output: () => string
+}
+
+const start = async (env: Record<string, string> = {}): Promise<Started> => {
+  const child = spawn(process.execPath, ["dist/main.js"], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let output = ""
+  child.stdout!.on("data", (chunk) => {
+    output += chunk
+  })
+  child.stderr!.on("data", (chunk) => {
+    output += chunk
+  })
+  const deadline = Date.now() + 20_000
+  while (!/Listening on http:\/\/127\.0\.0\.1:\d+/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`gateway did not start:\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const url = output.match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/)![1]!
+  const devKey = output.match(/"developmentApiKey":"(kasir_dev_[A-Za-z0-9_-]+)"/)![1]!
+  return { child, url, devKey, output: () => output }
+}
+
+const slowInquiry = (started: Started) =>
+  fetch(`${started.url}/v1/ayoconnect/inquiries`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": started.devKey },
+    body: JSON.stringify({ accountNumber: SLOW_ACCOUNT, productCode: "PPLSIND12" })
+  })
+
+const exitOf = (child: ChildProcess) =>
+  child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : once(child, "exit").then(([code]) => code as number)
+
+describe("the gateway process", () => {
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-b", "tsconfig.src.json"],
+      {
+        cwd: root,
+        stdio: "inherit"
+      }
+    )
+  }, 180_000)
+
+  it("on a fresh environment serves the embedded sandbox with a development key printed once", async () => {
+    const started = await start()
+    try {
+      expect(started.output().match(/kasir_dev_/g)).toHaveLength(2) // the message and its annotation, one line
+      expect(
+        started
+          .output()
+          .split("\n")
+          .filter((l) => l.includes("kasir_dev_"))
+      ).toHaveLength(1)
+      expect(started.output()).toContain("ayoconnect: no credentials configured")
+      expect(started.output()).toContain("nicepay: no credentials configured")
+      const ready = await fetch(`${started.url}/ready`)
+      expect(await ready.json()).toEqual({
+        status: "ready",
+        providers: { ayoconnect: "sandbox", nicepay: "sandbox" }
+      })
+      const balance = await fetch(`${started.url}/v1/nicepay/balance`, {
+        headers: { authorization: `Bearer ${started.devKey}` }
+      })
+      expect(balance.status).toBe(200)
+    } finally {
+      started.child.kill("SIGKILL")
+    }
+  }, 30_000)
+
+  it("SIGTERM during a slow request: the request completes, then the process exits 0", async () => {
+    const started = await start()
+    const sent = Date.now()
+    const response = slowInquiry(started)
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    const signalled = Date.now()
+    started.child.kill("SIGTERM")
+    const exited = exitOf(started.child).then((code) => ({ code, at: Date.now() }))
+    const reply = await response
+    const body = (await reply.json()) as { readonly accountNumber: string }
+    const answered = Date.now()
+    const { code, at } = await exited
+    expect(reply.status).toBe(200)
+    expect(body.accountNumber).toBe(SLOW_ACCOUNT)
+    expect(reply.headers.get("connection")).toBe("close")
+    expect(code).toBe(0)
+    expect(answered - sent).toBeGreaterThanOrEqual(4_900)
+    expect(at).toBeGreaterThanOrEqual(answered - 50)
+    expect(started.output()).toContain('"message":"shutdown: drained"')
+    console.log(
+      `drain: request answered ${answered - signalled} ms after SIGTERM, process exited ${at - signalled} ms after SIGTERM`
+    )
+  }, 30_000)
+
+  it("the drain deadline bounds the wait: exit 0 after KASIR_SHUTDOWN_TIMEOUT even if a request is still running", async () => {
+    const started = await start({ KASIR_SHUTDOWN_TIMEOUT: "1 second" })
+    const response = slowInquiry(started).then(
+      (r) => r.status,
+      () => "connection closed"
+    )
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const signalled = Date.now()
+    started.child.kill("SIGTERM")
+    const code = await exitOf(started.child)
+    const elapsed = Date.now() - signalled
+    expect(code).toBe(0)
+    expect(elapsed).toBeGreaterThanOrEqual(950)
+    expect(elapsed).toBeLessThan(4_000)
+    expect(await response).toBe("connection closed")
+    expect(started.output()).toContain('"message":"shutdown: deadline reached, connections closed"')
+    console.log(`deadline: exited ${elapsed} ms after SIGTERM with a request still in flight`)
+  }, 30_000)
+})
