@@ -47,12 +47,19 @@ export const formatPath = (location: Location, path: ReadonlyArray<PropertyKey>)
 const fromDecodeError = (error: HttpApiError.HttpApiDecodeError) =>
   Effect.flatMap(FiberRef.get(RequestContext.current), (state) => {
     const endpoint = state?.route?.endpoint
-    const errors = error.issues.map(
+    const all = error.issues.map(
       (issue) =>
         new Problem.FieldError({
           path: formatPath(locate(endpoint, issue.path[0]), issue.path),
           message: issue.message
         })
+    )
+    // An optional field is decoded as `X | undefined`, so a bad value reports both members of the
+    // union; "Expected undefined" says nothing the caller can act on when the field has a real issue.
+    const errors = all.filter(
+      (e) =>
+        !e.message.startsWith("Expected undefined, actual") ||
+        !all.some((other) => other !== e && other.path === e.path)
     )
     const summary = errors.map((e) => `${e.path}: ${e.message}`).join("; ")
     return RequestContext.problem(400, "validation", `The request is invalid — ${summary}`, { errors })

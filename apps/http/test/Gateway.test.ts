@@ -87,6 +87,16 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
     })
   )
 
+  it.effect("a bad optional field reports its own issue only, not the union's 'Expected undefined'", () =>
+    Effect.gen(function* () {
+      const reply = yield* send("/v1/ayoconnect/inquiries", {
+        body: { accountNumber: "512345678901", productCode: "PLNPOST", amount: 12.5 }
+      })
+      expect(reply.status).toBe(400)
+      expect(reply.json.errors).toEqual([{ path: "body.amount", message: "an amount must be whole rupiah, got 12.5" }])
+    })
+  )
+
   it.effect("path and query parameters are validated with their location", () =>
     Effect.gen(function* () {
       const path = yield* send("/v1/ayoconnect/payments/not%20valid")
