@@ -394,6 +394,15 @@ export const toBalance = (
     : Either.right({ accountNo: response.accountNo ?? clientId, availableBalance: available })
 }
 
+// The beneficiary fields NICEPAY echoes in its answers; the account number arrives spelled
+// `beneficiaryAccountNo` or, in some answers, `beneficiaryaccountNo`.
+const beneficiaryEcho = {
+  beneficiaryAccountNo: optionalString,
+  beneficiaryaccountNo: optionalString,
+  beneficiaryName: optionalString,
+  beneficiaryBankCode: optionalString
+}
+
 /**
  * The registration response. NICEPAY spells `beneficiaryaccountNo` with a lower-case "a" here.
  *
@@ -402,10 +411,7 @@ export const toBalance = (
 export const RegistrationResponse = Schema.Struct({
   partnerReferenceNo: Schema.String,
   originalReferenceNo: Schema.String.pipe(Schema.minLength(1)),
-  beneficiaryaccountNo: optionalString,
-  beneficiaryAccountNo: optionalString,
-  beneficiaryName: optionalString,
-  beneficiaryBankCode: optionalString,
+  ...beneficiaryEcho,
   payoutMethod: Schema.optional(PayoutMethod),
   amount: Schema.optional(SnapAmount)
 })
@@ -418,10 +424,7 @@ export const RegistrationResponse = Schema.Struct({
 export const PayoutResponse = Schema.Struct({
   originalPartnerReferenceNo: Schema.String,
   originalReferenceNo: Schema.String.pipe(Schema.minLength(1)),
-  beneficiaryAccountNo: optionalString,
-  beneficiaryaccountNo: optionalString,
-  beneficiaryName: optionalString,
-  beneficiaryBankCode: optionalString,
+  ...beneficiaryEcho,
   amount: Schema.optional(SnapAmount),
   transactionStatus: Schema.optional(TransactionStatus)
 })
@@ -434,10 +437,7 @@ export const PayoutResponse = Schema.Struct({
 export const InquiryResponse = Schema.Struct({
   originalPartnerReferenceNo: Schema.String,
   originalReferenceNo: Schema.String.pipe(Schema.minLength(1)),
-  beneficiaryAccountNo: optionalString,
-  beneficiaryaccountNo: optionalString,
-  beneficiaryName: optionalString,
-  beneficiaryBankCode: optionalString,
+  ...beneficiaryEcho,
   beneficiaryCustomerResidence: Schema.optional(Residence),
   beneficiaryCustomerType: Schema.optional(CustomerType),
   amount: Schema.optional(SnapAmount),
