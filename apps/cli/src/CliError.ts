@@ -1,0 +1,98 @@
+/**
+ * Failures the CLI itself detects, classified with the same `kind` as @kasir/core's errors so
+ * one mapping turns every failure into an exit code.
+ *
+ * @since 0.1.0
+ */
+import type { ErrorKind } from "@kasir/core"
+import { Schema } from "effect"
+
+/**
+ * The command line is wrong: a malformed or missing argument. Exit code 2.
+ *
+ * @since 0.1.0
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  reason: Schema.String,
+  hint: Schema.optional(Schema.String)
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "InvalidRequest"
+  }
+
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/**
+ * The configuration is wrong: credentials incomplete, a key file missing or unreadable, a file
+ * that must not be overwritten. Exit code 2.
+ *
+ * @since 0.1.0
+ */
+export class InvalidConfiguration extends Schema.TaggedError<InvalidConfiguration>()("InvalidConfiguration", {
+  reason: Schema.String,
+  hint: Schema.optional(Schema.String)
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Configuration"
+  }
+
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/**
+ * The embedded sandbox could not be started (no free loopback port, for instance). Exit code 3.
+ *
+ * @since 0.1.0
+ */
+export class SandboxUnavailable extends Schema.TaggedError<SandboxUnavailable>()("SandboxUnavailable", {
+  reason: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Unavailable"
+  }
+
+  override get message(): string {
+    return `the embedded sandbox could not start: ${this.reason}`
+  }
+}
+
+/**
+ * A payout status lookup found the payout failed at the bank. Exit code 1.
+ *
+ * @since 0.1.0
+ */
+export class PayoutFailed extends Schema.TaggedError<PayoutFailed>()("PayoutFailed", {
+  partnerReferenceNo: Schema.String,
+  description: Schema.optional(Schema.String)
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Declined"
+  }
+
+  override get message(): string {
+    return `NICEPAY payout ${this.partnerReferenceNo} failed${this.description === undefined || this.description === "" ? "" : `: ${this.description}`}`
+  }
+}
+
+/**
+ * A wait ended while the payout was still pending or suspect. Exit code 3.
+ *
+ * @since 0.1.0
+ */
+export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()("PayoutStillPending", {
+  partnerReferenceNo: Schema.String,
+  status: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "OutcomeUnknown"
+  }
+
+  override get message(): string {
+    return `NICEPAY payout ${this.partnerReferenceNo} is still ${this.status} after the wait; check its status later`
+  }
+}

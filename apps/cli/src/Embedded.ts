@@ -1,0 +1,136 @@
+/**
+ * The sandbox a command falls back to, with `--sandbox` or when a provider's credentials are not
+ * configured: both simulators served in-process on a free loopback port — or, when
+ * `KASIR_SANDBOX_URL` (`--sandbox-url`) names one started with `kasir sandbox`, that running
+ * sandbox, so multi-step flows (inquiry → pay → status) keep their state between commands.
+ * Either way the commands use the sandbox's demo credentials, and say so in one line on stderr.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { Ayoconnect, Nicepay, Sandbox } from "@kasir/sandbox"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { SandboxUnavailable } from "./CliError.js"
+import { urlEnv } from "./Common.js"
+import { Output } from "./Output.js"
+
+/**
+ * Where the sandbox's two simulators answer, and the demo credentials they accept.
+ *
+ * @since 0.1.0
+ */
+export class Endpoint extends Context.Tag("@kasir/cli/SandboxEndpoint")<
+  Endpoint,
+  {
+    readonly url: string
+    readonly ayoconnect: {
+      readonly baseUrl: string
+      readonly apiKey: string
+      readonly secret: Redacted.Redacted<string>
+    }
+    readonly nicepay: {
+      readonly baseUrl: string
+      readonly clientId: string
+      readonly clientSecret: Redacted.Redacted<string>
+      readonly privateKey: Redacted.Redacted<string>
+      readonly notificationPublicKey?: string | undefined
+    }
+  }
+>() {}
+
+/**
+ * Why the sandbox is used.
+ *
+ * @since 0.1.0
+ */
+export type Reason = "flag" | "unconfigured"
+
+/**
+ * The one line printed on stderr when a command uses the sandbox.
+ *
+ * @since 0.1.0
+ */
+export const notice = (options: {
+  readonly provider: string
+  readonly envPrefix: string
+  readonly reason: Reason
+  readonly url: string
+  readonly running: boolean
+}): string => {
+  const where = options.running
+    ? `the sandbox at ${options.url} (${urlEnv})`
+    : `the embedded simulator at ${options.url}`
+  return options.reason === "flag"
+    ? `kasir: --sandbox: using ${where} with demo credentials`
+    : `kasir: no ${options.provider} credentials configured (${options.envPrefix}*); using ${where} with demo credentials`
+}
+
+const fromRunning = (url: string): Context.Tag.Service<Endpoint> => {
+  const base = url.replace(/\/+$/, "")
+  return {
+    url: base,
+    ayoconnect: {
+      baseUrl: base,
+      apiKey: Ayoconnect.demoPartner.apiKey,
+      secret: Redacted.make(Ayoconnect.demoPartner.secret)
+    },
+    nicepay: {
+      baseUrl: `${base}${Nicepay.PREFIX}`,
+      clientId: Nicepay.Demo.CLIENT_ID,
+      clientSecret: Redacted.make(Nicepay.Demo.CLIENT_SECRET),
+      privateKey: Redacted.make(Nicepay.Demo.PRIVATE_KEY)
+    }
+  }
+}
+
+const inProcess: Layer.Layer<Endpoint, SandboxUnavailable, HttpClient.HttpClient> = Layer.effect(
+  Endpoint,
+  Effect.map(Sandbox.Sandbox, (sandbox) => ({
+    url: sandbox.url,
+    ayoconnect: {
+      baseUrl: sandbox.ayoconnect.baseUrl,
+      apiKey: sandbox.ayoconnect.partner.apiKey,
+      secret: sandbox.ayoconnect.partner.secret
+    },
+    nicepay: {
+      baseUrl: sandbox.nicepay.baseUrl,
+      clientId: sandbox.nicepay.merchant.clientId,
+      clientSecret: sandbox.nicepay.merchant.clientSecret,
+      privateKey: sandbox.nicepay.merchant.privateKey,
+      notificationPublicKey: sandbox.nicepay.notificationPublicKey
+    }
+  }))
+).pipe(
+  Layer.provide(
+    // A fixed notification key: generating a fresh 2048-bit one costs ~0.2 s per command, and a
+    // one-command sandbox never delivers notifications (no notification URL is registered).
+    Sandbox.layer({ port: 0, nicepay: { notificationPrivateKey: Nicepay.Demo.PRIVATE_KEY } }).pipe(
+      // Without extra merchants there is no key to be malformed: only serving can fail.
+      Layer.catchAll((error) => Layer.fail(new SandboxUnavailable({ reason: error.message })))
+    )
+  )
+)
+
+/**
+ * The sandbox for the lifetime of the command, announced on stderr.
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: {
+  readonly provider: string
+  readonly envPrefix: string
+  readonly reason: Reason
+  readonly url: Option.Option<string>
+}): Layer.Layer<Endpoint, SandboxUnavailable, HttpClient.HttpClient | Output> =>
+  Option.match(options.url, {
+    onNone: () => inProcess,
+    onSome: (url) => Layer.succeed(Endpoint, fromRunning(url))
+  }).pipe(
+    Layer.tap((context) =>
+      Effect.flatMap(Output, (output) =>
+        output.stderr(
+          notice({ ...options, url: Context.get(context, Endpoint).url, running: Option.isSome(options.url) })
+        )
+      )
+    )
+  )

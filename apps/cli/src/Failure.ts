@@ -1,0 +1,213 @@
+/**
+ * Turns any failure into one or two lines on stderr and an exit code. Never a stack trace: not
+ * for upstream errors, not for @effect/cli's own validation errors, not for bugs.
+ *
+ * @since 0.1.0
+ */
+import { HelpDoc, ValidationError } from "@effect/cli"
+import type { ErrorKind } from "@kasir/core"
+import { Cause, ConfigError, Effect, Option } from "effect"
+import * as ExitCode from "./ExitCode.js"
+import { core } from "./Input.js"
+import { Output } from "./Output.js"
+import * as Usage from "./Usage.js"
+
+/**
+ * What the user sees for a failure.
+ *
+ * @since 0.1.0
+ */
+export interface Described {
+  readonly exitCode: ExitCode.ExitCode
+  /** One or two lines. */
+  readonly lines: readonly [string] | readonly [string, string]
+}
+
+// Terminal styling escape sequences, as found in @effect/cli's rendered help docs.
+const ansiPattern = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
+
+/**
+ * Text without terminal styling.
+ *
+ * @since 0.1.0
+ */
+export const stripAnsi = (text: string): string => text.replace(ansiPattern, "")
+
+const plainText = (doc: HelpDoc.HelpDoc): string =>
+  stripAnsi(HelpDoc.toAnsiText(doc))
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .join(" ")
+
+const describeValidation = (
+  error: ValidationError.ValidationError,
+  args: ReadonlyArray<string>
+): Described => {
+  const resolved = Usage.resolve(args)
+  if (resolved.unknown !== undefined) {
+    const where = ["kasir", ...resolved.path].join(" ")
+    return {
+      exitCode: ExitCode.Usage,
+      lines: [
+        `error: unknown command '${resolved.unknown.word}' for '${where}' (expected one of: ${resolved.unknown.choices.join(", ")})`,
+        Usage.helpHint(resolved.path)
+      ]
+    }
+  }
+  const raw = "error" in error ? plainText(error.error) : "invalid command line"
+  // @effect/cli capitalises its messages; kasir's error lines read "error: received unknown …".
+  const text = raw.charAt(0).toLowerCase() + raw.slice(1)
+  return { exitCode: ExitCode.Usage, lines: [`error: ${text}`, Usage.helpHint(resolved.path)] }
+}
+
+// Config paths and reasons from Effect's ConfigError tree (never values: there are none in it).
+const configProblems = (error: ConfigError.ConfigError): ReadonlyArray<string> => {
+  switch (error._op) {
+    case "And":
+    case "Or":
+      return [...configProblems(error.left), ...configProblems(error.right)]
+    case "MissingData":
+      return [`${error.path.join("_")} is not set`]
+    case "InvalidData":
+    case "SourceUnavailable":
+    case "Unsupported":
+      return [`${error.path.join("_")}: ${error.message}`]
+  }
+}
+
+const field = (error: object, name: string): unknown => (error as Record<string, unknown>)[name]
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim().length > 0 ? value.trim() : undefined
+
+/**
+ * The upstream's own words on an error: its response code and its messages — Ayoconnect's
+ * Indonesian and English pair (`upstreamMessage.ID` / `.EN`), SNAP's single `responseMessage`.
+ *
+ * @since 0.1.0
+ */
+export const upstreamDetail = (error: object): string | undefined => {
+  const code = field(error, "responseCode")
+  if (typeof code !== "string" && typeof code !== "number") return undefined
+  const pair = field(error, "upstreamMessage")
+  const messages: ReadonlyArray<readonly [string, string | undefined]> =
+    typeof pair === "object" && pair !== null
+      ? [
+          ["ID", text(field(pair, "ID"))],
+          ["EN", text(field(pair, "EN"))]
+        ]
+      : [["message", text(field(error, "responseMessage"))]]
+  return [
+    `upstream code ${code}`,
+    ...messages.flatMap(([label, value]) =>
+      value === undefined ? [] : [`${label}: ${JSON.stringify(value)}`]
+    )
+  ].join(" · ")
+}
+
+// The upstream's texts of an error, to tell whether its message already says everything.
+const upstreamTexts = (error: object): ReadonlyArray<string> => {
+  const pair = field(error, "upstreamMessage")
+  const texts =
+    typeof pair === "object" && pair !== null
+      ? [text(field(pair, "ID")), text(field(pair, "EN"))]
+      : [text(field(error, "responseMessage"))]
+  return [String(field(error, "responseCode")), ...texts.filter((value) => value !== undefined)]
+}
+
+const describeKasirError = (error: object, kind: ErrorKind.ErrorKind): Described => {
+  const message = text(field(error, "message")) ?? String(field(error, "_tag") ?? "failed")
+  const upstream = upstreamDetail(error)
+  // A second line only when it adds something: SNAP's message is usually the whole first line.
+  const detail =
+    upstream !== undefined && upstreamTexts(error).every((part) => message.includes(part))
+      ? undefined
+      : (upstream ?? text(field(error, "hint")))
+  return {
+    exitCode: ExitCode.fromKind(kind),
+    lines: detail === undefined ? [`error: ${message}`] : [`error: ${message}`, detail]
+  }
+}
+
+/**
+ * Describes one expected failure.
+ *
+ * @since 0.1.0
+ */
+export const describeError = (
+  error: unknown,
+  args: ReadonlyArray<string>,
+  kindOf: (error: unknown) => ErrorKind.ErrorKind | undefined
+): Described => {
+  if (ValidationError.isValidationError(error)) return describeValidation(error, args)
+  if (ConfigError.isConfigError(error)) {
+    const problems = configProblems(error)
+    return {
+      exitCode: ExitCode.Usage,
+      lines: [
+        `error: configuration: ${problems.join("; ")}`,
+        `Set the environment variable or pass the matching flag. ${Usage.helpHint(Usage.resolve(args).path)}`
+      ]
+    }
+  }
+  const kind = kindOf(error)
+  if (kind !== undefined && typeof error === "object" && error !== null)
+    return describeKasirError(error, kind)
+  return describeDefect(error)
+}
+
+/**
+ * A failure nobody planned for is a bug. Its outcome cannot be known (it may have happened after
+ * a payment was sent), so it exits 3 like any other unknown outcome.
+ *
+ * @since 0.1.0
+ */
+export const describeDefect = (defect: unknown): Described => {
+  const message =
+    defect instanceof Error
+      ? defect.message
+      : typeof defect === "object" && defect !== null
+        ? (text(field(defect, "message")) ?? String(field(defect, "_tag") ?? "unknown failure"))
+        : String(defect)
+  return {
+    exitCode: ExitCode.Unknown,
+    lines: [`error: internal error: ${message.split("\n")[0]}`, "This is a bug in kasir; please report it."]
+  }
+}
+
+/**
+ * Describes a whole cause: the first expected failure wins; then defects; interruption alone
+ * exits 130 silently.
+ *
+ * @since 0.1.0
+ */
+export const describe = <E>(
+  cause: Cause.Cause<E>,
+  args: ReadonlyArray<string>,
+  kindOf: (error: unknown) => ErrorKind.ErrorKind | undefined
+): Described | "interrupted" => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) return describeError(failure.value, args, kindOf)
+  const defect = Cause.dieOption(cause)
+  if (Option.isSome(defect)) return describeDefect(defect.value)
+  return "interrupted"
+}
+
+/**
+ * Prints the description of a cause on stderr and yields the exit code.
+ *
+ * @since 0.1.0
+ */
+export const report = <E>(
+  cause: Cause.Cause<E>,
+  args: ReadonlyArray<string>
+): Effect.Effect<ExitCode.ExitCode, never, Output> =>
+  Effect.gen(function* () {
+    const { ErrorKind } = yield* core
+    const described = describe(cause, args, ErrorKind.kindOf)
+    if (described === "interrupted") return ExitCode.Interrupted
+    const output = yield* Output
+    for (const line of described.lines) yield* output.stderr(line)
+    return described.exitCode
+  })

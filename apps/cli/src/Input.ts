@@ -1,0 +1,91 @@
+/**
+ * Command-line values validated with @kasir/core's own schemas at parse time, so a malformed
+ * argument is a usage error (exit 2) before anything starts — with a one-line message naming the
+ * flag, rather than @effect/cli's multi-line schema tree.
+ *
+ * @kasir/core is imported when a value is validated, not when the command tree is built, so
+ * `kasir --help` never loads it.
+ *
+ * @since 0.1.0
+ */
+import { HelpDoc, Options, ValidationError } from "@effect/cli"
+import type { Money } from "@kasir/core"
+import { Duration, Effect, Option, ParseResult, Schema } from "effect"
+
+/**
+ * The @kasir/core module.
+ *
+ * @since 0.1.0
+ */
+export type Core = typeof import("@kasir/core")
+
+/**
+ * @kasir/core, loaded on first use.
+ *
+ * @since 0.1.0
+ */
+export const core: Effect.Effect<Core> = Effect.promise(() => import("@kasir/core"))
+
+const firstMessage = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)[0]?.message ?? "invalid value"
+
+/**
+ * A text option decoded with a schema; failures read `--flag: <the schema's message>`.
+ *
+ * @since 0.1.0
+ */
+export const text = <A>(
+  flag: string,
+  schema: (core: Core) => Schema.Schema<A, string>,
+  description: string
+): Options.Options<A> =>
+  Options.text(flag).pipe(
+    Options.withDescription(description),
+    Options.mapEffect((raw) =>
+      Effect.flatMap(core, (module) =>
+        Effect.mapError(Schema.decodeUnknown(schema(module))(raw), (error) =>
+          ValidationError.invalidValue(HelpDoc.p(`--${flag}: ${firstMessage(error)}`))
+        )
+      )
+    )
+  )
+
+/**
+ * `--amount`: whole rupiah as digits (`10000`); `12.5`, `10.000` and `1e4` are usage errors.
+ *
+ * @since 0.1.0
+ */
+export const amount = (description: string): Options.Options<Money.Rupiah> =>
+  text("amount", (core) => core.Money.RupiahFromString, description)
+
+const DurationFromString = Schema.String.pipe(
+  Schema.transformOrFail(Schema.DurationFromSelf, {
+    strict: true,
+    decode: (input, _, ast) => {
+      const decoded = Duration.decodeUnknown(
+        input
+          .trim()
+          .replace(/^(\d+)\s*s$/, "$1 seconds")
+          .replace(/^(\d+)\s*m$/, "$1 minutes")
+      )
+      return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero)
+        ? ParseResult.succeed(decoded.value)
+        : ParseResult.fail(
+            new ParseResult.Type(
+              ast,
+              input,
+              `expected a positive duration such as 30s, 5m or "2 minutes", got ${JSON.stringify(input)}`
+            )
+          )
+    },
+    encode: (duration) => ParseResult.succeed(Duration.format(duration))
+  })
+)
+
+/**
+ * A positive duration: `30s`, `5m`, `"2 minutes"`, `"1500 millis"`.
+ *
+ * @since 0.1.0
+ */
+export const duration = (flag: string, description: string): Options.Options<Duration.Duration> =>
+  text(flag, () => DurationFromString, description)

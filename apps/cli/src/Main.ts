@@ -1,0 +1,77 @@
+/**
+ * The whole program: parse, run, and turn every outcome into output and an exit code.
+ *
+ * @since 0.1.0
+ */
+import { CliConfig } from "@effect/cli"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import type { Teardown } from "@effect/platform/Runtime"
+import { Cause, type Console, Effect, Exit, Layer, Logger } from "effect"
+import * as Cli from "./Cli.js"
+import * as ExitCode from "./ExitCode.js"
+import * as Failure from "./Failure.js"
+import * as Output from "./Output.js"
+
+const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+
+/**
+ * The Console @effect/cli writes through. Help goes to stdout, styled only on a colour terminal.
+ * Its own error printing is dropped: `Failure` reports those errors in kasir's format instead.
+ */
+const cliConsole = Effect.map(Effect.console, (base) => {
+  const console: Console.Console = {
+    ...base,
+    log: (...args) =>
+      base.log(...args.map((arg) => (typeof arg === "string" && !colors ? Failure.stripAnsi(arg) : arg))),
+    error: () => Effect.void
+  }
+  return console
+})
+
+// Logs (`--log-level debug`) go to stderr so stdout stays a clean result or JSON document.
+const logger = Logger.replace(
+  Logger.defaultLogger,
+  Logger.prettyLogger({
+    stderr: true,
+    colors: process.stderr.isTTY === true && process.env.NO_COLOR === undefined
+  })
+)
+
+// What @effect/cli needs, imported one module at a time: the `@effect/platform-node` index would
+// drag the HTTP stack into every start-up. Built-in options are listed once, in the root
+// description, instead of in every help page.
+const environment = Layer.mergeAll(
+  NodeFileSystem.layer,
+  NodePath.layer,
+  NodeTerminal.layer,
+  Output.layerProcess,
+  logger,
+  CliConfig.layer({ showBuiltIns: false })
+)
+
+/**
+ * Runs `kasir` on a command line (`process.argv` shape) and yields the exit code. Never fails:
+ * every failure has been reported on stderr by the time the exit code is known.
+ *
+ * @since 0.1.0
+ */
+export const program = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode.ExitCode> => {
+  const args = argv.slice(2)
+  return Effect.flatMap(cliConsole, (console) => Effect.withConsole(Cli.run(argv), console)).pipe(
+    Effect.as(ExitCode.Success),
+    Effect.catchAllCause((cause) => Failure.report(cause, args)),
+    Effect.provide(environment)
+  )
+}
+
+/**
+ * Exits with the code the program yielded; an interrupted program (Ctrl-C, SIGTERM) exits 130.
+ *
+ * @since 0.1.0
+ */
+export const teardown: Teardown = (exit, onExit) => {
+  if (Exit.isSuccess(exit)) return onExit(typeof exit.value === "number" ? exit.value : ExitCode.Success)
+  onExit(Cause.isInterruptedOnly(exit.cause) ? ExitCode.Interrupted : ExitCode.Unknown)
+}

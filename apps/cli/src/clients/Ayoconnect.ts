@@ -1,0 +1,67 @@
+/**
+ * The Ayoconnect client a command runs with: the configured upstream (flags over `AYOCONNECT_*`
+ * environment variables, read by @kasir/core's own `layerConfig`), or the embedded sandbox.
+ *
+ * @since 0.1.0
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Ayoconnect } from "@kasir/core"
+import type { HttpClient } from "@effect/platform"
+import { type ConfigError, Effect, Layer, type Option } from "effect"
+import type { InvalidConfiguration, SandboxUnavailable } from "../CliError.js"
+import * as Embedded from "../Embedded.js"
+import type { Output } from "../Output.js"
+import * as Settings from "../Settings.js"
+import { settings } from "../config/Ayoconnect.js"
+
+const fromSandbox = Layer.unwrapEffect(
+  Effect.map(Embedded.Endpoint, (sandbox) =>
+    Ayoconnect.layer({
+      baseUrl: sandbox.ayoconnect.baseUrl,
+      apiKey: sandbox.ayoconnect.apiKey,
+      apiSecret: sandbox.ayoconnect.secret
+    })
+  )
+)
+
+/**
+ * The client for a command: the embedded sandbox with `--sandbox` or without credentials, the
+ * configured upstream otherwise.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  flags: Settings.Flags,
+  sandbox: boolean,
+  sandboxUrl: Option.Option<string>
+): Layer.Layer<
+  Ayoconnect.Ayoconnect,
+  InvalidConfiguration | SandboxUnavailable | ConfigError.ConfigError | Ayoconnect.InvalidConfig,
+  Output
+> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      Settings.target("Ayoconnect", settings, flags, sandbox),
+      (
+        target
+      ): Layer.Layer<
+        Ayoconnect.Ayoconnect,
+        SandboxUnavailable | ConfigError.ConfigError | Ayoconnect.InvalidConfig,
+        HttpClient.HttpClient | Output
+      > =>
+        target === "configured"
+          ? Ayoconnect.layerConfig().pipe(
+              Layer.provide(Layer.setConfigProvider(Settings.configProvider(flags)))
+            )
+          : fromSandbox.pipe(
+              Layer.provide(
+                Embedded.layer({
+                  provider: "Ayoconnect",
+                  envPrefix: "AYOCONNECT_",
+                  reason: sandbox ? "flag" : "unconfigured",
+                  url: sandboxUrl
+                })
+              )
+            )
+    )
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))

@@ -1,0 +1,102 @@
+/**
+ * The NICEPAY merchant a command runs as: the configured one (flags over `NICEPAY_*`
+ * environment variables, read with @kasir/core's own `Config.fromEnv`, key files resolved), or
+ * the embedded sandbox's demo merchant.
+ *
+ * @since 0.1.0
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Nicepay, type Snap } from "@kasir/core"
+import type { HttpClient } from "@effect/platform"
+import { type ConfigError, Context, Effect, Layer, type Option } from "effect"
+import type { InvalidConfiguration, SandboxUnavailable } from "../CliError.js"
+import * as Embedded from "../Embedded.js"
+import type { Output } from "../Output.js"
+import * as Settings from "../Settings.js"
+import { settings } from "../config/Nicepay.js"
+
+/**
+ * The merchant configuration the command runs with.
+ *
+ * @since 0.1.0
+ */
+export class Merchant extends Context.Tag("@kasir/cli/NicepayMerchant")<
+  Merchant,
+  Nicepay.Config.NicepayConfig
+>() {}
+
+/**
+ * Why the merchant configuration is unusable.
+ *
+ * @since 0.1.0
+ */
+export type MerchantError =
+  | InvalidConfiguration
+  | SandboxUnavailable
+  | ConfigError.ConfigError
+  | Nicepay.Config.InvalidConfig
+
+const fromSandbox = Layer.effect(
+  Merchant,
+  Effect.map(
+    Embedded.Endpoint,
+    (sandbox): Nicepay.Config.NicepayConfig => ({
+      baseUrl: sandbox.nicepay.baseUrl,
+      clientId: sandbox.nicepay.clientId,
+      clientSecret: sandbox.nicepay.clientSecret,
+      privateKey: sandbox.nicepay.privateKey,
+      notificationPublicKey: sandbox.nicepay.notificationPublicKey
+    })
+  )
+)
+
+/**
+ * The merchant: the embedded sandbox's with `--sandbox` or without credentials, the configured
+ * one otherwise (key variables may name files; a missing or malformed key fails here).
+ *
+ * @since 0.1.0
+ */
+export const merchantLayer = (
+  flags: Settings.Flags,
+  sandbox: boolean,
+  sandboxUrl: Option.Option<string>
+): Layer.Layer<Merchant, MerchantError, HttpClient.HttpClient | Output> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      Settings.target("NICEPAY", settings, flags, sandbox),
+      (target): Layer.Layer<Merchant, MerchantError, HttpClient.HttpClient | Output> =>
+        target === "configured"
+          ? Layer.effect(
+              Merchant,
+              Effect.withConfigProvider(
+                Effect.flatMap(Nicepay.Config.fromEnv, Nicepay.Config.resolveKeyFiles),
+                Settings.configProvider(flags)
+              )
+            )
+          : fromSandbox.pipe(
+              Layer.provide(
+                Embedded.layer({
+                  provider: "NICEPAY",
+                  envPrefix: "NICEPAY_",
+                  reason: sandbox ? "flag" : "unconfigured",
+                  url: sandboxUrl
+                })
+              )
+            )
+    )
+  )
+
+/**
+ * The payout client for the merchant, with the merchant configuration alongside.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  flags: Settings.Flags,
+  sandbox: boolean,
+  sandboxUrl: Option.Option<string>
+): Layer.Layer<Merchant | Nicepay.NicepayPayout, MerchantError | Snap.InvalidKey, Output> =>
+  Layer.unwrapEffect(Effect.map(Merchant, (merchant) => Nicepay.layer(merchant))).pipe(
+    Layer.provideMerge(merchantLayer(flags, sandbox, sandboxUrl)),
+    Layer.provide(NodeHttpClient.layerUndici)
+  )

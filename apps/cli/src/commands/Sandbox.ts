@@ -1,0 +1,37 @@
+/**
+ * `kasir sandbox`: both simulators served standalone until interrupted — the same server as the
+ * repository's `pnpm sandbox`, with the same defaults (127.0.0.1:4010) and the same extra
+ * registrations: the Ayoconnect partner of `AYOCONNECT_API_KEY` / `AYOCONNECT_API_SECRET` and the
+ * NICEPAY merchant of `NICEPAY_CLIENT_ID` / `NICEPAY_CLIENT_SECRET` / the public half of
+ * `NICEPAY_PRIVATE_KEY`, when set. The demo credentials always work.
+ *
+ * @since 0.1.0
+ */
+import { Command, Options } from "@effect/cli"
+import { Effect } from "effect"
+import * as Common from "../Common.js"
+
+const port = Options.integer("port").pipe(
+  Options.withDescription("TCP port to listen on (default 4010); 0 picks a free one."),
+  Options.withDefault(4010)
+)
+
+const host = Options.text("host").pipe(
+  Options.withDescription("Address to listen on (default 127.0.0.1: this machine only)."),
+  Options.withDefault("127.0.0.1")
+)
+
+/**
+ * @since 0.1.0
+ */
+export const command = Command.make("sandbox", { port, host, json: Common.json }, (args) =>
+  Effect.flatMap(
+    Effect.promise(() => import("../handlers/Sandbox.js")),
+    (h) => h.serve(args)
+  )
+).pipe(
+  Command.withDescription(
+    "Serve the Ayoconnect and NICEPAY simulators on one port until interrupted (Ctrl-C). The demo " +
+      "credentials always work; AYOCONNECT_API_KEY/SECRET and NICEPAY_CLIENT_ID/SECRET/PRIVATE_KEY, when set, are registered too."
+  )
+)

@@ -1,0 +1,82 @@
+/**
+ * What `kasir sandbox` does, loaded only when it runs.
+ *
+ * @since 0.1.0
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Nicepay, Snap } from "@kasir/core"
+import { Sandbox } from "@kasir/sandbox"
+import { Config, Effect, Option } from "effect"
+import { SandboxUnavailable } from "../CliError.js"
+import { urlEnv } from "../Common.js"
+import { emit } from "../Report.js"
+import * as Table from "../Table.js"
+import type { Run } from "./Handler.js"
+
+// The credentials of the environment, registered so configured commands work against it too.
+const registrations = Effect.gen(function* () {
+  const apiKey = yield* Config.option(Config.string("AYOCONNECT_API_KEY"))
+  const apiSecret = yield* Config.option(Config.redacted("AYOCONNECT_API_SECRET"))
+  const clientId = yield* Config.option(Config.string("NICEPAY_CLIENT_ID"))
+  const clientSecret = yield* Config.option(Config.redacted("NICEPAY_CLIENT_SECRET"))
+  const privateKey = yield* Config.option(Config.redacted("NICEPAY_PRIVATE_KEY"))
+  const ayoconnectPartners =
+    Option.isSome(apiKey) && Option.isSome(apiSecret)
+      ? [{ apiKey: apiKey.value, secret: apiSecret.value }]
+      : []
+  const nicepayMerchants =
+    Option.isSome(clientId) && Option.isSome(clientSecret) && Option.isSome(privateKey)
+      ? [
+          {
+            clientId: clientId.value,
+            clientSecret: clientSecret.value,
+            publicKey: yield* Snap.publicKeyPem(
+              yield* Nicepay.Config.resolveKey("NICEPAY_PRIVATE_KEY", privateKey.value)
+            )
+          }
+        ]
+      : []
+  return { ayoconnectPartners, nicepayMerchants }
+})
+
+const announce = (sandbox: Sandbox.Service, json: boolean) =>
+  emit(
+    {
+      json: {
+        url: sandbox.url,
+        ayoconnect: { baseUrl: sandbox.ayoconnect.baseUrl, apiKey: sandbox.ayoconnect.partner.apiKey },
+        nicepay: { baseUrl: sandbox.nicepay.baseUrl, clientId: sandbox.nicepay.merchant.clientId },
+        admin: { requests: `${sandbox.url}/_sandbox/requests`, faults: `${sandbox.url}/_sandbox/faults` },
+        env: { [urlEnv]: sandbox.url }
+      },
+      text: [
+        `kasir sandbox listening on ${sandbox.url}`,
+        Table.fields([
+          ["Ayoconnect", `${sandbox.ayoconnect.baseUrl} (API key ${sandbox.ayoconnect.partner.apiKey})`],
+          ["NICEPAY", `${sandbox.nicepay.baseUrl} (client ID ${sandbox.nicepay.merchant.clientId})`],
+          ["Admin", `GET ${sandbox.url}/_sandbox/requests, POST ${sandbox.url}/_sandbox/faults`]
+        ]),
+        "",
+        "Point kasir at it, so state survives between commands (demo secrets are used, never printed):",
+        `  export ${urlEnv}=${sandbox.url}`,
+        "Stop with Ctrl-C."
+      ].join("\n")
+    },
+    { json }
+  )
+
+/**
+ * Serves until interrupted.
+ *
+ * @since 0.1.0
+ */
+export const serve = (args: { readonly port: number; readonly host: string; readonly json: boolean }): Run =>
+  Effect.gen(function* () {
+    const registered = yield* registrations
+    return yield* Effect.flatMap(Sandbox.Sandbox, (sandbox) =>
+      Effect.zipRight(announce(sandbox, args.json), Effect.never)
+    ).pipe(Effect.provide(Sandbox.layer({ port: args.port, host: args.host, ...registered })))
+  }).pipe(
+    Effect.catchTag("ServeError", (error) => Effect.fail(new SandboxUnavailable({ reason: error.message }))),
+    Effect.provide(NodeHttpClient.layerUndici)
+  )

@@ -1,0 +1,63 @@
+/**
+ * Runs the real `kasir` executable (the bundle built by the global setup) as a child process.
+ */
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+/** The bundled executable. */
+export const bin = fileURLToPath(new URL("../../dist/bin.js", import.meta.url))
+
+/** What a run of `kasir` produced. */
+export interface Run {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * The environment a test run starts from: the parent's, minus every provider variable, so a
+ * developer's own credentials never leak into a test, and without colours.
+ */
+export const baseEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith("AYOCONNECT_") || key.startsWith("NICEPAY_")) continue
+    env[key] = value
+  }
+  env.NO_COLOR = "1"
+  return env
+}
+
+/**
+ * Runs `kasir ...args` to completion (killed after `timeoutMillis`).
+ */
+export const kasir = (
+  args: ReadonlyArray<string>,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string; readonly timeoutMillis?: number } = {}
+): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...baseEnv(), ...options.env },
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMillis ?? 20_000)
+    child.on("error", reject)
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+
+/** The lines of a stream's text, without the final newline. */
+export const lines = (text: string): ReadonlyArray<string> =>
+  text === "" ? [] : text.replace(/\n$/, "").split("\n")
