@@ -93,7 +93,9 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
         body: { accountNumber: "512345678901", productCode: "PLNPOST", amount: 12.5 }
       })
       expect(reply.status).toBe(400)
-      expect(reply.json.errors).toEqual([{ path: "body.amount", message: "an amount must be whole rupiah, got 12.5" }])
+      expect(reply.json.errors).toEqual([
+        { path: "body.amount", message: "an amount must be whole rupiah, got 12.5" }
+      ])
     })
   )
 
