@@ -13,6 +13,7 @@
  */
 import type { Server } from "node:http"
 import { Context, Duration, Effect, Fiber, Layer } from "effect"
+import type { RequestState } from "./RequestContext.js"
 
 /**
  * Counts the requests being served.
@@ -22,13 +23,19 @@ import { Context, Duration, Effect, Fiber, Layer } from "effect"
 export class InFlight extends Context.Tag("@kasir/http/InFlight")<
   InFlight,
   {
-    /** Runs `self` counted as one in-flight request (released on success, failure or interruption). */
-    readonly track: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+    /**
+     * Runs `self` counted as one in-flight request (released on success, failure or interruption).
+     * `request` is what is known about it, for the warning logged if shutdown abandons it.
+     */
+    readonly track: <A, E, R>(self: Effect.Effect<A, E, R>, request?: RequestState) => Effect.Effect<A, E, R>
     readonly active: Effect.Effect<number>
     /** True once shutdown has begun: not ready, and connections are closed after each response. */
     readonly draining: Effect.Effect<boolean>
     readonly beginDraining: Effect.Effect<void>
-    /** Interrupts every request still in flight (past the deadline), ending their upstream calls. */
+    /**
+     * Interrupts every request still in flight (past the deadline), ending their upstream calls,
+     * and logs one WARN line per request: its id, route, upstream operations and references.
+     */
     readonly abandon: Effect.Effect<void>
   }
 >() {}
@@ -37,12 +44,12 @@ export class InFlight extends Context.Tag("@kasir/http/InFlight")<
  * @since 0.1.0
  */
 export const makeInFlight: Effect.Effect<Context.Tag.Service<InFlight>> = Effect.sync(() => {
-  const active = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+  const active = new Map<Fiber.RuntimeFiber<unknown, unknown>, RequestState | undefined>()
   let draining = false
   return {
-    track: <A, E, R>(self: Effect.Effect<A, E, R>) =>
+    track: <A, E, R>(self: Effect.Effect<A, E, R>, request?: RequestState) =>
       Effect.withFiberRuntime<A, E, R>((fiber) => {
-        active.add(fiber)
+        active.set(fiber, request)
         return Effect.ensuring(
           self,
           Effect.sync(() => {
@@ -55,9 +62,41 @@ export const makeInFlight: Effect.Effect<Context.Tag.Service<InFlight>> = Effect
     beginDraining: Effect.sync(() => {
       draining = true
     }),
-    abandon: Effect.suspend(() => Effect.forEach(Array.from(active), Fiber.interruptFork, { discard: true }))
+    abandon: Effect.suspend(() =>
+      Effect.forEach(
+        Array.from(active),
+        ([fiber, request]) => Effect.zipRight(warnAbandoned(request), Fiber.interruptFork(fiber)),
+        { discard: true }
+      )
+    )
   }
 })
+
+// One line per abandoned request. A money call cut off here may have gone through upstream: the
+// caller gets no answer, so the line names what is needed to resolve it by status. No headers,
+// bodies or secrets: the request id, route, operations and references only.
+const warnAbandoned = (request: RequestState | undefined): Effect.Effect<void> => {
+  if (request === undefined)
+    return Effect.logWarning("shutdown: abandoned an in-flight request at the deadline")
+  const route = request.route?.path ?? "(unmatched)"
+  const operations = request.operations.length === 0 ? "none" : request.operations.join(", ")
+  const references = Object.entries(request.references)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(", ")
+  return Effect.logWarning(
+    `shutdown: abandoned request ${request.requestId} (${request.method} ${route}) at the deadline; upstream operations: ${operations}${
+      references === "" ? "" : `; references: ${references}`
+    }. Its outcome is unknown to the caller: resolve it by status`
+  ).pipe(
+    Effect.annotateLogs({
+      requestId: request.requestId,
+      method: request.method,
+      route,
+      operations: request.operations,
+      references: request.references
+    })
+  )
+}
 
 /**
  * @since 0.1.0

@@ -17,7 +17,7 @@ import { Cause, Effect, Option } from "effect"
 import { InFlight } from "./Drain.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
-import type { RouteTable } from "./Routes.js"
+import { params, type RouteTable } from "./Routes.js"
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -57,6 +57,11 @@ const fallback = (cause: Cause.Cause<unknown>) =>
     )
   })
 
+// Path parameters that are money references (`:refNumber`, `:referenceNo`); other parameters
+// (an account number, say) are never copied into logs.
+const referencesIn = (pathParams: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(pathParams).filter(([name]) => /ref/i.test(name)))
+
 /**
  * The edge middleware, for `HttpApiBuilder.serve`.
  *
@@ -70,12 +75,14 @@ export const middleware =
       const inFlight = yield* InFlight
       const started = performance.now()
       const path = new URL(request.url, "http://gateway").pathname
+      const route = routes.match(request.method, path)
       const state: RequestContext.RequestState = {
         requestId: requestIdFrom(request.headers["x-request-id"]),
         method: request.method,
         path,
-        route: routes.match(request.method, path),
+        route,
         operations: [],
+        references: route === undefined ? {} : referencesIn(params(route.path, path)),
         outcome: undefined,
         caller: undefined
       }
@@ -83,7 +90,7 @@ export const middleware =
         Effect.catchAllCause(fallback),
         Effect.locally(RequestContext.current, state),
         Effect.annotateLogs({ requestId: state.requestId }),
-        inFlight.track
+        (self) => inFlight.track(self, state)
       )
       const draining = yield* inFlight.draining
       const status = response.status

@@ -11,6 +11,12 @@
  * | `KASIR_SHUTDOWN_TIMEOUT`   | `10 seconds` | how long in-flight requests may take to finish on SIGTERM |
  * | `KASIR_LOG_LEVEL`          | `Info`       | minimum log level                                         |
  *
+ * `KASIR_SHUTDOWN_TIMEOUT` keeps its 10-second default, but in production it should exceed the
+ * longest money-moving timeout (Ayoconnect payment 10 s by default, NICEPAY 30 s): a request still
+ * running at the deadline is abandoned — logged as a WARN line with its request id, route,
+ * operations and references — and a money call cut off that way has an outcome unknown to its
+ * caller, to be resolved by status.
+ *
  * @since 0.1.0
  */
 import { Config, ConfigError, Duration, Either, LogLevel, Option, type Redacted } from "effect"

@@ -66,7 +66,10 @@ const fields = <S extends number>(status: S) => ({
   kind: Schema.optional(Schema.String),
   /** The upstream's answer, when it gave one. */
   upstream: Schema.optional(UpstreamDetail),
-  /** For validation failures: every offending field. */
+  /**
+   * For validation failures: every offending field. For a reused idempotency key: every field that
+   * differs from the payment already made under it.
+   */
   errors: Schema.optional(Schema.Array(FieldError)),
   /** For outcome-unknown answers: where to poll for the result (also in the `Location` header). */
   location: Schema.optional(Schema.String)
@@ -114,6 +117,17 @@ export class Unauthorized extends Schema.Class<Unauthorized>("UnauthorizedProble
 export class NotFound extends Schema.Class<NotFound>("NotFoundProblem")(
   fields(404),
   annotate(404, "Not found")
+) {}
+
+/**
+ * 409: the idempotency key (`refNumber`, `partnerReferenceNo`) already belongs to a different
+ * payment, or to one the gateway cannot identify; nothing was sent again.
+ *
+ * @since 0.1.0
+ */
+export class Conflict extends Schema.Class<Conflict>("ConflictProblem")(
+  fields(409),
+  annotate(409, "The reference already belongs to a different payment; `errors` lists what differs")
 ) {}
 
 /**
@@ -186,6 +200,7 @@ export type Problem =
   | BadRequest
   | Unauthorized
   | NotFound
+  | Conflict
   | Declined
   | InternalError
   | BadGateway
@@ -197,6 +212,7 @@ const classes = {
   400: BadRequest,
   401: Unauthorized,
   404: NotFound,
+  409: Conflict,
   422: Declined,
   500: InternalError,
   502: BadGateway,
@@ -224,6 +240,7 @@ const titles: Record<Status, string> = {
   400: "Invalid request",
   401: "Unauthorized",
   404: "Not found",
+  409: "Reference already used",
   422: "Declined by the upstream",
   500: "Internal error",
   502: "Upstream unavailable",

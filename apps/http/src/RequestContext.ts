@@ -23,6 +23,11 @@ export interface RequestState {
   readonly route: Route | undefined
   /** Upstream operations called while serving, in order (e.g. `ayoconnect.payment`). */
   readonly operations: Array<string>
+  /**
+   * The money references (idempotency keys such as `refNumber`) the request is about, as far as
+   * they are known: path parameters, and whatever a handler records. Never secrets.
+   */
+  readonly references: Record<string, string>
   /** The problem type slug when the request ended in a problem. */
   outcome: string | undefined
   /** A short fingerprint of the API key used (never the key). */
@@ -44,6 +49,17 @@ export const current: FiberRef.FiberRef<RequestState | undefined> = FiberRef.uns
 export const recordOperation = (operation: string): Effect.Effect<void> =>
   Effect.map(FiberRef.get(current), (state) => {
     state?.operations.push(operation)
+  })
+
+/**
+ * Records a money reference (e.g. `refNumber`, `partnerReferenceNo`) the request is about, so that
+ * a shutdown that abandons the request can say which payment's outcome is unknown.
+ *
+ * @since 0.1.0
+ */
+export const recordReference = (name: string, value: string): Effect.Effect<void> =>
+  Effect.map(FiberRef.get(current), (state) => {
+    if (state !== undefined) state.references[name] = value
   })
 
 /**

@@ -43,6 +43,29 @@ const toPattern = (template: string): RegExp =>
   )
 
 /**
+ * The path parameters of `pathname` under `template` (`/payments/:refNumber` and
+ * `/payments/r-1` give `{ refNumber: "r-1" }`); empty when the path does not fit the template.
+ *
+ * @since 0.1.0
+ */
+export const params = (template: string, pathname: string): Record<string, string> => {
+  const names = template.split("/")
+  const values = pathname.replace(/\/$/, "").split("/")
+  const found: Record<string, string> = {}
+  if (names.length !== values.length) return found
+  names.forEach((name, index) => {
+    if (!name.startsWith(":")) return
+    const raw = values[index]!
+    try {
+      found[name.slice(1)] = decodeURIComponent(raw)
+    } catch {
+      found[name.slice(1)] = raw
+    }
+  })
+  return found
+}
+
+/**
  * Builds the table from the API's endpoints plus extra fixed routes (docs, OpenAPI).
  *
  * @since 0.1.0

@@ -17,10 +17,13 @@
  *
  * Raw upstream bodies and excerpts that errors carry for diagnosis are not copied into problems.
  *
+ * A reused idempotency key (core's `Idempotency.ReferenceReused`) is not one of these: the routes
+ * that take a key answer it with `referenceReused` (409 `idempotency-key-reused`).
+ *
  * @since 0.1.0
  */
 import { HttpApp, HttpServerResponse } from "@effect/platform"
-import { ErrorKind } from "@kasir/core"
+import { ErrorKind, type Idempotency } from "@kasir/core"
 import { Effect } from "effect"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
@@ -81,19 +84,25 @@ const errorMessage = (error: unknown): string => {
 }
 
 /**
- * The problem for a failed upstream call. `location` is where to poll when the outcome is unknown.
+ * The problem for a failed upstream call. `location` is where to poll when the outcome is unknown;
+ * `detail` replaces the error's own message.
  *
  * @since 0.1.0
  */
 export const toProblem = (
   error: unknown,
-  options: { readonly provider: string; readonly operation: string; readonly location?: string | undefined }
+  options: {
+    readonly provider: string
+    readonly operation: string
+    readonly location?: string | undefined
+    readonly detail?: string | undefined
+  }
 ): Effect.Effect<UpstreamProblem> => {
   // Already answered (a nested call mapped it): keep it as it is.
   if (Problem.isProblem(error)) return Effect.succeed(error as UpstreamProblem)
   const kind = ErrorKind.kindOf(error)
   const upstream = upstreamDetail(options.provider, options.operation, error)
-  const detail = errorMessage(error)
+  const detail = options.detail ?? errorMessage(error)
   const extra = { kind: kind ?? "Unknown", upstream }
   switch (kind) {
     case "InvalidRequest":
@@ -152,7 +161,7 @@ export const toProblem = (
 
 /**
  * Runs one upstream call for the current request: records the operation for the access log and
- * turns any failure into its problem.
+ * turns any failure into its problem. Failures that already are problems pass through unchanged.
  *
  * @since 0.1.0
  */
@@ -162,8 +171,44 @@ export const call =
     readonly operation: string
     readonly location?: string | undefined
   }) =>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, UpstreamProblem, R> =>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, UpstreamProblem | Extract<E, Problem.Problem>, R> =>
     Effect.zipRight(
       RequestContext.recordOperation(options.operation),
-      Effect.catchAll(self, (error) => Effect.flatMap(toProblem(error, options), Effect.fail))
+      Effect.catchAll(
+        self,
+        (error): Effect.Effect<never, UpstreamProblem | Extract<E, Problem.Problem>> =>
+          Problem.isProblem(error)
+            ? Effect.fail(error as Extract<E, Problem.Problem>)
+            : Effect.flatMap(toProblem(error, options), Effect.fail)
+      )
     )
+
+/**
+ * The answer to a reused idempotency key: 409 `idempotency-key-reused`, `errors` naming the
+ * request fields that differ from the payment the upstream already holds under the key (names
+ * only, never values).
+ *
+ * @since 0.1.0
+ */
+export const referenceReused = (
+  error: Idempotency.ReferenceReused,
+  options: { readonly provider: string; readonly operation: string }
+): Effect.Effect<never, Problem.Conflict> =>
+  RequestContext.fail(
+    409,
+    "idempotency-key-reused",
+    `${error.referenceField} ${error.reference} already belongs to a different payment: ${error.fields.join(", ")} ${error.fields.length === 1 ? "differs" : "differ"}. The upstream refuses a second payment under the same ${error.referenceField}, so this request was not carried out and nothing was sent again. Use a new ${error.referenceField} for a new payment.`,
+    {
+      kind: error.kind,
+      upstream: new Problem.UpstreamDetail({ provider: options.provider, operation: options.operation }),
+      errors: error.fields.map(
+        (name) =>
+          new Problem.FieldError({
+            path: `body.${name}`,
+            message: `differs from the payment already made with ${error.referenceField} ${error.reference}`
+          })
+      )
+    }
+  )

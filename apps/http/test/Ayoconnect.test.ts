@@ -78,6 +78,120 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
       })
   )
 
+  it.effect(
+    "a refNumber reused for a different account is 409 idempotency-key-reused, not the first payment",
+    () =>
+      Effect.gen(function* () {
+        const first = yield* pay("0812345000", "ref-gw-reuse-1")
+        expect(first.status).toBe(200)
+        expect(first.json).toMatchObject({ state: "succeeded", transaction: { accountNumber: "0812345000" } })
+        const afterFirst = yield* balance
+
+        const other = yield* pay("0812399000", "ref-gw-reuse-1")
+        expect(other.status).toBe(409)
+        expect(other.headers.get("content-type")).toBe("application/problem+json")
+        expect(other.json).toMatchObject({
+          type: "urn:kasir:problem:idempotency-key-reused",
+          status: 409,
+          kind: "InvalidRequest",
+          instance: "/v1/ayoconnect/payments",
+          upstream: { provider: "ayoconnect", operation: "ayoconnect.payment" }
+        })
+        expect(other.json.errors).toEqual([
+          {
+            path: "body.accountNumber",
+            message: "differs from the payment already made with refNumber ref-gw-reuse-1"
+          }
+        ])
+        expect(other.json.detail).toContain("ref-gw-reuse-1")
+        expect(other.text).not.toContain("0812345000")
+        expect(other.json.transaction).toBeUndefined()
+        expect(yield* balance).toBe(afterFirst)
+
+        const { sandbox } = yield* TestGateway
+        const entries = yield* sandbox.requestLog.entries
+        const payments = entries.filter(
+          (e) => e.operation === "bill/payment" && e.body.includes("ref-gw-reuse-1")
+        )
+        expect(payments.map((e) => e.responseCode)).toEqual(["0", "102"])
+        const statuses = entries.filter(
+          (e) => e.operation === "bill/status" && e.body.includes("ref-gw-reuse-1")
+        )
+        expect(statuses).toHaveLength(1)
+
+        // The original request, repeated, is still answered with its payment.
+        const again = yield* pay("0812345000", "ref-gw-reuse-1")
+        expect(again.status).toBe(200)
+        expect(again.json).toMatchObject({ refNumber: "ref-gw-reuse-1", state: "succeeded" })
+      })
+  )
+
+  it.effect("a refNumber reused for another product and amount names both fields in the 409", () =>
+    Effect.gen(function* () {
+      const first = yield* pay("0812345000", "ref-gw-reuse-2")
+      expect(first.status).toBe(200)
+      const inquiry = yield* inquire("0812345000", "PLSTSEL10")
+      expect(inquiry.status).toBe(200)
+      expect(inquiry.json.amount).not.toBe(first.json.transaction.amount)
+      const other = yield* send("/v1/ayoconnect/payments", {
+        body: {
+          inquiryId: inquiry.json.inquiryId,
+          accountNumber: "0812345000",
+          productCode: "PLSTSEL10",
+          amount: inquiry.json.amount,
+          refNumber: "ref-gw-reuse-2"
+        }
+      })
+      expect(other.status).toBe(409)
+      expect(other.json.type).toBe("urn:kasir:problem:idempotency-key-reused")
+      expect(other.json.errors.map((e: { path: string }) => e.path)).toEqual([
+        "body.productCode",
+        "body.amount"
+      ])
+    })
+  )
+
+  it.effect(
+    "188 right after an unclear payment outcome is 202 with a Location, not 'nothing was charged'",
+    () =>
+      Effect.gen(function* () {
+        const { sandbox } = yield* TestGateway
+        // 602: an HTML 502 from a proxy; 603: the connection reset once the request was sent.
+        // Neither reached Ayoconnect's ledger here, but the gateway cannot know that.
+        for (const [suffix, refNumber] of [
+          ["602", "ref-gw-188-html"],
+          ["603", "ref-gw-188-reset"]
+        ] as const) {
+          const before = yield* balance
+          const reply = yield* pay(account(suffix), refNumber)
+          expect(reply.status).toBe(202)
+          expect(reply.headers.get("location")).toBe(`/v1/ayoconnect/payments/${refNumber}`)
+          expect(reply.json).toMatchObject({
+            type: "urn:kasir:problem:outcome-unknown",
+            status: 202,
+            kind: "OutcomeUnknown",
+            location: `/v1/ayoconnect/payments/${refNumber}`
+          })
+          expect(reply.json.detail).toContain("150 s")
+          expect(reply.json.detail).not.toContain("Sending the same request again is safe")
+          const entries = yield* sandbox.requestLog.entries
+          expect(
+            entries.filter((e) => e.operation === "bill/payment" && e.body.includes(refNumber))
+          ).toHaveLength(1)
+          expect(
+            entries
+              .filter((e) => e.operation === "bill/status" && e.body.includes(refNumber))
+              .map((e) => e.responseCode)
+          ).toEqual(["188"])
+          expect(yield* balance).toBe(before)
+          // Polling shows what Ayoconnect knows: still no such transaction.
+          const poll = yield* send(reply.headers.get("location")!)
+          expect(poll.status).toBe(404)
+          expect(poll.json.upstream.code).toBe("188")
+        }
+      })
+  )
+
   it.effect("an unknown refNumber is a 404 problem carrying Ayoconnect's code 188", () =>
     Effect.gen(function* () {
       const reply = yield* send("/v1/ayoconnect/payments/never-paid-1")

@@ -188,6 +188,7 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
           "400",
           "401",
           "404",
+          "409",
           "422",
           "500",
           "502",

@@ -14,8 +14,24 @@ const payout = (partnerReferenceNo: string, beneficiaryAccountNo: string) => ({
   amount: 150_000
 })
 
-const register = (ref: string, account = "5345000060") =>
-  send("/v1/nicepay/payouts", { body: payout(ref, account) })
+const register = (ref: string, account = "5345000060", overrides: Record<string, unknown> = {}) =>
+  send("/v1/nicepay/payouts", { body: { ...payout(ref, account), ...overrides } })
+
+// The sandbox's record of calls for one partnerReferenceNo: each registration's and inquiry's code
+// (or the fault that replaced the answer).
+const sent = (ref: string) =>
+  Effect.gen(function* () {
+    const { sandbox } = yield* TestGateway
+    const entries = (yield* sandbox.requestLog.entries).filter((e) => e.body.includes(`"${ref}"`))
+    return {
+      registrations: entries
+        .filter((e) => e.operation === "transfer/registration")
+        .map((e) => e.fault ?? e.responseCode),
+      inquiries: entries
+        .filter((e) => e.operation === "transfer/inquiry")
+        .map((e) => e.fault ?? e.responseCode)
+    }
+  })
 
 const transition = (operation: string, referenceNo: string, ref: string, account = "5345000060") =>
   send(`/v1/nicepay/payouts/${referenceNo}/${operation}`, {
@@ -62,15 +78,96 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
       expect(approved.status).toBe(200)
       expect(approved.json).toMatchObject({ originalReferenceNo: referenceNo, status: "Success" })
 
-      const { sandbox } = yield* TestGateway
-      const registrations = (yield* sandbox.requestLog.entries).filter(
-        (e) =>
-          e.operation === "transfer/registration" &&
-          e.body.includes('"gw-payout-1"') &&
-          e.responseCode === "2000000"
-      )
-      expect(registrations).toHaveLength(1)
+      // The repeat was sent once, refused as a duplicate naming the payout, and read: never resent.
+      expect(yield* sent("gw-payout-1")).toEqual({
+        registrations: ["2000000", "4090001"],
+        inquiries: ["2000000", "2000000"]
+      })
     })
+  )
+
+  it.effect("a partnerReferenceNo reused for a different amount is 409 idempotency-key-reused", () =>
+    Effect.gen(function* () {
+      const first = yield* register("gw-dup-1")
+      expect(first.status).toBe(200)
+      expect(first.json.amount).toBe(150_000)
+
+      const bigger = yield* register("gw-dup-1", "5345000060", { amount: 9_999_999 })
+      expect(bigger.status).toBe(409)
+      expect(bigger.headers.get("content-type")).toBe("application/problem+json")
+      expect(bigger.json).toMatchObject({
+        type: "urn:kasir:problem:idempotency-key-reused",
+        status: 409,
+        kind: "InvalidRequest",
+        instance: "/v1/nicepay/payouts",
+        upstream: { provider: "nicepay", operation: "nicepay.register" }
+      })
+      expect(bigger.json.errors).toEqual([
+        {
+          path: "body.amount",
+          message: "differs from the payment already made with partnerReferenceNo gw-dup-1"
+        }
+      ])
+      expect(bigger.json.originalReferenceNo).toBeUndefined()
+      expect(bigger.text).not.toContain("150000")
+
+      // Another beneficiary: NICEPAY's inquiry finds no payout for that account under the reference.
+      const elsewhere = yield* register("gw-dup-1", "5345000077", { beneficiaryBankCode: "CENA" })
+      expect(elsewhere.status).toBe(409)
+      expect(elsewhere.json.type).toBe("urn:kasir:problem:idempotency-key-reused")
+      expect(elsewhere.json.errors.map((e: { path: string }) => e.path)).toEqual([
+        "body.beneficiaryAccountNo"
+      ])
+
+      expect(yield* sent("gw-dup-1")).toEqual({
+        registrations: ["2000000", "4090001", "4090001"],
+        inquiries: ["2000000", "4040001"]
+      })
+      const { sandbox } = yield* TestGateway
+      const payouts = (yield* sandbox.nicepay.simulator.payouts()).filter(
+        (p) => p.partnerReferenceNo === "gw-dup-1"
+      )
+      expect(payouts.map((p) => p.amount)).toEqual([150_000])
+    })
+  )
+
+  it.effect(
+    "a registration whose answer is lost is 202 with nothing to poll, and is not resent; repeating it reads the payout",
+    () =>
+      Effect.gen(function* () {
+        const { sandbox } = yield* TestGateway
+        yield* sandbox.faults.inject({
+          upstream: "nicepay",
+          operation: "transfer/registration",
+          fault: "reset-after"
+        })
+        const lost = yield* register("gw-lost-1")
+        expect(lost.status).toBe(202)
+        expect(lost.headers.get("location")).toBeNull()
+        expect(lost.json).toMatchObject({
+          type: "urn:kasir:problem:outcome-unknown",
+          status: 202,
+          kind: "OutcomeUnknown",
+          upstream: { provider: "nicepay", operation: "nicepay.register" }
+        })
+        expect(lost.json.location).toBeUndefined()
+        expect(lost.json.detail).toContain("may or may not be registered")
+        expect(lost.json.detail).toContain("same partnerReferenceNo")
+        // Sent once (NICEPAY registered it, then the connection reset), nothing read, nothing resent.
+        expect(yield* sent("gw-lost-1")).toEqual({ registrations: ["reset-after"], inquiries: [] })
+
+        const again = yield* register("gw-lost-1")
+        expect(again.status).toBe(200)
+        expect(again.json).toMatchObject({
+          partnerReferenceNo: "gw-lost-1",
+          status: "Pending",
+          amount: 150_000
+        })
+        expect(yield* sent("gw-lost-1")).toEqual({
+          registrations: ["reset-after", "4090001"],
+          inquiries: ["2000000"]
+        })
+      })
   )
 
   it.effect("reject, then approve the rejected payout: 422 with NICEPAY's code and message", () =>
@@ -175,4 +272,39 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
       expect((yield* send(location)).json.status).toBe("Success")
     })
   )
+})
+
+layer(gateway({}, { nicepay: { duplicateAnswerIncludesReference: false } }), {
+  timeout: 60_000,
+  excludeTestServices: true
+})("nicepay routes, when the duplicate answer does not name the payout (as NICEPAY documents)", (it) => {
+  for (const [name, overrides] of [
+    ["the same payout", {}],
+    ["a different amount", { amount: 9_999_999 }]
+  ] as const) {
+    it.effect(`a repeated partnerReferenceNo (${name}) is 409 duplicate-reference, sent once, not read`, () =>
+      Effect.gen(function* () {
+        const ref = `gw-unnamed-${Object.keys(overrides).length}`
+        const first = yield* register(ref)
+        expect(first.status).toBe(200)
+
+        const again = yield* register(ref, "5345000060", overrides)
+        expect(again.status).toBe(409)
+        expect(again.json).toMatchObject({
+          type: "urn:kasir:problem:duplicate-reference",
+          status: 409,
+          kind: "Declined",
+          instance: "/v1/nicepay/payouts",
+          upstream: { provider: "nicepay", operation: "nicepay.register", code: "4090001" }
+        })
+        expect(again.json.detail).toContain("originalReferenceNo its first registration returned")
+        expect(again.json.detail).toContain(ref)
+        expect(yield* sent(ref)).toEqual({ registrations: ["2000000", "4090001"], inquiries: [] })
+
+        // The payout is still there, readable with the id its registration returned.
+        const read = yield* status(first.json.originalReferenceNo, ref)
+        expect(read.json).toMatchObject({ status: "Pending", amount: 150_000 })
+      })
+    )
+  }
 })

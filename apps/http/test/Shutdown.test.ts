@@ -4,6 +4,7 @@
  * printed. SIGTERM arrives while a request is in flight (the sandbox's 5-second latency scenario).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { generateKeyPairSync } from "node:crypto"
 import { once } from "node:events"
 import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
@@ -42,12 +43,40 @@ const start = async (env: Record<string, string> = {}): Promise<Started> => {
   return { child, url, devKey, output: () => output }
 }
 
-const slowInquiry = (started: Started) =>
+const slowInquiry = (started: Started, requestId?: string) =>
   fetch(`${started.url}/v1/ayoconnect/inquiries`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": started.devKey },
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": started.devKey,
+      ...(requestId === undefined ? {} : { "x-request-id": requestId })
+    },
     body: JSON.stringify({ accountNumber: SLOW_ACCOUNT, productCode: "PPLSIND12" })
   })
+
+const SLOW_PAYMENT_ACCOUNT = "0812345601" // Ayoconnect simulator: payment answered after 5 s
+
+// An inquiry (answered at once), then its payment, which the simulator answers after 5 s.
+const slowPayment = async (started: Started, requestId: string, refNumber: string) => {
+  const headers = { "content-type": "application/json", "x-api-key": started.devKey }
+  const inquiry = await fetch(`${started.url}/v1/ayoconnect/inquiries`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ accountNumber: SLOW_PAYMENT_ACCOUNT, productCode: "PPLSIND12" })
+  })
+  const bill = (await inquiry.json()) as { readonly inquiryId: number; readonly amount: number }
+  return fetch(`${started.url}/v1/ayoconnect/payments`, {
+    method: "POST",
+    headers: { ...headers, "x-request-id": requestId },
+    body: JSON.stringify({
+      inquiryId: bill.inquiryId,
+      accountNumber: SLOW_PAYMENT_ACCOUNT,
+      productCode: "PPLSIND12",
+      amount: bill.amount,
+      refNumber
+    })
+  })
+}
 
 const exitOf = (child: ChildProcess) =>
   child.exitCode !== null
@@ -118,11 +147,12 @@ describe("the gateway process", () => {
 
   it("the drain deadline bounds the wait: exit 0 after KASIR_SHUTDOWN_TIMEOUT even if a request is still running", async () => {
     const started = await start({ KASIR_SHUTDOWN_TIMEOUT: "1 second" })
-    const response = slowInquiry(started).then(
+    const response = slowPayment(started, "req-cut-off-1", "order-cut-off-1").then(
       (r) => r.status,
       () => "connection closed"
     )
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // Let the inquiry finish and the slow payment reach the upstream.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
     const signalled = Date.now()
     started.child.kill("SIGTERM")
     const code = await exitOf(started.child)
@@ -132,6 +162,72 @@ describe("the gateway process", () => {
     expect(elapsed).toBeLessThan(4_000)
     expect(await response).toBe("connection closed")
     expect(started.output()).toContain('"message":"shutdown: deadline reached, connections closed"')
+    // One WARN line per abandoned request, naming it and the upstream call it cut off.
+    const warnings = started
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"logLevel":"WARN"') && line.includes("abandoned"))
+      .map((line) => JSON.parse(line) as { readonly message: string; readonly annotations: unknown })
+    expect(warnings.map(({ message, annotations }) => ({ message, annotations }))).toStrictEqual([
+      {
+        message:
+          "shutdown: abandoned request req-cut-off-1 (POST /v1/ayoconnect/payments) at the deadline; upstream operations: ayoconnect.payment; references: refNumber=order-cut-off-1. Its outcome is unknown to the caller: resolve it by status",
+        annotations: {
+          requestId: "req-cut-off-1",
+          method: "POST",
+          route: "/v1/ayoconnect/payments",
+          operations: ["ayoconnect.payment"],
+          references: { refNumber: "order-cut-off-1" }
+        }
+      }
+    ])
     console.log(`deadline: exited ${elapsed} ms after SIGTERM with a request still in flight`)
+  }, 30_000)
+
+  it("a corrupt NICEPAY_NOTIFICATION_PUBLIC_KEY stops startup: one line naming the variable, exit 1", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+    const lines = publicKey.export({ type: "spki", format: "pem" }).toString().trim().split("\n")
+    // A truncated copy-paste: a PEM block of the right shape whose key material is cut short.
+    const corrupt = [lines[0], lines[1], lines[2], lines.at(-1)].join("\n")
+    const child = spawn(process.execPath, ["dist/main.js"], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        KASIR_API_KEYS: "a".repeat(64),
+        NICEPAY_BASE_URL: "http://127.0.0.1:1/nicepay",
+        NICEPAY_CLIENT_ID: "IONPAYTEST",
+        NICEPAY_CLIENT_SECRET: "client-secret-for-the-startup-test",
+        NICEPAY_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        NICEPAY_NOTIFICATION_PUBLIC_KEY: corrupt
+      },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    child.stdout!.on("data", (chunk) => {
+      output += chunk
+    })
+    child.stderr!.on("data", (chunk) => {
+      output += chunk
+    })
+    // Were the key accepted, the gateway would keep running: give up after 20 s, and never leave it behind.
+    const code = await Promise.race([
+      exitOf(child),
+      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 20_000))
+    ]).finally(() => {
+      if (child.exitCode === null) child.kill("SIGKILL")
+    })
+    expect(code).toBe(1)
+    expect(output).not.toMatch(/Listening on/)
+    const failures = output
+      .split("\n")
+      .filter((line) => line.includes("failed to start"))
+      .map((line) => (JSON.parse(line) as { readonly message: string }).message)
+    expect(failures).toStrictEqual([
+      "kasir gateway failed to start: invalid RSA public key: NICEPAY_NOTIFICATION_PUBLIC_KEY (NICEPAY's notification public key): the key material could not be decoded (corrupt or not an RSA key)"
+    ])
+    expect(output).not.toContain(lines[2]!)
+    expect(output).not.toContain("client-secret-for-the-startup-test")
   }, 30_000)
 })

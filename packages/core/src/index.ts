@@ -14,6 +14,9 @@ export * as ErrorKind from "./ErrorKind.js"
 export * as ExternalId from "./ExternalId.js"
 
 /** @since 0.1.0 */
+export * as Idempotency from "./Idempotency.js"
+
+/** @since 0.1.0 */
 export * as Jwt from "./Jwt.js"
 
 /** @since 0.1.0 */

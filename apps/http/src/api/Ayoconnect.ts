@@ -93,9 +93,10 @@ export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
     HttpApiEndpoint.post("payment", "/payments")
       .setPayload(PaymentRequest)
       .addSuccess(Payment)
+      .addError(Problem.Conflict)
       .annotate(
         OpenApi.Summary,
-        "Pay an inquiry, once per refNumber: repeating a refNumber answers with that payment's current status"
+        "Pay an inquiry, once per refNumber: repeating a refNumber answers with that payment's current status (409 when it belongs to a different payment)"
       )
   )
   .add(

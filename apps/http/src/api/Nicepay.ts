@@ -133,9 +133,10 @@ export class NicepayGroup extends HttpApiGroup.make("nicepay")
     HttpApiEndpoint.post("register", "/payouts")
       .setPayload(PayoutRequest)
       .addSuccess(Payout)
+      .addError(Problem.Conflict)
       .annotate(
         OpenApi.Summary,
-        "Register a payout, once per partnerReferenceNo: repeating one answers with that payout's current status"
+        "Register a payout, once per partnerReferenceNo: repeating one answers with that payout's current status (409 when it belongs to a different payout or NICEPAY does not name it)"
       )
   )
   .add(transition("approve", "Approve a registered payout: NICEPAY disburses it"))

@@ -3,15 +3,19 @@
  *
  * Payments are idempotent by refNumber without any state in the gateway: a repeated refNumber
  * makes Ayoconnect answer "duplicate transaction", which core reports as `PaymentOutcomeUnknown`;
- * the gateway then asks for that payment's status and answers with it. Nothing is ever resent.
+ * the gateway then asks for that payment's status and answers with it — when it is the payment
+ * requested (same accountNumber, productCode and amount), else 409 `idempotency-key-reused`.
+ * Nothing is ever resent. Right after an unclear outcome, "no such transaction" (188) is not
+ * "nothing was charged" (Ayoconnect may not have recorded the refNumber yet): the answer is 202.
  *
  * @since 0.1.0
  */
 import { HttpApiBuilder } from "@effect/platform"
-import { Ayoconnect } from "@kasir/core"
+import { Ayoconnect, Idempotency } from "@kasir/core"
 import { Effect } from "effect"
 import { Api } from "../Api.js"
 import { Payment, Products } from "../api/Ayoconnect.js"
+import type * as Problem from "../Problem.js"
 import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
 
@@ -58,32 +62,48 @@ export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
           )
         : Effect.succeed(toPayment(status))
 
-    // The outcome is unknown (a duplicate refNumber, a timeout after sending): look it up.
-    const resolveUnknown = (refNumber: string, unknown: Ayoconnect.PaymentOutcomeUnknown) =>
-      client.recoverPayment(refNumber).pipe(
+    // The outcome is unknown (a duplicate refNumber, a timeout or error page after sending):
+    // look it up. A request that provably never left fails with UpstreamUnavailable instead and
+    // never gets here.
+    const resolveUnknown = (
+      request: Ayoconnect.Schemas.PaymentRequest,
+      unknown: Ayoconnect.PaymentOutcomeUnknown
+    ) => {
+      const location = paymentLocation(request.refNumber)
+      const stillUnknown = (detail?: string) =>
+        Effect.flatMap(
+          UpstreamError.toProblem(unknown, { provider, operation: "ayoconnect.payment", location, detail }),
+          Effect.fail
+        )
+      return client.recoverPayment(request.refNumber).pipe(
         call("recoverPayment"),
         Effect.matchEffect({
           // The lookup failed too: the outcome stays unknown, the caller polls.
-          onFailure: () =>
-            Effect.flatMap(
-              UpstreamError.toProblem(unknown, {
-                provider,
-                operation: "ayoconnect.payment",
-                location: paymentLocation(refNumber)
-              }),
-              Effect.fail
-            ),
-          onSuccess: (recovery) =>
-            recovery._tag === "Found"
-              ? answer(recovery.status)
-              : RequestContext.fail(
-                  502,
-                  "payment-not-created",
-                  `Ayoconnect has no payment ${refNumber} (${unknown.reason}): nothing was charged. Sending the same request again is safe.`,
-                  { kind: "Unavailable" }
+          onFailure: () => stillUnknown(),
+          onSuccess: (recovery): Effect.Effect<Payment, UpstreamError.UpstreamProblem | Problem.Conflict> => {
+            if (recovery._tag === "NotCreated") {
+              // Ayoconnect may not have recorded the refNumber yet (it asks to wait 150 s).
+              return stillUnknown(
+                `The outcome of payment ${request.refNumber} is unknown (${unknown.reason}) and Ayoconnect has no transaction under it yet. Right after an unclear outcome that does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait 150 s before trusting its status`
+              )
+            }
+            const differing = Ayoconnect.Status.differingFields(request, recovery.status)
+            return differing.length > 0
+              ? UpstreamError.referenceReused(
+                  new Idempotency.ReferenceReused({
+                    upstream: provider,
+                    operation: "payment",
+                    referenceField: "refNumber",
+                    reference: request.refNumber,
+                    fields: differing
+                  }),
+                  { provider, operation: "ayoconnect.payment" }
                 )
+              : answer(recovery.status)
+          }
         })
       )
+    }
 
     return handlers
       .handle("balance", () => client.balance().pipe(call("balance")))
@@ -95,9 +115,10 @@ export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
       )
       .handle("inquiry", ({ payload }) => client.inquiry(payload).pipe(call("inquiry")))
       .handle("payment", ({ payload }) =>
-        client.payment(payload).pipe(
+        RequestContext.recordReference("refNumber", payload.refNumber).pipe(
+          Effect.zipRight(client.payment(payload)),
           Effect.map(toPayment),
-          Effect.catchTag("PaymentOutcomeUnknown", (unknown) => resolveUnknown(payload.refNumber, unknown)),
+          Effect.catchTag("PaymentOutcomeUnknown", (unknown) => resolveUnknown(payload, unknown)),
           call("payment")
         )
       )

@@ -3,8 +3,12 @@
  *
  * Payouts are idempotent by partnerReferenceNo without any state in the gateway: NICEPAY refuses
  * a second registration with the same reference ("duplicate"), and the gateway then reads the
- * existing payout through core's `recoverRegistration` and answers with it. An approve, reject or
- * cancel whose answer was lost is never resent: the payout's status is read instead.
+ * existing payout through core's `resolveDuplicateRegistration` and answers with it when it is the
+ * payout requested (same amount, beneficiaryAccountNo and beneficiaryBankCode), else 409
+ * `idempotency-key-reused`. When NICEPAY's duplicate answer does not name the existing payout,
+ * the answer is 409 `duplicate-reference`. Nothing is ever resent: a registration whose answer was
+ * lost is 202 (the caller repeats it later), and an approve, reject or cancel whose answer was
+ * lost is resolved by reading the payout's status.
  *
  * @since 0.1.0
  */
@@ -13,6 +17,7 @@ import { Nicepay } from "@kasir/core"
 import { Effect } from "effect"
 import { Api } from "../Api.js"
 import { Balance, Payout, PayoutInProgress } from "../api/Nicepay.js"
+import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
 
 const provider = "nicepay"
@@ -123,18 +128,41 @@ export const layer = HttpApiBuilder.group(Api, "nicepay", (handlers) =>
         )
       )
       .handle("register", ({ payload }) =>
-        client.register(payload).pipe(
+        RequestContext.recordReference("partnerReferenceNo", payload.partnerReferenceNo).pipe(
+          Effect.zipRight(client.register(payload)),
           Effect.map(toPayout),
-          // A repeated partnerReferenceNo, or a registration whose answer was lost: NICEPAY
-          // refuses a second payout with the same reference; read the one that exists.
           Effect.catchTags({
-            DuplicatePartnerReference: () =>
-              client.recoverRegistration(payload).pipe(call("recoverRegistration"), Effect.map(toPayout)),
-            OutcomeUnknown: (unknown) =>
-              client.recoverRegistration(payload).pipe(
-                call("recoverRegistration"),
+            // A repeated partnerReferenceNo: NICEPAY refused a second payout. Answer with the one
+            // it holds if its answer names it and it is this payout; nothing is sent again.
+            DuplicatePartnerReference: (duplicate) =>
+              client.resolveDuplicateRegistration(payload, duplicate).pipe(
                 Effect.map(toPayout),
-                Effect.orElse(() => Effect.fail(unknown))
+                Effect.catchTags({
+                  ReferenceReused: (reused) =>
+                    UpstreamError.referenceReused(reused, { provider, operation: "nicepay.register" }),
+                  DuplicatePartnerReference: (unnamed) =>
+                    RequestContext.fail(
+                      409,
+                      "duplicate-reference",
+                      `A payout with partnerReferenceNo ${payload.partnerReferenceNo} is already registered, and NICEPAY's answer does not say which one. Nothing was sent again. Read it with the originalReferenceNo its first registration returned (GET /v1/nicepay/payouts/{originalReferenceNo}?partnerReferenceNo=…&beneficiaryAccountNo=…); use a new partnerReferenceNo for a new payout. A registered payout moves no money until it is approved.`,
+                      {
+                        kind: unnamed.kind,
+                        upstream: UpstreamError.upstreamDetail(provider, "nicepay.register", unnamed)
+                      }
+                    )
+                }),
+                call("resolveDuplicateRegistration")
+              ),
+            // The answer was lost: the payout may or may not be registered, and NICEPAY's id for
+            // it was in that answer, so there is nothing to poll. Never resent here.
+            OutcomeUnknown: (unknown) =>
+              Effect.flatMap(
+                UpstreamError.toProblem(unknown, {
+                  provider,
+                  operation: "nicepay.register",
+                  detail: `${unknown.message}. The payout may or may not be registered, and there is nothing to poll: NICEPAY's id for it (originalReferenceNo) was in the lost answer. Retry later with the same request and the same partnerReferenceNo: NICEPAY registers it then, or refuses it as a duplicate of the one that exists. A registered payout moves no money until it is approved`
+                }),
+                Effect.fail
               )
           }),
           call("register")

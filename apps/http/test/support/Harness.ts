@@ -65,9 +65,13 @@ export const envFor = (sandbox: Sandbox.Service, notificationPublicKey: string):
   ])
 
 /**
- * The gateway and its sandbox. `overrides` change or (with `undefined`) remove variables.
+ * The gateway and its sandbox. `overrides` change or (with `undefined`) remove variables;
+ * `sandboxOptions` configure the simulators.
  */
-export const layer = (overrides: Readonly<Record<string, string | undefined>> = {}) =>
+export const layer = (
+  overrides: Readonly<Record<string, string | undefined>> = {},
+  sandboxOptions: Sandbox.Options = {}
+) =>
   Layer.scoped(
     TestGateway,
     Effect.gen(function* () {
@@ -95,7 +99,7 @@ export const layer = (overrides: Readonly<Record<string, string | undefined>> = 
         env
       } satisfies Harness
     })
-  ).pipe(Layer.provide(Sandbox.layer()), Layer.provide(NodeHttpClient.layerUndici))
+  ).pipe(Layer.provide(Sandbox.layer(sandboxOptions)), Layer.provide(NodeHttpClient.layerUndici))
 
 export interface Reply {
   readonly status: number

@@ -44,7 +44,10 @@ export type ReadError =
 
 /**
  * What a payment can fail with. `UpstreamUnavailable` only when the request provably never left
- * (connection refused); every unclear case is `PaymentOutcomeUnknown`.
+ * (connection refused); every unclear case is `PaymentOutcomeUnknown`. A response-code error is
+ * final only for codes 100–199 (except 102/108), 301–399 and 401; every other code, including
+ * 402, 403, 409, 490 and 495, is `PaymentOutcomeUnknown` with its `responseCode` — resolve it with
+ * `status`, whose answer maps those codes to their classes.
  *
  * @since 0.1.0
  */
@@ -70,8 +73,15 @@ export type InquiryInput = typeof Schemas.InquiryRequest.Encoded
 export type PaymentInput = typeof Schemas.PaymentRequest.Encoded
 
 /**
- * What `recoverPayment` found: nothing was created (188 — resending the same refNumber is
- * safe), or the transaction's current state.
+ * What `recoverPayment` found: Ayoconnect has no transaction under the refNumber (188), or the
+ * transaction's current state.
+ *
+ * `NotCreated` is only trustworthy some time after the attempt: Ayoconnect asks to wait 150 s
+ * after an unclear payment outcome before checking status, because it may not have recorded the
+ * refNumber yet. Right after the attempt, treat `NotCreated` as still unknown; only then is
+ * resending the same refNumber safe. `Found` is whatever Ayoconnect holds under the refNumber —
+ * when the refNumber may have been used before, check it is this payment with
+ * `Status.differingFields` (see `Idempotency.ReferenceReused`).
  *
  * @since 0.1.0
  */
@@ -108,7 +118,10 @@ export interface Service {
     input: { readonly refNumber: string },
     schedule?: Schedule.Schedule<unknown, unknown>
   ) => Effect.Effect<Status.FinalStatus, ReadError | InvalidInput | StillPending>
-  /** After `PaymentOutcomeUnknown`: looks the refNumber up before anything is resent. */
+  /**
+   * After `PaymentOutcomeUnknown`: looks the refNumber up before anything is resent. `NotCreated`
+   * is only conclusive ~150 s after the attempt (see `Recovery`).
+   */
   readonly recoverPayment: (refNumber: string) => Effect.Effect<Recovery, ReadError | InvalidInput>
   /** Decodes a callback body into the state it claims (unverified: a hint). */
   readonly decodeCallback: (
@@ -342,8 +355,11 @@ export const make = (
         }
         return classified.right
       }
-      // Failures by range and documented codes are final; anything else is "processing" per the docs.
-      if ((code >= 100 && code <= 199) || (code >= 301 && code <= 399) || ResponseCode.documented.has(code)) {
+      // Only the failure ranges (100–199, 301–399) and 401 (the token was rejected, so nothing was
+      // processed) are final. The docs say any other code on a payment means "processing"; 402, 403,
+      // 409, 490 and 495 are documented as failures by third parties only, so they are confirmed
+      // with `status` before anyone treats them as declined (a retry under a new refNumber could pay twice).
+      if (ResponseCode.isFinalForPayment(code)) {
         return yield* Effect.fail(
           ResponseCode.toError(envelope, body) as Exclude<
             ResponseCode.ResponseCodeError,
@@ -351,7 +367,12 @@ export const make = (
           >
         )
       }
-      return yield* unknown(`undocumented response code ${code}`, code)
+      return yield* unknown(
+        ResponseCode.documented.has(code)
+          ? `RC ${code} on a payment is not final`
+          : `undocumented response code ${code}`,
+        code
+      )
     })
 
     const status = Effect.fn("ayoconnect.status")(function* (input: { readonly refNumber: string }) {

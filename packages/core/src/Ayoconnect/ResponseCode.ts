@@ -7,6 +7,10 @@
  * `UnknownResponseCode` with the raw envelope. Each error carries the exact code, both messages
  * and the response's `data`.
  *
+ * On a payment only 100–199 (except 102/108), 301–399 and 401 are final (`isFinalForPayment`);
+ * 402, 403, 409, 490, 495 and any other code make the payment's outcome unknown until `status`
+ * confirms it. `status` and the reads map every documented code to its class.
+ *
  * @since 0.1.0
  */
 import { Schema } from "effect"
@@ -196,7 +200,12 @@ export class ProductUnavailable extends Schema.TaggedError<ProductUnavailable>()
   }
 }
 
-/** RC 114, 403: the paid amount does not match the inquiry. @since 0.1.0 */
+/**
+ * RC 114, 403: the paid amount does not match the inquiry. A 403 answered to a payment is not
+ * final (it becomes `PaymentOutcomeUnknown`); `status` reports it with this class.
+ *
+ * @since 0.1.0
+ */
 export class AmountMismatch extends Schema.TaggedError<AmountMismatch>()("AmountMismatch", responseFields) {
   get kind(): ErrorKind {
     return "Declined"
@@ -422,7 +431,12 @@ export class BillNotAvailable extends Schema.TaggedError<BillNotAvailable>()(
   }
 }
 
-/** RC 312, 409: the inquiry expired; inquire again. @since 0.1.0 */
+/**
+ * RC 312, 409: the inquiry expired; inquire again. A 409 answered to a payment is not final (it
+ * becomes `PaymentOutcomeUnknown`); `status` reports it with this class.
+ *
+ * @since 0.1.0
+ */
 export class InquiryExpired extends Schema.TaggedError<InquiryExpired>()("InquiryExpired", responseFields) {
   get kind(): ErrorKind {
     return "Declined"
@@ -546,7 +560,7 @@ export class RepeatedTransaction extends Schema.TaggedError<RepeatedTransaction>
   }
 }
 
-/** RC 401: the KEY or TOKEN was rejected. Nothing was created. @since 0.1.0 */
+/** RC 401: the KEY or TOKEN was rejected. Nothing was created, so it is final on a payment too. @since 0.1.0 */
 export class UnauthorisedAccess extends Schema.TaggedError<UnauthorisedAccess>()(
   "UnauthorisedAccess",
   responseFields
@@ -565,7 +579,12 @@ export class UnauthorisedAccess extends Schema.TaggedError<UnauthorisedAccess>()
   }
 }
 
-/** RC 402, 490: the payment was cancelled (by the user or the system). @since 0.1.0 */
+/**
+ * RC 402, 490: the payment was cancelled (by the user or the system). Reported by `status`; the
+ * same code answered to the payment itself becomes `PaymentOutcomeUnknown` until `status` confirms.
+ *
+ * @since 0.1.0
+ */
 export class PaymentCancelled extends Schema.TaggedError<PaymentCancelled>()(
   "PaymentCancelled",
   responseFields
@@ -584,7 +603,12 @@ export class PaymentCancelled extends Schema.TaggedError<PaymentCancelled>()(
   }
 }
 
-/** RC 495: the payment expired. @since 0.1.0 */
+/**
+ * RC 495: the payment expired. Reported by `status`; the same code answered to the payment itself
+ * becomes `PaymentOutcomeUnknown` until `status` confirms.
+ *
+ * @since 0.1.0
+ */
 export class PaymentExpired extends Schema.TaggedError<PaymentExpired>()("PaymentExpired", responseFields) {
   get kind(): ErrorKind {
     return "Declined"
@@ -780,3 +804,15 @@ export const TRANSACTION_NOT_FOUND = 188
  * @since 0.1.0
  */
 export const isDuplicate = (code: number): boolean => code === 102 || code === 108
+
+/**
+ * Whether a failure code answered to a payment is final (nothing was or will be charged):
+ * 100–199 except the duplicates 102/108, 301–399, and 401 (the KEY or TOKEN was rejected, so
+ * nothing was processed). The docs treat every other code on a payment as "processing"; 402, 403,
+ * 409, 490 and 495 are failures only by third-party reading, so on a payment they are confirmed
+ * with `status` first. `status` itself still maps them to their classes.
+ *
+ * @since 0.1.0
+ */
+export const isFinalForPayment = (code: number): boolean =>
+  (code >= 100 && code <= 199 && !isDuplicate(code)) || (code >= 301 && code <= 399) || code === 401

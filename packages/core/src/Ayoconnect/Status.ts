@@ -148,3 +148,46 @@ export const classify = (
       )
     : Either.left({ _tag: "Error", error })
 }
+
+/**
+ * The payment fields a repeat of a refNumber must match.
+ *
+ * @since 0.1.0
+ */
+export type PaymentKeyField = "accountNumber" | "productCode" | "amount"
+
+/**
+ * Which fields of a payment request differ from the transaction Ayoconnect holds under the same
+ * refNumber — non-empty means the refNumber was reused for a different payment, and `status` is
+ * not that payment's result (see `Idempotency.ReferenceReused`).
+ *
+ * Only what the record carries is compared: a record without a transaction (`data: {}` on many
+ * failures), an empty `accountNumber` / `productCode` or a zero `amount` is not evidence either
+ * way. `productCode` is compared without regard to case. `amount` matches the record's amount
+ * with or without its `totalAdmin` and `processingFee`: the inquiry's `amount` (what is paid)
+ * includes them, and Ayoconnect does not document which of the two a transaction reports.
+ *
+ * @since 0.1.0
+ */
+export const differingFields = (
+  request: { readonly accountNumber: string; readonly productCode: string; readonly amount: number },
+  status: TransactionStatus
+): ReadonlyArray<PaymentKeyField> => {
+  const transaction = status.transaction
+  if (transaction === undefined) return []
+  const differing: Array<PaymentKeyField> = []
+  if (transaction.accountNumber !== "" && transaction.accountNumber !== request.accountNumber) {
+    differing.push("accountNumber")
+  }
+  if (
+    transaction.productCode !== "" &&
+    transaction.productCode.toUpperCase() !== request.productCode.toUpperCase()
+  ) {
+    differing.push("productCode")
+  }
+  const withFees = transaction.amount + transaction.totalAdmin + transaction.processingFee
+  if (transaction.amount > 0 && request.amount !== transaction.amount && request.amount !== withFees) {
+    differing.push("amount")
+  }
+  return differing
+}

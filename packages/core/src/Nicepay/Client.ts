@@ -7,14 +7,17 @@
  * status; notifications announce changes and are confirmed with `inquiry`.
  *
  * Money-moving calls (`register`, `approve`, `cancel`, `reject`) are sent once. When their outcome
- * cannot be known they fail with `OutcomeUnknown`; resolve it with `recover` (or
- * `recoverRegistration` for a registration), never by resending blindly.
+ * cannot be known they fail with `OutcomeUnknown`; resolve it with `recover`, never by resending
+ * blindly. A registration's `OutcomeUnknown` cannot be resolved by a read (NICEPAY's inquiry needs
+ * the payout id the lost answer carried): repeating it is the caller's decision, and a repeat
+ * NICEPAY refuses as a duplicate is resolved with `resolveDuplicateRegistration`.
  *
  * All signing goes through the `NicepaySigner` service, so a KMS- or HSM-backed signer can replace
  * the in-memory keys.
  *
  * @since 0.1.0
  */
+import type { KeyObject } from "node:crypto"
 import type { HttpClient } from "@effect/platform"
 import {
   type Config,
@@ -27,15 +30,17 @@ import {
   type Schema,
   type Scope
 } from "effect"
+import * as Idempotency from "../Idempotency.js"
 import * as AccessToken from "../Snap/AccessToken.js"
 import * as SnapClient from "../Snap/Client.js"
 import * as Response from "../Snap/Response.js"
 import type * as ResponseCode from "../Snap/ResponseCode.js"
-import type { InvalidKey, KeyInput } from "../Snap/Signature.js"
+import { InvalidKey, type KeyInput, parsePublicKey } from "../Snap/Signature.js"
 import { fromKeys, type Signer } from "../Snap/Signer.js"
 import * as Upstream from "../Upstream.js"
 import * as NicepayConfig from "./Config.js"
 import * as Notification from "./Notification.js"
+import * as NicepayResponseCode from "./ResponseCode.js"
 import * as Schemas from "./Schemas.js"
 
 /**
@@ -105,18 +110,28 @@ export interface Service {
   readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, ReadError>
   /**
    * Status-first recovery from `OutcomeUnknown` of approve, cancel or reject: reads the payout's
-   * status instead of resending. For a registration, use `recoverRegistration`.
+   * status instead of resending. A registration's `OutcomeUnknown` has no payout id to read.
    */
   readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, ReadError>
   /**
-   * Recovery from `OutcomeUnknown` of `register`. NICEPAY's inquiry needs the payout id the lost
-   * answer carried, so the registration is sent again with the same `partnerReferenceNo` — the
-   * payout's idempotency key: NICEPAY either registers it now, or answers "duplicate" and the
-   * existing payout is read with `inquiry`.
+   * After `register(payout)` failed with `DuplicatePartnerReference`: reads the payout NICEPAY
+   * already holds under that `partnerReferenceNo` with `inquiry`, and returns it when it is the
+   * one requested. Nothing is sent again.
+   *
+   * - The duplicate answer does not name the existing payout (NICEPAY does not document that it
+   *   does; the kasir simulator does by default): fails with that `DuplicatePartnerReference` —
+   *   read the payout with the `originalReferenceNo` its first registration returned.
+   * - The existing payout differs in `amount`, `beneficiaryAccountNo` or `beneficiaryBankCode`
+   *   (`Schemas.differingFields`), or the inquiry finds no payout for this beneficiary account:
+   *   fails with `Idempotency.ReferenceReused`.
    */
-  readonly recoverRegistration: (
-    payout: Schemas.PayoutRequest
-  ) => Effect.Effect<Schemas.PayoutState, MoneyError>
+  readonly resolveDuplicateRegistration: (
+    payout: Schemas.PayoutRequest,
+    duplicate: ResponseCode.DuplicatePartnerReference
+  ) => Effect.Effect<
+    Schemas.PayoutState,
+    ReadError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
+  >
   /** Verifies a notification's signature and freshness and reads its (unconfirmed) body. */
   readonly verifyNotification: (
     received: Notification.Received
@@ -146,18 +161,35 @@ const UPSTREAM = "nicepay"
 
 type Accepted = Response.Accepted
 
+// NICEPAY's notification key, parsed once when the client is built: a corrupt key fails startup
+// instead of every notification. The error names the variable, never the key material.
+const parseNotificationKey = (key: KeyInput): Either.Either<KeyObject, InvalidKey> =>
+  Either.mapLeft(
+    parsePublicKey(key),
+    (error) =>
+      new InvalidKey({
+        keyType: "public",
+        reason: `NICEPAY_NOTIFICATION_PUBLIC_KEY (NICEPAY's notification public key): ${error.reason}`
+      })
+  )
+
 /**
- * Makes the service over the `NicepaySigner` in context.
+ * Makes the service over the `NicepaySigner` in context. A configured `notificationPublicKey` is
+ * parsed here, once; a malformed one fails with `InvalidKey` (kind `Configuration`).
  *
  * @since 0.1.0
  */
 export const make = (
   options: Options
-): Effect.Effect<Service, never, HttpClient.HttpClient | NicepaySigner | Scope.Scope> =>
+): Effect.Effect<Service, InvalidKey, HttpClient.HttpClient | NicepaySigner | Scope.Scope> =>
   Effect.gen(function* () {
+    const notificationKey =
+      options.notificationPublicKey === undefined
+        ? undefined
+        : yield* parseNotificationKey(options.notificationPublicKey)
     const signer = yield* NicepaySigner
     const clientId = signer.clientId
-    const snap = yield* SnapClient.make({
+    const generic = yield* SnapClient.make({
       upstream: UPSTREAM,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
       signer,
@@ -166,6 +198,12 @@ export const make = (
       retryPolicy: options.retryPolicy ?? Upstream.defaultRetryPolicy,
       tokenRefreshMargin: options.tokenRefreshMargin
     })
+    // Response codes mean what NICEPAY's own table says where it differs from ASPI's (404xx13 Paid
+    // Bill, 404xx18 Account Inactive); the generic SNAP table stays ASPI's for other providers.
+    const snap: SnapClient.SnapClient = {
+      accessToken: Effect.mapError(generic.accessToken, NicepayResponseCode.refine),
+      call: (request) => Effect.mapError(generic.call(request), NicepayResponseCode.refine)
+    }
 
     // A success body that does not decode: for a read that is a malformed response; for a
     // money-moving call the upstream acted but we cannot read what it did.
@@ -337,7 +375,7 @@ export const make = (
           field: originalReferenceNo === undefined ? "originalReferenceNo" : "beneficiaryAccountNo",
           reason:
             originalReferenceNo === undefined
-              ? "unknown (the registration's answer was lost): use recoverRegistration with the original payout"
+              ? "unknown (the registration's answer was lost): no payout id to read; see resolveDuplicateRegistration"
               : "unknown: call inquiry with the payout's beneficiaryAccountNo"
         })
       }
@@ -349,34 +387,41 @@ export const make = (
       return yield* readStatus(ref)
     })
 
-    const recoverRegistration = Effect.fn("nicepay.recoverRegistration")(function* (
-      payout: Schemas.PayoutRequest
+    const resolveDuplicateRegistration = Effect.fn("nicepay.resolveDuplicateRegistration")(function* (
+      payout: Schemas.PayoutRequest,
+      duplicate: ResponseCode.DuplicatePartnerReference
     ) {
-      const valid = yield* Schemas.validate(Schemas.PayoutRequest, "recoverRegistration", payout, true)
-      const registered = yield* sendRegistration(valid).pipe(
-        Effect.map(Either.right),
-        Effect.catchTag("DuplicatePartnerReference", (duplicate) => Effect.succeed(Either.left(duplicate)))
+      const valid = yield* Schemas.validate(
+        Schemas.PayoutRequest,
+        "resolveDuplicateRegistration",
+        payout,
+        true
       )
-      if (Either.isRight(registered)) {
-        // It had not been registered: it is now, and a new registration is pending.
-        return {
-          ...registered.right,
-          status: "Pending",
-          statusDescription: undefined,
-          transactionDate: undefined
-        } satisfies Schemas.PayoutState
-      }
-      const existing = existingReference(registered.left)
-      if (existing === undefined) return yield* registered.left
-      return yield* readStatus({
+      const existing = existingReference(duplicate)
+      if (existing === undefined) return yield* Effect.fail(duplicate)
+      const reused = (fields: ReadonlyArray<string>) =>
+        new Idempotency.ReferenceReused({
+          upstream: UPSTREAM,
+          operation: "transfer/registration",
+          referenceField: "partnerReferenceNo",
+          reference: valid.partnerReferenceNo,
+          fields
+        })
+      const state = yield* readStatus({
         partnerReferenceNo: valid.partnerReferenceNo,
         originalReferenceNo: existing,
         beneficiaryAccountNo: valid.beneficiaryAccountNo
-      })
+      }).pipe(
+        // NICEPAY holds a payout under this reference but none for this beneficiary account.
+        Effect.catchTag("TransactionNotFound", () => Effect.fail(reused(["beneficiaryAccountNo"])))
+      )
+      const differing = Schemas.differingFields(valid, state)
+      if (differing.length > 0) return yield* Effect.fail(reused(differing))
+      return state
     })
 
     const verifyNotification = (received: Notification.Received) =>
-      options.notificationPublicKey === undefined
+      notificationKey === undefined
         ? Effect.fail(
             new Notification.InvalidNotification({
               reason: "NoPublicKey",
@@ -385,7 +430,7 @@ export const make = (
           )
         : Notification.verify(received, {
             clientId,
-            publicKey: options.notificationPublicKey,
+            publicKey: notificationKey,
             tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
           })
 
@@ -416,14 +461,14 @@ export const make = (
       cancel: transition("cancel"),
       inquiry,
       recover,
-      recoverRegistration,
+      resolveDuplicateRegistration,
       verifyNotification: Effect.fn("nicepay.verifyNotification")(verifyNotification),
       confirmNotification
     } satisfies Service
   })
 
-// A duplicate answer may name the existing payout (the kasir simulator does; NICEPAY's is not
-// documented).
+// A duplicate answer may name the existing payout: the kasir simulator's does by default;
+// NICEPAY documents no body for `4090001`, so a client cannot count on it.
 const existingReference = (duplicate: ResponseCode.DuplicatePartnerReference): string | undefined => {
   try {
     const body = JSON.parse(duplicate.body) as { readonly originalReferenceNo?: unknown }
@@ -448,17 +493,19 @@ export const signerLayer = (keys: {
 }): Layer.Layer<NicepaySigner, InvalidKey> => Layer.effect(NicepaySigner, fromKeys(keys))
 
 /**
- * The client over the `NicepaySigner` in context (bring your own signer).
+ * The client over the `NicepaySigner` in context (bring your own signer). A malformed
+ * `notificationPublicKey` fails the layer with `InvalidKey`.
  *
  * @since 0.1.0
  */
 export const layerWithSigner = (
   options: Options
-): Layer.Layer<NicepayPayout, never, HttpClient.HttpClient | NicepaySigner> =>
+): Layer.Layer<NicepayPayout, InvalidKey, HttpClient.HttpClient | NicepaySigner> =>
   Layer.scoped(NicepayPayout, make(options))
 
 /**
- * The client from a configuration with in-memory keys. A malformed key fails the layer.
+ * The client from a configuration with in-memory keys. A malformed key (the private key or the
+ * notification public key) fails the layer with `InvalidKey`.
  *
  * @since 0.1.0
  */

@@ -127,7 +127,8 @@ export const resolveKey = (
  * | `NICEPAY_NOTIFICATION_PUBLIC_KEY` | optional; PEM text, base64 DER, or a file path             |
  * | `NICEPAY_CHANNEL_ID`              | optional; default clientId + "01"                          |
  *
- * Key files are read when the layer is built (`layerConfig`).
+ * Key files are read, and every key parsed, when the layer is built (`layerConfig`): a malformed
+ * key — `NICEPAY_NOTIFICATION_PUBLIC_KEY` included — fails the layer with `InvalidKey`.
  *
  * @since 0.1.0
  */

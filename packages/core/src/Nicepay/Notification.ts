@@ -92,6 +92,11 @@ export const verify = (
   received: Received,
   options: {
     readonly clientId: string
+    /**
+     * NICEPAY's notification public key. Pass it parsed (`Snap.parsePublicKey`), as the
+     * `NicepayPayout` client does: key text is parsed on every call, and a malformed one only shows
+     * up here, as `NoPublicKey`.
+     */
     readonly publicKey: KeyInput
     /** How far X-TIMESTAMP may be from now, either way; default 5 minutes. */
     readonly tolerance?: Duration.DurationInput | undefined

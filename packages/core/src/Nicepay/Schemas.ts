@@ -535,3 +535,41 @@ export const NotificationBody = Schema.Struct({
  */
 export const decodeResponse = <A, I>(schema: Schema.Schema<A, I>, json: unknown): Either.Either<A, string> =>
   Either.mapLeft(Schema.decodeUnknownEither(schema)(json), describeParseError)
+
+/**
+ * The registration fields a repeat of a partnerReferenceNo must match.
+ *
+ * @since 0.1.0
+ */
+export type PayoutKeyField = "amount" | "beneficiaryAccountNo" | "beneficiaryBankCode"
+
+/**
+ * Which fields of a payout request differ from the payout NICEPAY holds under the same
+ * partnerReferenceNo — non-empty means the reference was reused for a different payout (see
+ * `Idempotency.ReferenceReused`). Fields NICEPAY's answer leaves out (or sends empty) are not
+ * compared; bank codes are compared without regard to case.
+ *
+ * @since 0.1.0
+ */
+export const differingFields = (
+  request: Pick<PayoutRequest, PayoutKeyField>,
+  existing: Payout
+): ReadonlyArray<PayoutKeyField> => {
+  const differing: Array<PayoutKeyField> = []
+  if (existing.amount !== undefined && existing.amount !== request.amount) differing.push("amount")
+  if (
+    existing.beneficiaryAccountNo !== undefined &&
+    existing.beneficiaryAccountNo !== "" &&
+    existing.beneficiaryAccountNo !== request.beneficiaryAccountNo
+  ) {
+    differing.push("beneficiaryAccountNo")
+  }
+  if (
+    existing.beneficiaryBankCode !== undefined &&
+    existing.beneficiaryBankCode !== "" &&
+    existing.beneficiaryBankCode.toUpperCase() !== request.beneficiaryBankCode.toUpperCase()
+  ) {
+    differing.push("beneficiaryBankCode")
+  }
+  return differing
+}

@@ -12,4 +12,7 @@ export * as Config from "./Config.js"
 export * as Notification from "./Notification.js"
 
 /** @since 0.1.0 */
+export * as ResponseCode from "./ResponseCode.js"
+
+/** @since 0.1.0 */
 export * as Schemas from "./Schemas.js"

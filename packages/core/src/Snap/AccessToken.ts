@@ -59,8 +59,16 @@ const Seconds = Schema.Union(
   Schema.Number.pipe(Schema.int(), Schema.positive())
 )
 
+// The token itself must never reach an error message: Effect's default messages quote the actual
+// value ("…, actual \"eyJ…\""), and these errors reach logs, CLI output and problem details. Every
+// check on it therefore says what is wrong without the value.
+const AccessTokenValue = Schema.String.annotations({ message: () => "must be a string" }).pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Schema.maxLength(2048, { message: () => "must be at most 2048 characters long" })
+)
+
 const TokenResponse = Schema.Struct({
-  accessToken: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(2048)),
+  accessToken: AccessTokenValue,
   tokenType: Schema.optional(Schema.String),
   expiresIn: Seconds
 })

@@ -287,7 +287,12 @@ export class InvalidApiTransition extends SnapError<InvalidApiTransition>()(
 export class InvalidAccount extends SnapError<InvalidAccount>()("InvalidAccount", "Declined") {}
 /** `404xx12` Invalid Bill/Virtual Account. @since 0.1.0 */
 export class InvalidBill extends SnapError<InvalidBill>()("InvalidBill", "Declined") {}
-/** `404xx13` Invalid Amount. @since 0.1.0 */
+/**
+ * `404xx13` Invalid Amount (ASPI). NICEPAY defines `404xx13` as "Paid Bill": its client reports
+ * `PaidBill` for it (`Nicepay.ResponseCode`).
+ *
+ * @since 0.1.0
+ */
 export class InvalidAmount extends SnapError<InvalidAmount>()("InvalidAmount", "Declined") {}
 /** `404xx14` Paid Bill. @since 0.1.0 */
 export class PaidBill extends SnapError<PaidBill>()("PaidBill", "Declined") {}
@@ -299,7 +304,8 @@ export class PartnerNotFound extends SnapError<PartnerNotFound>()("PartnerNotFou
 export class InvalidTerminal extends SnapError<InvalidTerminal>()("InvalidTerminal", "Declined") {}
 /**
  * `404xx18` Inconsistent Request (same partnerReferenceNo, different parameters). NICEPAY uses this
- * code, under HTTP 403, for "Account Inactive".
+ * code, under HTTP 403, for "Account Inactive": its client reports `InactiveAccount` for it
+ * (`Nicepay.ResponseCode`).
  *
  * @since 0.1.0
  */

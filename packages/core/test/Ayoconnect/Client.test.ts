@@ -128,6 +128,63 @@ describe("Ayoconnect client: answers the simulator never gives", () => {
   )
 
   it.live(
+    "payment: 402/403/409/490/495 are outcome unknown with the code (never a final decline); status maps them",
+    () =>
+      Effect.gen(function* () {
+        const ayoconnect = yield* Ayoconnect.Ayoconnect
+        const outcomes = []
+        for (const code of [402, 403, 409, 490, 495]) {
+          answer({ responseCode: code, success: false, message: { ID: "x", EN: `en ${code}` }, data: {} })
+          outcomes.push(yield* Effect.flip(ayoconnect.payment(payment)))
+        }
+        expect(outcomes).toStrictEqual(
+          [402, 403, 409, 490, 495].map(
+            (code) =>
+              new Ayoconnect.PaymentOutcomeUnknown({
+                refNumber: payment.refNumber,
+                reason: `RC ${code} on a payment is not final`,
+                responseCode: code
+              })
+          )
+        )
+        expect(outcomes[0]!.message).toBe(
+          "ayoconnect.payment 1123322233fg12: outcome unknown (RC 402 on a payment is not final); check its status before doing anything else"
+        )
+        // The final ones stay final: the failure ranges, and 401 (the token was rejected, nothing processed).
+        const finals = []
+        for (const code of [100, 104, 199, 301, 313, 399, 401]) {
+          answer({ responseCode: code, success: false, message: { ID: "x", EN: "y" }, data: {} })
+          const error = yield* Effect.flip(ayoconnect.payment(payment))
+          finals.push([error._tag, "responseCode" in error ? error.responseCode : undefined])
+        }
+        expect(finals).toStrictEqual([
+          ["OperatorError", 100],
+          ["InvalidAmount", 104],
+          ["GeneralFailure", 199],
+          ["TooManyOutstandingBills", 301],
+          ["InquiryMismatch", 313],
+          ["GeneralFailure", 399],
+          ["UnauthorisedAccess", 401]
+        ])
+        // The status lookup that resolves it still reports the documented class.
+        const failures = []
+        for (const code of [402, 403, 409, 490, 495]) {
+          answer({ responseCode: code, success: false, message: { ID: "x", EN: "y" }, data: {} })
+          const status = yield* ayoconnect.status({ refNumber: payment.refNumber })
+          failures.push(status._tag === "Failed" ? [status.responseCode, status.error._tag] : status._tag)
+        }
+        expect(failures).toStrictEqual([
+          [402, "PaymentCancelled"],
+          [403, "AmountMismatch"],
+          [409, "InquiryExpired"],
+          [490, "PaymentCancelled"],
+          [495, "PaymentExpired"]
+        ])
+        expect(received.length).toBe(17)
+      }).pipe(Effect.provide(clientLayer()))
+  )
+
+  it.live(
     "payment: HTTP 500 with a JSON body, and a success without a transaction, are outcome unknown; never resent",
     () =>
       Effect.gen(function* () {

@@ -84,6 +84,11 @@ describe("Ayoconnect.ResponseCode", () => {
     expect(ResponseCode.toError(envelope(300), {}).kind).toBe("Unavailable")
   })
 
+  it("on a payment only 100–199 (not 102/108), 301–399 and 401 are final", () => {
+    const codes = [99, 100, 102, 108, 199, 200, 300, 301, 399, 400, 401, 402, 403, 409, 490, 495, 500]
+    expect(codes.filter(ResponseCode.isFinalForPayment)).toStrictEqual([100, 199, 301, 399, 401])
+  })
+
   it("classifies ranges: 0–99 success, 200–299 pending, 102/108 duplicate", () => {
     expect([0, 4, 99, 100].map(ResponseCode.isSuccess)).toStrictEqual([true, true, true, false])
     expect([199, 200, 299, 300].map(ResponseCode.isPending)).toStrictEqual([false, true, true, false])

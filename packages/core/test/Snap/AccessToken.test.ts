@@ -1,6 +1,11 @@
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
 import { Snap } from "@kasir/core"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Redacted, TestClock } from "effect"
+import { IONPAYTEST_CLIENT_SECRET, K1_PRIVATE_PEM } from "../fixtures/keys.js"
 
 const { AccessToken } = Snap
 
@@ -125,4 +130,87 @@ describe("Snap.AccessToken cache", () => {
     expect(AccessToken.TOKEN_PATH).toBe("/v1.0/access-token/b2b")
     expect(AccessToken.TOKEN_REQUEST_BODY).toBe('{"grantType":"client_credentials","additionalInfo":{}}')
   })
+})
+
+// A loopback token endpoint answering whatever body the test sets.
+let server: Server
+let base = ""
+let tokenBody = ""
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    request.resume()
+    request.on("end", () => response.writeHead(200, { "content-type": "application/json" }).end(tokenBody))
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+})
+
+describe("Snap.AccessToken.request", () => {
+  const requestWith = (accessToken: unknown) =>
+    Effect.gen(function* () {
+      tokenBody = JSON.stringify({
+        responseCode: "2007300",
+        responseMessage: "Successful",
+        accessToken,
+        tokenType: "Bearer",
+        expiresIn: "900"
+      })
+      const signer = yield* Snap.fromKeys({
+        clientId: "IONPAYTEST",
+        clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET),
+        privateKey: K1_PRIVATE_PEM
+      })
+      return yield* AccessToken.request({
+        client: yield* HttpClient.HttpClient,
+        baseUrl: base,
+        signer,
+        upstream: "nicepay",
+        timeout: "5 seconds"
+      })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+
+  it.live("a malformed token is reported by field, never by value", () =>
+    Effect.gen(function* () {
+      const longToken = `eyJ${"k".repeat(2197)}`
+      expect(longToken.length).toBe(2200)
+      const tooLong = yield* Effect.flip(requestWith(longToken))
+      expect([tooLong._tag, tooLong.message]).toStrictEqual([
+        "MalformedResponse",
+        "nicepay access-token: malformed response (HTTP 200): token response: accessToken: must be at most 2048 characters long"
+      ])
+      // A recognisable fragment is enough to leak it; none appears anywhere in the error.
+      expect(tooLong.message).not.toContain("kkkkkkkk")
+      expect(JSON.stringify(tooLong)).not.toContain("kkkkkkkk")
+      expect(String(tooLong)).not.toContain("kkkkkkkk")
+
+      const empty = yield* Effect.flip(requestWith(""))
+      expect(empty.message).toBe(
+        "nicepay access-token: malformed response (HTTP 200): token response: accessToken: must not be empty"
+      )
+      expect(JSON.stringify(empty)).not.toContain('actual \\"\\"')
+
+      const notText = yield* Effect.flip(requestWith({ secret: "tok-123456789" }))
+      expect(notText.message).toBe(
+        "nicepay access-token: malformed response (HTTP 200): token response: accessToken: must be a string"
+      )
+      expect(notText.message).not.toContain("tok-123456789")
+    })
+  )
+
+  it.live("a well-formed token is granted, redacted", () =>
+    Effect.gen(function* () {
+      const grant = yield* requestWith("a".repeat(2048))
+      expect([Redacted.value(grant.accessToken), grant.expiresInSeconds]).toStrictEqual([
+        "a".repeat(2048),
+        900
+      ])
+      expect(String(grant.accessToken)).toBe("<redacted>")
+    })
+  )
 })

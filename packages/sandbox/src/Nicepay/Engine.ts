@@ -150,6 +150,8 @@ export interface Settings {
   readonly rejectReusedExternalId: boolean
   readonly requireNumericExternalId: boolean
   readonly requireMinifiedBody: boolean
+  /** Whether a `4090001` duplicate answer names the existing payout (`originalReferenceNo`). */
+  readonly duplicateAnswerIncludesReference: boolean
 }
 
 /**
@@ -539,11 +541,15 @@ export class Engine {
     const partnerReferenceNo = body.partnerReferenceNo as string
     const existing = this.payout(merchant.clientId, partnerReferenceNo)
     if (existing !== undefined) {
-      // NICEPAY does not document this body; naming the existing payout lets a client recover.
-      return respond("4090001", "Duplicate partnerReferenceNo", {
-        partnerReferenceNo,
-        originalReferenceNo: existing.originalReferenceNo
-      })
+      // NICEPAY documents no body for this answer; naming the existing payout is the simulator's
+      // choice (`duplicateAnswerIncludesReference`), which lets a client read it.
+      return respond(
+        "4090001",
+        "Duplicate partnerReferenceNo",
+        this.settings.duplicateAnswerIncludesReference
+          ? { partnerReferenceNo, originalReferenceNo: existing.originalReferenceNo }
+          : { partnerReferenceNo }
+      )
     }
     const accountNo = body.beneficiaryAccountNo as string
     const scenario = scenarioOf(accountNo)

@@ -50,6 +50,12 @@ export interface Options {
   readonly notificationRetryDelay?: Duration.DurationInput | undefined
   /** The demo merchant's starting balance in rupiah; default 1,000,000,000. */
   readonly demoBalance?: number | undefined
+  /**
+   * Whether the `4090001` Duplicate partnerReferenceNo answer names the existing payout
+   * (`originalReferenceNo`); default true. NICEPAY documents no body for it: set false to test a
+   * client against an answer that carries only the code and message.
+   */
+  readonly duplicateAnswerIncludesReference?: boolean | undefined
 }
 
 /**
@@ -172,7 +178,8 @@ export const make = (
       timestampToleranceMillis: Duration.toMillis(options.timestampTolerance ?? Duration.minutes(5)),
       rejectReusedExternalId: options.rejectReusedExternalId ?? true,
       requireNumericExternalId: options.requireNumericExternalId ?? false,
-      requireMinifiedBody: options.requireMinifiedBody ?? false
+      requireMinifiedBody: options.requireMinifiedBody ?? false,
+      duplicateAnswerIncludesReference: options.duplicateAnswerIncludesReference ?? true
     })
 
     const notificationKey: KeyObject =

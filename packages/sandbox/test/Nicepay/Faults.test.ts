@@ -97,7 +97,7 @@ describe("NICEPAY faults", () => {
       ["no-response-code", "MalformedResponse", true],
       ["stall", "UpstreamTimeout", true]
     ] as const) {
-      it.live(`registration + ${fault}, then recoverRegistration`, () =>
+      it.live(`registration + ${fault}; repeated by the caller, a duplicate is resolved by inquiry`, () =>
         withClient(
           (client) =>
             Effect.gen(function* () {
@@ -116,8 +116,20 @@ describe("NICEPAY faults", () => {
               const held = yield* sim.payout(Demo.CLIENT_ID, request.partnerReferenceNo)
               expect(Option.isSome(held)).toBe(processed)
 
-              const recovered = yield* client.recoverRegistration(request)
-              expect(recovered.status).toBe("Pending")
+              // Core never resends: repeating the registration is the caller's decision.
+              const recovered = yield* client
+                .register(request)
+                .pipe(
+                  Effect.catchTag("DuplicatePartnerReference", (duplicate) =>
+                    client.resolveDuplicateRegistration(request, duplicate)
+                  )
+                )
+              expect((yield* logged("transfer/registration")).length).toBe(2)
+              expect((yield* logged("transfer/inquiry")).map((e) => e.responseCode)).toStrictEqual(
+                processed ? ["2000000"] : []
+              )
+              // Processed before: the duplicate is read; not processed: registered now.
+              expect("status" in recovered && recovered.status).toBe(processed ? "Pending" : false)
               const after = Option.getOrThrow(yield* sim.payout(Demo.CLIENT_ID, request.partnerReferenceNo))
               expect(recovered.originalReferenceNo).toBe(after.originalReferenceNo)
               if (Option.isSome(held)) expect(after.originalReferenceNo).toBe(held.value.originalReferenceNo)

@@ -170,6 +170,66 @@ describe("NICEPAY payouts end to end", () => {
   )
 
   it.live(
+    "resolveDuplicateRegistration reads the payout a duplicate names, and refuses a reused reference",
+    () =>
+      withClient((client) =>
+        Effect.gen(function* () {
+          const first = payout()
+          const registered = yield* client.register(first)
+          const duplicateOf = (request: typeof first) =>
+            Effect.flatMap(Effect.flip(client.register(request)), (error) =>
+              error._tag === "DuplicatePartnerReference"
+                ? Effect.succeed(error)
+                : Effect.die(`expected a duplicate, got ${error._tag}`)
+            )
+
+          const same = yield* client.resolveDuplicateRegistration(first, yield* duplicateOf(first))
+          expect([same.originalReferenceNo, same.status, same.amount]).toStrictEqual([
+            registered.originalReferenceNo,
+            "Pending",
+            10_000
+          ])
+
+          const bigger = { ...first, amount: 9_999_999 as typeof first.amount, beneficiaryBankCode: "CENA" }
+          const reused = yield* Effect.flip(
+            client.resolveDuplicateRegistration(bigger, yield* duplicateOf(bigger))
+          )
+          expect(reused._tag === "ReferenceReused" && [reused.fields, reused.kind]).toStrictEqual([
+            ["amount", "beneficiaryBankCode"],
+            "InvalidRequest"
+          ])
+
+          // NICEPAY's inquiry is keyed on the account too: no payout for this one under the reference.
+          const otherAccount = { ...first, beneficiaryAccountNo: "5345000099" }
+          const elsewhere = yield* Effect.flip(
+            client.resolveDuplicateRegistration(otherAccount, yield* duplicateOf(otherAccount))
+          )
+          expect(elsewhere._tag === "ReferenceReused" && elsewhere.fields).toStrictEqual([
+            "beneficiaryAccountNo"
+          ])
+          expect((yield* logged("transfer/registration")).length).toBe(4)
+        })
+      ).pipe(Effect.provide(SandboxLive()))
+  )
+
+  it.live("resolveDuplicateRegistration: a duplicate answer that names no payout is returned as is", () =>
+    withClient((client) =>
+      Effect.gen(function* () {
+        const first = payout()
+        yield* client.register(first)
+        const duplicate = yield* Effect.flip(client.register(first))
+        expect(duplicate._tag).toBe("DuplicatePartnerReference")
+        if (duplicate._tag !== "DuplicatePartnerReference") return
+        expect(JSON.parse(duplicate.body)).not.toHaveProperty("originalReferenceNo")
+        const unresolved = yield* Effect.flip(client.resolveDuplicateRegistration(first, duplicate))
+        expect(unresolved).toBe(duplicate)
+        expect((yield* logged("transfer/inquiry")).length).toBe(0)
+        expect((yield* logged("transfer/registration")).length).toBe(2)
+      })
+    ).pipe(Effect.provide(SandboxLive({ duplicateAnswerIncludesReference: false })))
+  )
+
+  it.live(
     "duplicate partnerReferenceNo → 409xx01; insufficient funds → 403xx14; invalid account → 404xx11",
     () =>
       withClient((client) =>
