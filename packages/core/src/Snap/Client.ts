@@ -233,9 +233,13 @@ export const make = (
               causeTag: error._tag
             })
           : error
-      const attempt = (token: Redacted.Redacted<string>) =>
-        Effect.mapError(send(request, raw, token), classify)
-      const once = Effect.flatMap(accessToken, (token) =>
+      // Only the signed exchange is retried here: the token fetch has its own retries, and wrapping
+      // it again would multiply the attempts (and the deadline) when the token endpoint is down.
+      const attempt = (token: Redacted.Redacted<string>) => {
+        const sent = Effect.mapError(send(request, raw, token), classify)
+        return request.safeToRetry ? Upstream.retryReads<CallError>(options.retryPolicy, isTransient)(sent) : sent
+      }
+      return Effect.flatMap(accessToken, (token) =>
         attempt(token).pipe(
           Effect.catchIf(
             (error): error is ResponseCode.InvalidToken => error._tag === "InvalidToken",
@@ -243,9 +247,6 @@ export const make = (
           )
         )
       )
-      return request.safeToRetry
-        ? Upstream.retryReads<CallError>(options.retryPolicy, isTransient)(once)
-        : once
     }
 
     return { call, accessToken } satisfies SnapClient

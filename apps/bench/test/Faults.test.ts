@@ -1,0 +1,314 @@
+/**
+ * The fault matrix: every fault the simulators inject × every @kasir/core operation. Each call
+ * must end in its documented typed error within its deadline, and the simulator's request log
+ * must show how many attempts were made: reads retry transient faults (1 + 2 attempts here),
+ * money-moving calls are sent exactly once, whatever happens.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { describe, expect, layer } from "@effect/vitest"
+import { Ayoconnect, Nicepay } from "@kasir/core"
+import { Fault, RequestLog, Sandbox } from "@kasir/sandbox"
+import { Effect, Layer, Schedule } from "effect"
+
+const TIMEOUT_MILLIS = 300
+const LATENCY_MILLIS = 1_000
+const retry = { retries: 2, baseDelay: "10 millis", maxDelay: "40 millis" } as const
+// Backoff after attempt 1 and 2 with +20 % jitter, plus scheduling slack on a loaded 2-core machine.
+const SLACK_MILLIS = 12 + 24 + 700
+
+const faults = Fault.Fault.literals
+
+const Clients = Layer.unwrapEffect(
+  Effect.map(Sandbox.Sandbox, (sandbox) =>
+    Layer.mergeAll(
+      Ayoconnect.layer({
+        baseUrl: sandbox.ayoconnect.baseUrl,
+        apiKey: sandbox.ayoconnect.partner.apiKey,
+        apiSecret: sandbox.ayoconnect.partner.secret,
+        readTimeout: `${TIMEOUT_MILLIS} millis`,
+        paymentTimeout: `${TIMEOUT_MILLIS} millis`,
+        retry,
+        awaitSchedule: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+      }),
+      Nicepay.layer({
+        baseUrl: sandbox.nicepay.baseUrl,
+        ...sandbox.nicepay.merchant,
+        timeout: `${TIMEOUT_MILLIS} millis`,
+        retryPolicy: retry
+      })
+    )
+  )
+)
+
+const Live = Clients.pipe(Layer.provideMerge(Sandbox.layer()), Layer.provideMerge(NodeHttpClient.layerUndici))
+
+type Upstream = "ayoconnect" | "nicepay"
+
+/** What a case expects: the error's tag (and cause tag for OutcomeUnknown) and the attempt count. */
+interface Expected {
+  readonly tag: string
+  readonly detail?: string
+  readonly attempts: number
+}
+
+// Transient for reads: the exchange failed or a proxy answered 5xx. A 200 that is not an API
+// response is not transient (another attempt would get the same answer).
+const readExpectation = (upstream: Upstream, fault: Fault.Fault): Expected => {
+  switch (fault) {
+    case "latency":
+    case "stall":
+      return { tag: "UpstreamTimeout", attempts: 3 }
+    case "reset-before":
+    case "reset-after":
+      return { tag: "UpstreamUnavailable", attempts: 3 }
+    case "html-502":
+      return upstream === "ayoconnect"
+        ? { tag: "UnexpectedResponse", detail: "HttpStatus", attempts: 3 }
+        : { tag: "MalformedResponse", detail: "502", attempts: 3 }
+    case "malformed-json":
+      return upstream === "ayoconnect"
+        ? { tag: "UnexpectedResponse", detail: "MalformedJson", attempts: 1 }
+        : { tag: "MalformedResponse", detail: "200", attempts: 1 }
+    case "no-response-code":
+      return upstream === "ayoconnect"
+        ? { tag: "UnexpectedResponse", detail: "MissingResponseCode", attempts: 1 }
+        : { tag: "MalformedResponse", detail: "200", attempts: 1 }
+  }
+}
+
+const detailOf = (error: unknown): string | undefined => {
+  const e = error as { _tag?: string; reason?: unknown; httpStatus?: unknown; causeTag?: unknown }
+  if (e._tag === "UnexpectedResponse") return String(e.reason)
+  if (e._tag === "MalformedResponse") return String(e.httpStatus)
+  if (e._tag === "OutcomeUnknown") return String(e.causeTag)
+  return undefined
+}
+
+const inject = (upstream: Upstream, operation: string, fault: Fault.Fault) =>
+  Effect.flatMap(Fault.Faults, (f) =>
+    f.inject({ upstream, operation, fault, latencyMillis: LATENCY_MILLIS, times: 10 })
+  )
+
+const reset = Effect.gen(function* () {
+  yield* Effect.flatMap(Fault.Faults, (f) => f.clear)
+  yield* Effect.flatMap(RequestLog.RequestLog, (log) => log.clear)
+})
+
+const attemptsOf = (upstream: Upstream, operation: string) =>
+  Effect.map(
+    Effect.flatMap(RequestLog.RequestLog, (log) => log.entries),
+    (entries) => entries.filter((e) => e.upstream === upstream && e.operation === operation).length
+  )
+
+/**
+ * Runs `call` with `fault` injected into `operation` (after `setup`, which runs fault-free), and
+ * checks the typed error, the deadline and the number of attempts the simulator saw.
+ */
+const check = <S, E, R>(options: {
+  readonly upstream: Upstream
+  readonly operation: string
+  readonly fault: Fault.Fault
+  readonly setup: Effect.Effect<S, unknown, R>
+  readonly call: (state: S) => Effect.Effect<unknown, E, R>
+  readonly expected: Expected
+}) =>
+  Effect.gen(function* () {
+    yield* reset
+    const state = yield* options.setup
+    yield* Effect.flatMap(RequestLog.RequestLog, (log) => log.clear)
+    yield* inject(options.upstream, options.operation, options.fault)
+    const started = Date.now()
+    const error = yield* Effect.flip(options.call(state))
+    const elapsed = Date.now() - started
+    const { expected } = options
+    expect({ tag: (error as { _tag?: string })._tag, detail: detailOf(error) }).toStrictEqual({
+      tag: expected.tag,
+      detail: expected.detail
+    })
+    expect(yield* attemptsOf(options.upstream, options.operation)).toBe(expected.attempts)
+    // The deadline: every attempt may use its whole timeout, plus the backoff between attempts.
+    expect(elapsed).toBeLessThan(expected.attempts * (TIMEOUT_MILLIS + 40) + SLACK_MILLIS)
+    yield* reset
+  })
+
+let sequence = 0
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(++sequence).toString(36)}`
+
+const inquiryInput = { accountNumber: "081234567890", productCode: "PPLSIND12" }
+const payoutInput = (
+  overrides: Partial<Nicepay.Schemas.PayoutRequest> = {}
+): Nicepay.Schemas.PayoutRequest => ({
+  partnerReferenceNo: unique("fault-"),
+  beneficiaryAccountNo: "5345000060",
+  beneficiaryName: "Budi Santoso",
+  beneficiaryPhone: "081211111111",
+  beneficiaryCustomerResidence: "citizen",
+  beneficiaryCustomerType: "personal",
+  beneficiaryPostalCode: "12345",
+  beneficiaryBankCode: "BBBA",
+  payoutMethod: "overbooking",
+  amount: 10_000 as Nicepay.Schemas.PayoutRequest["amount"],
+  description: "kasir fault matrix",
+  ...overrides
+})
+
+const none = Effect.void
+const ayo = Ayoconnect.Ayoconnect
+const nicepay = Nicepay.NicepayPayout
+
+describe("every fault × every Ayoconnect operation", () => {
+  layer(Live, { timeout: 120_000, excludeTestServices: true })((it) => {
+    // awaitFinal polls `status` on its schedule (3 polls here) and keeps polling through transient
+    // errors, each poll being a read with its own retries: 3 × 3 attempts.
+    const polls = (name: string, expected: Expected): Expected =>
+      name === "awaitFinal" && expected.attempts > 1
+        ? { ...expected, attempts: expected.attempts * 3 }
+        : expected
+    const reads: ReadonlyArray<
+      readonly [string, string, Effect.Effect<unknown, unknown, Ayoconnect.Ayoconnect>]
+    > = [
+      ["balance", "partner/balance", Effect.flatMap(ayo, (c) => c.balance())],
+      ["products", "partner/products", Effect.flatMap(ayo, (c) => c.products())],
+      ["inquiry", "bill/check", Effect.flatMap(ayo, (c) => c.inquiry(inquiryInput))],
+      ["status", "bill/status", Effect.flatMap(ayo, (c) => c.status({ refNumber: "never-paid-1" }))],
+      ["recoverPayment", "bill/status", Effect.flatMap(ayo, (c) => c.recoverPayment("never-paid-2"))],
+      ["awaitFinal", "bill/status", Effect.flatMap(ayo, (c) => c.awaitFinal({ refNumber: "never-paid-3" }))]
+    ]
+    for (const fault of faults) {
+      for (const [name, operation, call] of reads) {
+        it.effect(`${name} + ${fault}`, () =>
+          check({
+            upstream: "ayoconnect",
+            operation,
+            fault,
+            setup: none,
+            call: () => call,
+            expected: polls(name, readExpectation("ayoconnect", fault))
+          })
+        )
+      }
+      it.effect(`payment + ${fault}: PaymentOutcomeUnknown, sent once`, () =>
+        check({
+          upstream: "ayoconnect",
+          operation: "bill/payment",
+          fault,
+          setup: Effect.flatMap(ayo, (c) => c.inquiry(inquiryInput)),
+          call: (inquiry: Ayoconnect.Schemas.Inquiry) =>
+            Effect.flatMap(ayo, (c) =>
+              c.payment({
+                ...inquiryInput,
+                inquiryId: inquiry.inquiryId,
+                amount: inquiry.amount,
+                refNumber: unique("pay")
+              } as Ayoconnect.PaymentInput)
+            ),
+          expected: { tag: "PaymentOutcomeUnknown", attempts: 1 }
+        })
+      )
+    }
+  })
+})
+
+describe("every fault × every NICEPAY operation", () => {
+  layer(Live, { timeout: 120_000, excludeTestServices: true })((it) => {
+    const register = (overrides?: Partial<Nicepay.Schemas.PayoutRequest>) =>
+      Effect.flatMap(nicepay, (c) => c.register(payoutInput(overrides)))
+    const reference = (r: Nicepay.Schemas.Registered) => ({
+      partnerReferenceNo: r.partnerReferenceNo,
+      originalReferenceNo: r.originalReferenceNo,
+      beneficiaryAccountNo: r.beneficiaryAccountNo
+    })
+    // Money moves, and how a payout is brought to the state the call needs.
+    const moneyMoving = [
+      { name: "register", operation: "transfer/registration", setup: Effect.succeed(payoutInput()) },
+      { name: "approve", operation: "transfer/approve", setup: register() },
+      { name: "reject", operation: "transfer/reject", setup: register() },
+      {
+        name: "cancel",
+        operation: "transfer/cancel",
+        setup: Effect.tap(register({ reservedDt: "20991231", reservedTm: "235959" }), (r) =>
+          Effect.flatMap(nicepay, (c) => c.approve(reference(r)))
+        )
+      }
+    ] as const
+
+    for (const fault of faults) {
+      it.effect(`balance + ${fault}`, () =>
+        check({
+          upstream: "nicepay",
+          operation: "balance-inquiry",
+          fault,
+          setup: none,
+          call: () => Effect.flatMap(nicepay, (c) => c.balance()),
+          expected: readExpectation("nicepay", fault)
+        })
+      )
+      it.effect(`inquiry + ${fault}`, () =>
+        check({
+          upstream: "nicepay",
+          operation: "transfer/inquiry",
+          fault,
+          setup: register(),
+          call: (r) => Effect.flatMap(nicepay, (c) => c.inquiry(reference(r))),
+          expected: readExpectation("nicepay", fault)
+        })
+      )
+      for (const { name, operation, setup } of moneyMoving) {
+        it.effect(`${name} + ${fault}: OutcomeUnknown, sent once`, () =>
+          check({
+            upstream: "nicepay",
+            operation,
+            fault,
+            setup: setup as Effect.Effect<
+              Nicepay.Schemas.PayoutRequest | Nicepay.Schemas.Registered,
+              unknown,
+              never
+            >,
+            call: (state) =>
+              Effect.flatMap(
+                nicepay,
+                (c): Effect.Effect<unknown, Nicepay.MoneyError> =>
+                  name === "register"
+                    ? c.register(state as Nicepay.Schemas.PayoutRequest)
+                    : c[name](reference(state as Nicepay.Schemas.Registered))
+              ),
+            expected: {
+              tag: "OutcomeUnknown",
+              detail:
+                fault === "latency" || fault === "stall"
+                  ? "UpstreamTimeout"
+                  : fault === "reset-before" || fault === "reset-after"
+                    ? "UpstreamUnavailable"
+                    : "MalformedResponse",
+              attempts: 1
+            }
+          })
+        )
+      }
+    }
+
+    it.effect(
+      "a cold token cache under every fault: the token request is a read (3 attempts, not 3 × 3)",
+      () =>
+        Effect.gen(function* () {
+          const sandbox = yield* Sandbox.Sandbox
+          for (const fault of faults) {
+            const fresh = Nicepay.layer({
+              baseUrl: sandbox.nicepay.baseUrl,
+              ...sandbox.nicepay.merchant,
+              timeout: `${TIMEOUT_MILLIS} millis`,
+              retryPolicy: retry
+            })
+            yield* check({
+              upstream: "nicepay",
+              operation: "access-token",
+              fault,
+              setup: none,
+              call: () => Effect.flatMap(nicepay, (c) => c.balance()).pipe(Effect.provide(fresh)),
+              expected: readExpectation("nicepay", fault)
+            })
+          }
+        })
+    )
+  })
+})
