@@ -237,7 +237,9 @@ export const make = (
       // it again would multiply the attempts (and the deadline) when the token endpoint is down.
       const attempt = (token: Redacted.Redacted<string>) => {
         const sent = Effect.mapError(send(request, raw, token), classify)
-        return request.safeToRetry ? Upstream.retryReads<CallError>(options.retryPolicy, isTransient)(sent) : sent
+        return request.safeToRetry
+          ? Upstream.retryReads<CallError>(options.retryPolicy, isTransient)(sent)
+          : sent
       }
       return Effect.flatMap(accessToken, (token) =>
         attempt(token).pipe(
