@@ -199,6 +199,7 @@ export const make = (
     const retry = config.retry ?? Upstream.defaultRetryPolicy
     const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
     const version = `${config.apiVersion}.0`
+    const retryRead = Upstream.retryReads<ReadError>(retry, isTransientReadError)
 
     // One attempt: serialise once, sign those bytes, send those bytes.
     const send = (operation: Operation, parameters: Record<string, unknown>, timeout: Duration.Duration) =>
@@ -271,7 +272,7 @@ export const make = (
       send(operation, parameters, config.readTimeout).pipe(
         Effect.flatMap((raw) => envelopeOf(operation, raw)),
         Effect.flatMap(interpret),
-        Upstream.retryReads<ReadError>(retry, isTransientReadError)
+        retryRead
       )
 
     const readSuccess =

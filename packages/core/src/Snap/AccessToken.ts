@@ -160,51 +160,47 @@ export const makeCache = (options?: {
     const margin = Duration.toMillis(options?.refreshMargin ?? Duration.seconds(60))
     const entries = new Map<string, Entry>()
 
-    const get = <E, R>(key: string, fetch: Effect.Effect<Grant, E, R>) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const candidate = yield* Deferred.make<Redacted.Redacted<string>, E>()
-        // Decide and claim atomically: no yield between reading and writing the entry.
-        const decision = yield* Effect.sync(() => {
+    const get = <E, R>(
+      key: string,
+      fetch: Effect.Effect<Grant, E, R>
+    ): Effect.Effect<Redacted.Redacted<string>, E, R> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.fiberIdWith((fiberId) => {
+          // Decide and claim atomically: no yield between reading and writing the entry. The
+          // Deferred is only made when this fiber leads a fetch, not on every cache hit.
           const entry = entries.get(key)
-          if (entry?._tag === "Ready" && now < entry.refreshAt)
-            return { _tag: "Hit", token: entry.token } as const
-          if (entry?._tag === "Fetching") return { _tag: "Wait", deferred: entry.deferred } as const
+          if (entry?._tag === "Ready" && now < entry.refreshAt) return Effect.succeed(entry.token)
+          if (entry?._tag === "Fetching")
+            return Deferred.await(entry.deferred) as Effect.Effect<Redacted.Redacted<string>, E>
+          const candidate = Deferred.unsafeMake<Redacted.Redacted<string>, E>(fiberId)
           entries.set(key, {
             _tag: "Fetching",
             deferred: candidate as unknown as Deferred.Deferred<Redacted.Redacted<string>, unknown>
           })
-          return { _tag: "Lead" } as const
+          const settle = (exit: Exit.Exit<Grant, E>) =>
+            Effect.flatMap(Clock.currentTimeMillis, (fetchedAt) =>
+              Effect.suspend(() => {
+                if (exit._tag === "Success") {
+                  const lifetime = exit.value.expiresInSeconds * 1000
+                  entries.set(key, {
+                    _tag: "Ready",
+                    token: exit.value.accessToken,
+                    refreshAt: fetchedAt + lifetime - Math.min(margin, lifetime / 2)
+                  })
+                  return Deferred.succeed(candidate, exit.value.accessToken)
+                }
+                entries.delete(key)
+                return Deferred.failCause(candidate, exit.cause)
+              })
+            )
+          // The fetch belongs to the cache, not to this caller: it survives the caller's interruption
+          // and stops when the cache's scope closes.
+          return Effect.zipRight(
+            fetch.pipe(Effect.exit, Effect.flatMap(settle), Effect.interruptible, Effect.forkIn(scope)),
+            Deferred.await(candidate)
+          )
         })
-        switch (decision._tag) {
-          case "Hit":
-            return decision.token
-          case "Wait":
-            return yield* Deferred.await(decision.deferred) as Effect.Effect<Redacted.Redacted<string>, E>
-          case "Lead": {
-            const settle = (exit: Exit.Exit<Grant, E>) =>
-              Effect.flatMap(Clock.currentTimeMillis, (fetchedAt) =>
-                Effect.suspend(() => {
-                  if (exit._tag === "Success") {
-                    const lifetime = exit.value.expiresInSeconds * 1000
-                    entries.set(key, {
-                      _tag: "Ready",
-                      token: exit.value.accessToken,
-                      refreshAt: fetchedAt + lifetime - Math.min(margin, lifetime / 2)
-                    })
-                    return Deferred.succeed(candidate, exit.value.accessToken)
-                  }
-                  entries.delete(key)
-                  return Deferred.failCause(candidate, exit.cause)
-                })
-              )
-            // The fetch belongs to the cache, not to this caller: it survives the caller's interruption
-            // and stops when the cache's scope closes.
-            yield* fetch.pipe(Effect.exit, Effect.flatMap(settle), Effect.interruptible, Effect.forkIn(scope))
-            return yield* Deferred.await(candidate)
-          }
-        }
-      })
+      )
 
     const invalidate = (key: string, token: Redacted.Redacted<string>) =>
       Effect.sync(() => {

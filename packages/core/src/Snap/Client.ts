@@ -185,6 +185,7 @@ export const make = (
       timeout: options.timeout
     }).pipe(Upstream.retryReads<AccessToken.TokenError>(options.retryPolicy, isTransient))
     const accessToken = cache.get(cacheKey, fetchToken)
+    const retryCall = Upstream.retryReads<CallError>(options.retryPolicy, isTransient)
 
     const send = (
       request: CallRequest,
@@ -237,9 +238,7 @@ export const make = (
       // it again would multiply the attempts (and the deadline) when the token endpoint is down.
       const attempt = (token: Redacted.Redacted<string>) => {
         const sent = Effect.mapError(send(request, raw, token), classify)
-        return request.safeToRetry
-          ? Upstream.retryReads<CallError>(options.retryPolicy, isTransient)(sent)
-          : sent
+        return request.safeToRetry ? retryCall(sent) : sent
       }
       return Effect.flatMap(accessToken, (token) =>
         attempt(token).pipe(
