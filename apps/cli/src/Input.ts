@@ -58,6 +58,40 @@ export const text = <A>(
 export const amount = (description: string): Options.Options<Money.Rupiah> =>
   text("amount", (core) => core.Money.RupiahFromString, description)
 
+/**
+ * Digits only, as a number: `@effect/cli`'s own integer option reads `1e3` as 1000 and `０` as 0,
+ * which is not what anyone typing an ID or a count means.
+ */
+const DigitsFromString = Schema.String.pipe(
+  Schema.transformOrFail(Schema.Number, {
+    strict: true,
+    decode: (input, _, ast) =>
+      /^[0-9]{1,15}$/.test(input)
+        ? ParseResult.succeed(Number(input))
+        : ParseResult.fail(
+            new ParseResult.Type(
+              ast,
+              input,
+              `expected a whole number as digits only, got ${JSON.stringify(input)}`
+            )
+          ),
+    encode: (n) => ParseResult.succeed(String(n))
+  })
+)
+
+/**
+ * A whole number as ASCII digits (`42`), then checked with a schema (range, positivity);
+ * `1e3`, `1.5`, `-1` and full-width digits are usage errors.
+ *
+ * @since 0.1.0
+ */
+export const wholeNumber = (
+  flag: string,
+  schema: (core: Core) => Schema.Schema<number>,
+  description: string
+): Options.Options<number> =>
+  text(flag, (module) => Schema.compose(DigitsFromString, schema(module)), description)
+
 const DurationFromString = Schema.String.pipe(
   Schema.transformOrFail(Schema.DurationFromSelf, {
     strict: true,

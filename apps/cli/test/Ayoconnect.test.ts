@@ -224,8 +224,41 @@ describe("kasir ayoconnect, malformed and missing arguments (exit 2, nothing sta
         "--ref",
         "r"
       ],
-      ["error: 'abc' is not a integer", "Run 'kasir ayoconnect pay --help' for usage."]
+      [
+        'error: --inquiry-id: expected a whole number as digits only, got "abc"',
+        "Run 'kasir ayoconnect pay --help' for usage."
+      ]
     ))
+
+  // @effect/cli's integer option would read these as 1000 and 0.
+  it.each(["1e3", "９", "-1", " 1"])("an inquiry ID of %j", (value) =>
+    usage(
+      [...payArgs.slice(0, -1), value, "--amount", "1", "--ref", "r"],
+      [
+        `error: --inquiry-id: expected a whole number as digits only, got ${JSON.stringify(value)}`,
+        "Run 'kasir ayoconnect pay --help' for usage."
+      ]
+    )
+  )
+
+  it("an inquiry ID of 0", () =>
+    usage(
+      [...payArgs.slice(0, -1), "0", "--amount", "1", "--ref", "r"],
+      [
+        "error: --inquiry-id: inquiryId must be a positive integer",
+        "Run 'kasir ayoconnect pay --help' for usage."
+      ]
+    ))
+
+  it.each([
+    ["1.5", 'expected a whole number as digits only, got "1.5"'],
+    ["25", "month must be a whole number of months, 1 to 24"]
+  ])("a month of %s", (value, message) =>
+    usage(
+      ["ayoconnect", "inquiry", "--product", "BPJSKS", "--account", "8801234560001", "--month", value],
+      [`error: --month: ${message}`, "Run 'kasir ayoconnect inquiry --help' for usage."]
+    )
+  )
 })
 
 describe("kasir ayoconnect, against a running sandbox", () => {

@@ -58,4 +58,14 @@ describe("kasir sandbox", () => {
       "Stop with Ctrl-C."
     ])
   })
+
+  it.each([
+    ["1e3", 'expected a whole number as digits only, got "1e3"'],
+    ["70000", "a TCP port is 0 to 65535"]
+  ])("a port of %s is a usage error, exit 2", async (value, message) => {
+    const run = await kasir(["sandbox", "--port", value])
+    expect(run.code).toBe(2)
+    expect(run.stdout).toBe("")
+    expect(lines(run.stderr)).toEqual([`error: --port: ${message}`, "Run 'kasir sandbox --help' for usage."])
+  })
 })

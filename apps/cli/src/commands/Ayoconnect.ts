@@ -65,10 +65,11 @@ const inquiry = Command.make(
       Options.withDescription("Game zone ID (game vouchers)."),
       Options.optional
     ),
-    month: Options.integer("month").pipe(
-      Options.withDescription("Number of months to pay (BPJS)."),
-      Options.optional
-    )
+    month: Input.wholeNumber(
+      "month",
+      (core) => core.Ayoconnect.Schemas.InquiryRequest.fields.month.from,
+      "Number of months to pay (BPJS), 1 to 24."
+    ).pipe(Options.optional)
   },
   (args) => Effect.flatMap(handlers, (h) => h.inquiry(args))
 ).pipe(
@@ -83,8 +84,10 @@ const pay = Command.make(
     ...connection,
     product,
     account,
-    inquiryId: Options.integer("inquiry-id").pipe(
-      Options.withDescription("The inquiry ID from `kasir ayoconnect inquiry`.")
+    inquiryId: Input.wholeNumber(
+      "inquiry-id",
+      (core) => core.Ayoconnect.Schemas.PaymentRequest.fields.inquiryId,
+      "The inquiry ID from `kasir ayoconnect inquiry`."
     ),
     amount: payAmount,
     ref,

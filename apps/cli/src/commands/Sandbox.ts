@@ -8,13 +8,17 @@
  * @since 0.1.0
  */
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import * as Common from "../Common.js"
+import * as Input from "../Input.js"
 
-const port = Options.integer("port").pipe(
-  Options.withDescription("TCP port to listen on (default 4010); 0 picks a free one."),
-  Options.withDefault(4010)
-)
+const Port = Schema.Int.pipe(Schema.between(0, 65535, { message: () => "a TCP port is 0 to 65535" }))
+
+const port = Input.wholeNumber(
+  "port",
+  () => Port,
+  "TCP port to listen on (default 4010); 0 picks a free one."
+).pipe(Options.withDefault(4010))
 
 const host = Options.text("host").pipe(
   Options.withDescription("Address to listen on (default 127.0.0.1: this machine only)."),
