@@ -17,6 +17,8 @@ export interface Result {
   readonly met: boolean
   /** What the baseline is, and anything a reader needs to judge the figure. */
   readonly note: string
+  /** Where measured: the lowest cost any client built on the same stack can reach. */
+  readonly floor?: Figures
 }
 
 export interface Machine {
@@ -61,5 +63,14 @@ export const table = (results: ReadonlyArray<Result>, headline: Readonly<Record<
   const header = ["result", "kasir", "baseline", "ratio", "target", ""]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (row: ReadonlyArray<string>) => row.map((c, i) => c.padEnd(widths[i]!)).join("  ")
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")
+  const floors = results.flatMap((result) =>
+    result.floor === undefined ? [] : [`floor of ${result.name}: ${describeFloor(result.floor)}`]
+  )
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", ...floors].join("\n")
 }
+
+const describeFloor = (floor: Figures): string =>
+  Object.entries(floor)
+    .filter(([key]) => !["p50Millis", "p99Millis", "rounds", "calls", "simulatorCores"].includes(key))
+    .map(([key, value]) => `${key}=${cell(value)}`)
+    .join(", ")

@@ -4,12 +4,14 @@
  * for byte; success decided from `responseCode`.
  */
 import { createHmac } from "node:crypto"
-import { Agent, request } from "undici"
+import { type Transport, undiciTransport } from "./Transport.js"
 
 export interface AyoconnectOptions {
   readonly baseUrl: string
   readonly apiKey: string
   readonly secret: string
+  /** Default: undici with a keep-alive Agent. */
+  readonly transport?: Transport
 }
 
 export interface Inquiry {
@@ -28,8 +30,7 @@ export interface AyoconnectBaseline {
 const HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString("base64url")
 
 export const makeAyoconnect = (options: AyoconnectOptions): AyoconnectBaseline => {
-  // The same dispatcher kasir gets from NodeHttpClient.layerUndici: a default keep-alive Agent.
-  const dispatcher = new Agent()
+  const transport = options.transport ?? undiciTransport()
   const secret = Buffer.from(options.secret, "utf8")
 
   const jwt = (payloadJson: string): string => {
@@ -43,19 +44,12 @@ export const makeAyoconnect = (options: AyoconnectOptions): AyoconnectBaseline =
       accountNumber: input.accountNumber,
       productCode: input.productCode
     })
-    const response = await request(`${options.baseUrl}/api/v2/bill/check`, {
-      method: "POST",
-      dispatcher,
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json",
-        KEY: options.apiKey,
-        TOKEN: jwt(body),
-        VERSION: "2.0"
-      },
+    const text = await transport.post(
+      `${options.baseUrl}/api/v2/bill/check`,
+      { accept: "application/json", KEY: options.apiKey, TOKEN: jwt(body), VERSION: "2.0" },
       body
-    })
-    const json = JSON.parse(await response.body.text()) as {
+    )
+    const json = JSON.parse(text) as {
       responseCode?: unknown
       data?: { inquiryId?: unknown; amount?: unknown }
     }
@@ -67,5 +61,5 @@ export const makeAyoconnect = (options: AyoconnectOptions): AyoconnectBaseline =
     return { inquiryId, amount: Number(amount) }
   }
 
-  return { inquiry, close: () => dispatcher.close() }
+  return { inquiry, close: () => transport.close() }
 }

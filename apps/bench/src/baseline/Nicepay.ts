@@ -8,7 +8,7 @@
  * compared with; once warm it costs one map read per call, like kasir's.
  */
 import { createHash, createHmac, createPrivateKey, type KeyObject, randomInt, sign } from "node:crypto"
-import { Agent, request } from "undici"
+import { type Transport, undiciTransport } from "./Transport.js"
 
 const WIB_OFFSET_MILLIS = 7 * 60 * 60 * 1000
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
@@ -32,6 +32,8 @@ export interface NicepayOptions {
   readonly clientId: string
   readonly clientSecret: string
   readonly privateKeyPem: string
+  /** Default: undici with a keep-alive Agent. */
+  readonly transport?: Transport
 }
 
 export interface NicepayBaseline {
@@ -49,8 +51,7 @@ const rupiah = (value: string): number => {
 }
 
 export const makeNicepay = (options: NicepayOptions): NicepayBaseline => {
-  // The same dispatcher kasir gets from NodeHttpClient.layerUndici: a default keep-alive Agent.
-  const dispatcher = new Agent()
+  const transport = options.transport ?? undiciTransport()
   const privateKey: KeyObject = createPrivateKey(options.privateKeyPem)
   const secret = Buffer.from(options.clientSecret, "utf8")
   const channelId = `${options.clientId}01`
@@ -63,18 +64,12 @@ export const makeNicepay = (options: NicepayOptions): NicepayBaseline => {
     const signature = sign("sha256", Buffer.from(`${options.clientId}|${timestamp}`), privateKey).toString(
       "base64"
     )
-    const response = await request(`${options.baseUrl}/v1.0/access-token/b2b`, {
-      method: "POST",
-      dispatcher,
-      headers: {
-        "content-type": "application/json",
-        "x-timestamp": timestamp,
-        "x-client-key": options.clientId,
-        "x-signature": signature
-      },
-      body: '{"grantType":"client_credentials","additionalInfo":{}}'
-    })
-    const json = JSON.parse(await response.body.text()) as Record<string, string>
+    const text = await transport.post(
+      `${options.baseUrl}/v1.0/access-token/b2b`,
+      { "x-timestamp": timestamp, "x-client-key": options.clientId, "x-signature": signature },
+      '{"grantType":"client_credentials","additionalInfo":{}}'
+    )
+    const json = JSON.parse(text) as Record<string, string>
     if (json.responseCode !== "2007300" || typeof json.accessToken !== "string") {
       throw new Error(`token request failed: ${json.responseCode}`)
     }
@@ -93,11 +88,9 @@ export const makeNicepay = (options: NicepayOptions): NicepayBaseline => {
     const signature = createHmac("sha512", secret)
       .update(`POST:${path}:${bearer}:${bodyHash}:${timestamp}`)
       .digest("base64")
-    const response = await request(`${options.baseUrl}${path}`, {
-      method: "POST",
-      dispatcher,
-      headers: {
-        "content-type": "application/json",
+    const text = await transport.post(
+      `${options.baseUrl}${path}`,
+      {
         authorization: `Bearer ${bearer}`,
         "x-timestamp": timestamp,
         "x-signature": signature,
@@ -106,8 +99,8 @@ export const makeNicepay = (options: NicepayOptions): NicepayBaseline => {
         "channel-id": channelId
       },
       body
-    })
-    return JSON.parse(await response.body.text()) as Record<string, unknown>
+    )
+    return JSON.parse(text) as Record<string, unknown>
   }
 
   const balance = async () => {
@@ -118,5 +111,5 @@ export const makeNicepay = (options: NicepayOptions): NicepayBaseline => {
     return { accountNo: String(json.accountNo), availableBalance: rupiah(info.availableBalance.value) }
   }
 
-  return { balance, tokenRequests: () => tokenCount, close: () => dispatcher.close() }
+  return { balance, tokenRequests: () => tokenCount, close: () => transport.close() }
 }

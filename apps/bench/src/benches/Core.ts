@@ -10,6 +10,8 @@ import { Nicepay as SandboxNicepay } from "@kasir/sandbox"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { makeAyoconnect } from "../baseline/Ayoconnect.js"
 import { makeNicepay } from "../baseline/Nicepay.js"
+import type { Transport } from "../baseline/Transport.js"
+import { platformTransport } from "../PlatformTransport.js"
 import { cpuMicros } from "../Proc.js"
 import type { Result } from "../Result.js"
 import { median, percentile, round } from "../Stats.js"
@@ -109,23 +111,27 @@ const summarise = (rounds: ReadonlyArray<Round>) => {
   }
 }
 
-/** Alternates kasir and baseline rounds after one warm-up each. */
-const compare = async (kasir: Runner, baseline: Runner, simulatorPid: number) => {
-  await measure(kasir, WARMUP_CALLS, simulatorPid)
-  await measure(baseline, WARMUP_CALLS, simulatorPid)
-  const k: Array<Round> = []
-  const b: Array<Round> = []
+type Side = "kasir" | "baseline" | "floor"
+const sides: ReadonlyArray<Side> = ["kasir", "baseline", "floor"]
+
+/**
+ * Rounds of kasir, the baseline and the floor (the baseline sending through @effect/platform),
+ * after one warm-up each; who goes first rotates, so machine noise falls on all three alike.
+ */
+const compare = async (runners: Readonly<Record<Side, Runner>>, simulatorPid: number) => {
+  for (const side of sides) await measure(runners[side], WARMUP_CALLS, simulatorPid)
+  const rounds: Record<Side, Array<Round>> = { kasir: [], baseline: [], floor: [] }
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate who goes first, so neither side always runs on a warmer (or hotter) machine.
-    if (i % 2 === 0) {
-      k.push(await measure(kasir, CALLS_PER_ROUND, simulatorPid))
-      b.push(await measure(baseline, CALLS_PER_ROUND, simulatorPid))
-    } else {
-      b.push(await measure(baseline, CALLS_PER_ROUND, simulatorPid))
-      k.push(await measure(kasir, CALLS_PER_ROUND, simulatorPid))
+    for (let j = 0; j < sides.length; j++) {
+      const side = sides[(i + j) % sides.length]!
+      rounds[side].push(await measure(runners[side], CALLS_PER_ROUND, simulatorPid))
     }
   }
-  return { kasir: summarise(k), baseline: summarise(b) }
+  return {
+    kasir: summarise(rounds.kasir),
+    baseline: summarise(rounds.baseline),
+    floor: summarise(rounds.floor)
+  }
 }
 
 const nicepayConfig = (sandboxUrl: string) => ({
@@ -140,47 +146,60 @@ const nicepayRuntime = (sandboxUrl: string) =>
     Nicepay.layer(nicepayConfig(sandboxUrl)).pipe(Layer.provide(NodeHttpClient.layerUndici))
   )
 
-const nicepayBaseline = (sandboxUrl: string) =>
+const nicepayBaseline = (sandboxUrl: string, transport?: Transport) =>
   makeNicepay({
     baseUrl: `${sandboxUrl}/nicepay`,
     clientId: Demo.CLIENT_ID,
     clientSecret: Demo.CLIENT_SECRET,
-    privateKeyPem: Demo.PRIVATE_KEY
+    privateKeyPem: Demo.PRIVATE_KEY,
+    ...(transport === undefined ? {} : { transport })
   })
 
-const cpuRatio = (
-  name: string,
-  kasir: ReturnType<typeof summarise>,
-  baseline: ReturnType<typeof summarise>
-) => {
-  const ratio = round(kasir.cpuMicrosPerCall / baseline.cpuMicrosPerCall, 2)
+const cpuRatio = (name: string, figures: Awaited<ReturnType<typeof compare>>) => {
+  const perCall = (side: Side) => figures[side].cpuMicrosPerCall
+  const ratio = round(perCall("kasir") / perCall("baseline"), 2)
   return {
     name,
-    kasir,
-    baseline,
+    kasir: figures.kasir,
+    baseline: figures.baseline,
     ratio,
     target: "CPU per call ≤ 1.5 × baseline",
-    met: ratio <= 1.5
+    met: ratio <= 1.5,
+    floor: {
+      ...figures.floor,
+      // What sending through @effect/platform alone costs, against the baseline; and what kasir
+      // costs beyond that floor.
+      cpuRatioToBaseline: round(perCall("floor") / perCall("baseline"), 2),
+      kasirCpuRatioToFloor: round(perCall("kasir") / perCall("floor"), 2)
+    }
   }
 }
+
+const FLOOR_NOTE =
+  "floor = the baseline's own code sending through @effect/platform's HttpClient (NodeHttpClient.layerUndici, one runPromise per call) instead of raw undici"
 
 export const coreNicepayBalance = async (sandboxUrl: string, simulatorPid: number): Promise<Result> => {
   const runtime = nicepayRuntime(sandboxUrl)
   const baseline = nicepayBaseline(sandboxUrl)
+  const floor = nicepayBaseline(sandboxUrl, platformTransport())
   try {
     const kasirCall = Effect.flatMap(Nicepay.NicepayPayout, (client) => client.balance())
     const figures = await compare(
-      effectRunner(runtime, kasirCall),
-      promiseRunner(baseline.balance),
+      {
+        kasir: effectRunner(runtime, kasirCall),
+        baseline: promiseRunner(baseline.balance),
+        floor: promiseRunner(floor.balance)
+      },
       simulatorPid
     )
     return {
-      ...cpuRatio("core.nicepay.balance", figures.kasir, figures.baseline),
-      note: `NicepayPayout.balance vs a hand-written undici + node:crypto client (same signing, default keep-alive Agent); ${CONCURRENCY} calls in flight, token cached; ${ROUNDS} alternating rounds of ${CALLS_PER_ROUND} after ${WARMUP_CALLS} warm-up calls each`
+      ...cpuRatio("core.nicepay.balance", figures),
+      note: `NicepayPayout.balance vs a hand-written undici + node:crypto client (same signing, default keep-alive Agent); ${CONCURRENCY} calls in flight, token cached; ${ROUNDS} rotating rounds of ${CALLS_PER_ROUND} after ${WARMUP_CALLS} warm-up calls each; ${FLOOR_NOTE}`
     }
   } finally {
     await runtime.dispose()
     await baseline.close()
+    await floor.close()
   }
 }
 
@@ -193,20 +212,25 @@ export const coreAyoconnectInquiry = async (sandboxUrl: string, simulatorPid: nu
     }).pipe(Layer.provide(NodeHttpClient.layerUndici))
   )
   const baseline = makeAyoconnect({ baseUrl: sandboxUrl, ...AYOCONNECT_DEMO })
+  const floor = makeAyoconnect({ baseUrl: sandboxUrl, ...AYOCONNECT_DEMO, transport: platformTransport() })
   try {
     const kasirCall = Effect.flatMap(Ayoconnect.Ayoconnect, (client) => client.inquiry(INQUIRY))
     const figures = await compare(
-      effectRunner(runtime, kasirCall),
-      promiseRunner(() => baseline.inquiry(INQUIRY)),
+      {
+        kasir: effectRunner(runtime, kasirCall),
+        baseline: promiseRunner(() => baseline.inquiry(INQUIRY)),
+        floor: promiseRunner(() => floor.inquiry(INQUIRY))
+      },
       simulatorPid
     )
     return {
-      ...cpuRatio("core.ayoconnect.inquiry", figures.kasir, figures.baseline),
-      note: `Ayoconnect.inquiry (input validated, HS256 JWT, answer decoded) vs a hand-written undici + node:crypto client; ${CONCURRENCY} calls in flight; ${ROUNDS} alternating rounds of ${CALLS_PER_ROUND} after ${WARMUP_CALLS} warm-up calls each`
+      ...cpuRatio("core.ayoconnect.inquiry", figures),
+      note: `Ayoconnect.inquiry (input validated, HS256 JWT, answer decoded) vs a hand-written undici + node:crypto client; ${CONCURRENCY} calls in flight; ${ROUNDS} rotating rounds of ${CALLS_PER_ROUND} after ${WARMUP_CALLS} warm-up calls each; ${FLOOR_NOTE}`
     }
   } finally {
     await runtime.dispose()
     await baseline.close()
+    await floor.close()
   }
 }
 

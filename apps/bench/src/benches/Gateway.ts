@@ -16,6 +16,7 @@ import { AYOCONNECT_DEMO, INQUIRY } from "./Core.js"
 const CONNECTIONS = 64
 const DURATION_SECONDS = 10
 const WARMUP_SECONDS = 2
+const FLOOR_SECONDS = 5
 const RSS_LIMIT_MB = 200
 
 export interface Servers {
@@ -87,6 +88,8 @@ const routes: ReadonlyArray<Route> = [
   }
 ]
 
+const health: Route = { name: "gateway.health", method: "GET", path: "/health" }
+
 const load = (server: Running, apiKey: string, route: Route, seconds: number) =>
   autocannon({
     url: `${server.url}${route.path}`,
@@ -100,11 +103,17 @@ const load = (server: Running, apiKey: string, route: Route, seconds: number) =>
 const megabytes = (bytes: number) => round(bytes / 1024 / 1024, 1)
 
 /** One measured run: autocannon's figures plus every process's CPU over the run. */
-const run = async (server: Running, apiKey: string, route: Route, simulatorPid: number) => {
+const run = async (
+  server: Running,
+  apiKey: string,
+  route: Route,
+  simulatorPid: number,
+  seconds: number = DURATION_SECONDS
+) => {
   const sim0 = cpuMicros(simulatorPid)
   const srv0 = cpuMicros(server.pid)
   const self0 = process.cpuUsage()
-  const result = await load(server, apiKey, route, DURATION_SECONDS)
+  const result = await load(server, apiKey, route, seconds)
   const self = process.cpuUsage(self0)
   const wallMicros = result.duration * 1_000_000
   const simulator = cpuMicros(simulatorPid) - sim0
@@ -118,6 +127,7 @@ const run = async (server: Running, apiKey: string, route: Route, simulatorPid: 
     errors: result.errors + result.timeouts + result.non2xx,
     non2xx: result.non2xx,
     serverCores: round(serverCpu / wallMicros, 2),
+    serverCpuMicrosPerRequest: round(serverCpu / Math.max(1, result.requests.total), 0),
     simulatorCores: round(simulator / wallMicros, 2),
     loadGeneratorCores: round(generator / wallMicros, 2),
     simulatorCpuShare: round(simulator / (simulator + serverCpu + generator), 3)
@@ -130,6 +140,16 @@ export const gatewayBenches = async (
 ): Promise<ReadonlyArray<Result>> => {
   const results: Array<Result> = []
   const rssBefore = { gateway: rssBytes(servers.gateway.pid), baseline: rssBytes(servers.baseline.pid) }
+  // The gateway's floor: `GET /health` goes through the same server, HttpApi router and edge
+  // middleware as every route, with no API key check and no upstream call.
+  await load(servers.gateway, servers.apiKey, health, WARMUP_SECONDS)
+  const healthRun = await run(servers.gateway, servers.apiKey, health, simulatorPid, FLOOR_SECONDS)
+  const floor = {
+    route: "GET /health (HttpApi + edge middleware, no auth, no upstream)",
+    rps: healthRun.rps,
+    serverCores: healthRun.serverCores,
+    serverCpuMicrosPerRequest: healthRun.serverCpuMicrosPerRequest
+  }
   for (const [index, route] of routes.entries()) {
     await load(servers.gateway, servers.apiKey, route, WARMUP_SECONDS)
     await load(servers.baseline, servers.apiKey, route, WARMUP_SECONDS)
@@ -156,6 +176,7 @@ export const gatewayBenches = async (
       ratio,
       target: `rps ≥ 0.6 × baseline, 0 errors, RSS < ${RSS_LIMIT_MB} MB`,
       met: ratio >= 0.6 && kasir.errors === 0 && kasir.rssAfterMB < RSS_LIMIT_MB,
+      floor,
       note: `autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per side after ${WARMUP_SECONDS} s warm-up, on ${os.availableParallelism()} cores shared by load generator, server and simulator (separate processes); baseline: a node:http pass-through doing the same signed upstream call (API key digest check, no logging, no schema validation); both servers run with node ${serverNodeOptions.join(" ")}`
     })
   }
