@@ -338,6 +338,36 @@ describe("kasir nicepay, arguments and configuration", () => {
     expect(json(run)).toMatchObject({ accountNo: "IONPAYTEST" })
   })
 
+  it("--nicepay-timeout bounds each attempt: a stalled upstream times out after the retries, exit 3", async () => {
+    const fault = { fault: "stall", upstream: "nicepay", operation: "balance-inquiry", times: 4 }
+    await fetch(sandbox.admin.faults, { method: "POST", body: JSON.stringify(fault) })
+    try {
+      const started = performance.now()
+      const run = await kasir(["nicepay", "balance", "--nicepay-timeout", "300 millis"], {
+        env: configured()
+      })
+      expect(run.code).toBe(3)
+      expect(run.stdout).toBe("")
+      expect(lines(run.stderr)).toEqual([
+        "error: nicepay balance-inquiry: no complete response within 300 ms"
+      ])
+      // Four attempts of 300 ms and three backoffs (≈200, 400, 800 ms): well under the 30 s default.
+      expect(performance.now() - started).toBeLessThan(10_000)
+    } finally {
+      await fetch(sandbox.admin.faults, { method: "DELETE" })
+    }
+  })
+
+  it("a malformed NICEPAY_TIMEOUT is a configuration error: exit 2", async () => {
+    const run = await kasir(["nicepay", "balance"], { env: { ...configured(), NICEPAY_TIMEOUT: "soon" } })
+    expect(run.code).toBe(2)
+    expect(run.stdout).toBe("")
+    expect(lines(run.stderr)).toEqual([
+      'error: configuration: NICEPAY_TIMEOUT: Expected a duration but received "soon"',
+      "Set the environment variable or pass the matching flag. Run 'kasir nicepay balance --help' for usage."
+    ])
+  })
+
   it("a missing key file: exit 2", async () => {
     const run = await kasir(["nicepay", "balance"], { env: configured(path.join(dir, "no-such-key.pem")) })
     expect(run.code).toBe(2)

@@ -308,3 +308,36 @@ layer(gateway({}, { nicepay: { duplicateAnswerIncludesReference: false } }), {
     )
   }
 })
+
+layer(gateway({ NICEPAY_TIMEOUT: "300 millis" }), { timeout: 60_000, excludeTestServices: true })(
+  "nicepay routes with NICEPAY_TIMEOUT",
+  (it) => {
+    it.effect("a balance read that stalls past NICEPAY_TIMEOUT on every attempt is a 504 problem", () =>
+      Effect.gen(function* () {
+        const { sandbox } = yield* TestGateway
+        yield* sandbox.faults.inject({
+          upstream: "nicepay",
+          operation: "balance-inquiry",
+          fault: "stall",
+          times: 4
+        })
+        const started = Date.now()
+        const reply = yield* send("/v1/nicepay/balance")
+        const elapsed = Date.now() - started
+        yield* sandbox.faults.clear
+        expect(reply.status).toBe(504)
+        expect(reply.json).toMatchObject({
+          type: "urn:kasir:problem:upstream-timeout",
+          status: 504,
+          kind: "Timeout",
+          upstream: { provider: "nicepay", operation: "nicepay.balance" }
+        })
+        // Four attempts of 300 ms and three backoffs of about 200, 400 and 800 ms, not 30 s each.
+        expect(elapsed).toBeGreaterThanOrEqual(4 * 300)
+        expect(elapsed).toBeLessThan(10_000)
+        const attempts = (yield* sandbox.requestLog.entries).filter((e) => e.operation === "balance-inquiry")
+        expect(attempts.map((e) => e.fault)).toEqual(["stall", "stall", "stall", "stall"])
+      })
+    )
+  }
+)

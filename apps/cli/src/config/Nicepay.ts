@@ -53,6 +53,11 @@ export const settings: ReadonlyArray<Settings.Setting> = [
     env: "NICEPAY_CHANNEL_ID",
     flag: "nicepay-channel-id",
     description: "CHANNEL-ID header (default: client ID + 01)."
+  },
+  {
+    env: "NICEPAY_TIMEOUT",
+    flag: "nicepay-timeout",
+    description: 'Per-attempt timeout, including reading the answer, e.g. "10 seconds" (default 30 seconds).'
   }
 ]
 

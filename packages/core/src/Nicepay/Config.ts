@@ -126,6 +126,7 @@ export const resolveKey = (
  * | `NICEPAY_PRIVATE_KEY`             | secret; PEM text, base64 DER, or a file path               |
  * | `NICEPAY_NOTIFICATION_PUBLIC_KEY` | optional; PEM text, base64 DER, or a file path             |
  * | `NICEPAY_CHANNEL_ID`              | optional; default clientId + "01"                          |
+ * | `NICEPAY_TIMEOUT`                 | optional; per attempt, e.g. "10 seconds"; default 30 s     |
  *
  * Key files are read, and every key parsed, when the layer is built (`layerConfig`): a malformed
  * key — `NICEPAY_NOTIFICATION_PUBLIC_KEY` included — fails the layer with `InvalidKey`.
@@ -140,13 +141,22 @@ export const fromEnv: Config.Config<NicepayConfig> = Config.all({
   clientSecret: Config.redacted("NICEPAY_CLIENT_SECRET"),
   privateKey: Config.redacted("NICEPAY_PRIVATE_KEY"),
   notificationPublicKey: Config.option(Config.redacted("NICEPAY_NOTIFICATION_PUBLIC_KEY")),
-  channelId: Config.option(Config.string("NICEPAY_CHANNEL_ID"))
+  channelId: Config.option(Config.string("NICEPAY_CHANNEL_ID")),
+  timeout: Config.option(
+    Config.duration("NICEPAY_TIMEOUT").pipe(
+      Config.validate({
+        message: 'must be a positive duration, e.g. "30 seconds"',
+        validation: (duration) => Duration.greaterThan(duration, Duration.zero)
+      })
+    )
+  )
 }).pipe(
   Config.map(
-    ({ notificationPublicKey, channelId, ...rest }): NicepayConfig => ({
+    ({ notificationPublicKey, channelId, timeout, ...rest }): NicepayConfig => ({
       ...rest,
       notificationPublicKey: Option.getOrUndefined(notificationPublicKey),
-      channelId: Option.getOrUndefined(channelId)
+      channelId: Option.getOrUndefined(channelId),
+      timeout: Option.getOrUndefined(timeout)
     })
   )
 )

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Nicepay } from "@kasir/core"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, Redacted } from "effect"
 import { IONPAYTEST_CLIENT_SECRET, K1_PRIVATE_PEM } from "../fixtures/keys.js"
 
 const { Config } = Nicepay
@@ -51,6 +51,19 @@ describe("Nicepay.Config", () => {
       expect(String(yield* Effect.flip(load({ ...noSecret, NICEPAY_ENV: "sandbox" })))).toContain(
         "NICEPAY_CLIENT_SECRET"
       )
+    })
+  )
+
+  it.effect("NICEPAY_TIMEOUT sets the per-attempt timeout; unset keeps the default", () =>
+    Effect.gen(function* () {
+      const unset = yield* load({ ...base, NICEPAY_ENV: "sandbox" })
+      expect(unset.timeout).toBeUndefined()
+      const set = yield* load({ ...base, NICEPAY_ENV: "sandbox", NICEPAY_TIMEOUT: "2500 millis" })
+      expect(Duration.toMillis(Duration.decode(set.timeout!))).toBe(2500)
+      for (const bad of ["0 seconds", "soon", "-1 seconds"]) {
+        const error = yield* Effect.flip(load({ ...base, NICEPAY_ENV: "sandbox", NICEPAY_TIMEOUT: bad }))
+        expect(String(error), bad).toContain("NICEPAY_TIMEOUT")
+      }
     })
   )
 
