@@ -15,8 +15,9 @@ import {
   type HttpServerError
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import { randomBytes } from "node:crypto"
 import { createServer } from "node:http"
-import { ConfigError, Effect, Layer } from "effect"
+import { ConfigError, Deferred, Effect, Layer, Option, Redacted } from "effect"
 import { Api } from "./Api.js"
 import * as ApiKeys from "./ApiKeys.js"
 import { CallbackCredentials, layerApiKeyAuth, layerCallbackAuth } from "./Authentication.js"
@@ -70,6 +71,40 @@ export const apiKeys = (
   )
 }
 
+/**
+ * The Basic credentials `/callbacks/ayoconnect` accepts: the configured ones; or, when Ayoconnect
+ * is the embedded sandbox and none are configured, a pair generated now and given only to the
+ * sandbox, so its callbacks reach the gateway. With real credentials and none configured, every
+ * callback is refused.
+ *
+ * @since 0.1.0
+ */
+export const callbackCredentials = (
+  configured: GatewayConfig.GatewayConfig["callbackCredentials"],
+  modes: { readonly ayoconnect: string }
+): GatewayConfig.GatewayConfig["callbackCredentials"] =>
+  Option.isSome(configured) || modes.ayoconnect === "upstream"
+    ? configured
+    : Option.some({
+        username: "kasir-sandbox",
+        password: Redacted.make(randomBytes(24).toString("base64url"))
+      })
+
+// Where the embedded sandbox reaches this gateway: its own address, or loopback when it listens on
+// every interface.
+const loopbackUrl = (address: HttpServer.Address): string => {
+  if (address._tag === "UnixAddress") return `http://localhost`
+  const host =
+    address.hostname === "0.0.0.0" || address.hostname === ""
+      ? "127.0.0.1"
+      : address.hostname === "::"
+        ? "[::1]"
+        : address.hostname.includes(":")
+          ? `[${address.hostname}]`
+          : address.hostname
+  return `http://${host}:${address.port}`
+}
+
 const extraRoutes = [
   { method: "GET", path: "/openapi.json" },
   { method: "GET", path: "/docs" }
@@ -95,6 +130,10 @@ export const layer = (
       const config = yield* GatewayConfig.config
       const modes = yield* Providers.modes
       const digests = yield* apiKeys(config.apiKeyDigests, modes)
+      const inbound: Providers.Inbound = {
+        baseUrl: yield* Deferred.make<string>(),
+        callbackCredentials: callbackCredentials(config.callbackCredentials, modes)
+      }
       const server = createServer()
       const routes = Routes.fromApi(Api, extraRoutes)
 
@@ -107,7 +146,7 @@ export const layer = (
         Layer.provide(layerApiKeyAuth),
         Layer.provide(layerCallbackAuth),
         Layer.provide(ApiKeys.layer(digests)),
-        Layer.provide(Layer.succeed(CallbackCredentials, config.callbackCredentials))
+        Layer.provide(Layer.succeed(CallbackCredentials, inbound.callbackCredentials))
       )
 
       // Like HttpApiBuilder.serve, but the edge middleware wraps the HttpApi app itself: a middleware
@@ -129,10 +168,16 @@ export const layer = (
         host: options.host ?? config.host
       })
 
+      const listeningAt = Layer.effectDiscard(
+        Effect.flatMap(HttpServer.HttpServer, (running) =>
+          Deferred.succeed(inbound.baseUrl, loopbackUrl(running.address))
+        )
+      )
+
       return Drain.layerGracefulShutdown({ server, timeout: config.shutdownTimeout }).pipe(
-        Layer.provide(served),
+        Layer.provide(Layer.merge(served, listeningAt)),
         Layer.provideMerge(listening),
-        Layer.provide(Providers.layer(modes)),
+        Layer.provide(Providers.layer(modes, inbound)),
         Layer.provide(Drain.layerInFlight)
       )
     })

@@ -11,7 +11,8 @@
 import type { HttpClient, HttpServerError } from "@effect/platform"
 import { Ayoconnect, Nicepay, type Snap } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
-import { Config, type ConfigError, type Context, Effect, Layer, Option } from "effect"
+import { createPublicKey } from "node:crypto"
+import { Config, type ConfigError, type Context, Deferred, Effect, Layer, Option, Redacted } from "effect"
 import { type Mode, ProviderModes } from "./ProviderModes.js"
 
 /**
@@ -89,6 +90,67 @@ const announce = (
   )
 
 /**
+ * The gateway's own inbound routes, for the embedded sandbox: its simulated Ayoconnect sends
+ * callbacks to `/callbacks/ayoconnect` and its simulated NICEPAY sends notifications to
+ * `/api/v1.0/transfer/notify`, as the real upstreams would once configured in their dashboards.
+ *
+ * @since 0.1.0
+ */
+export interface Inbound {
+  /** Completed with the gateway's base URL (e.g. `http://127.0.0.1:8080`) once it listens. */
+  readonly baseUrl: Deferred.Deferred<string>
+  /** The HTTP Basic credentials `/callbacks/ayoconnect` accepts, if any. */
+  readonly callbackCredentials: Option.Option<{
+    readonly username: string
+    readonly password: Redacted.Redacted<string>
+  }>
+}
+
+// Re-registers the sandbox's demo partner and merchant with the gateway's inbound URLs once the
+// gateway listens (its port is only known then). Runs beside startup; a failure is logged, since
+// the gateway works without callbacks (status reads are the truth).
+const wireInbound = (providerModes: Context.Tag.Service<ProviderModes>, inbound: Inbound) =>
+  Layer.scopedDiscard(
+    Effect.gen(function* () {
+      const sandbox = yield* Sandbox.Sandbox
+      const wire = (baseUrl: string) =>
+        Effect.gen(function* () {
+          if (providerModes.ayoconnect === "sandbox") {
+            const { partner, simulator } = sandbox.ayoconnect
+            const deposit = yield* simulator.balanceOf(partner.apiKey)
+            yield* simulator.registerPartner({
+              ...partner,
+              deposit: Option.getOrUndefined(deposit),
+              callbackUrl: `${baseUrl}/callbacks/ayoconnect`,
+              callbackCredentials: Option.getOrUndefined(inbound.callbackCredentials)
+            })
+          }
+          if (providerModes.nicepay === "sandbox") {
+            const { merchant, simulator } = sandbox.nicepay
+            const balance = yield* simulator.balance(merchant.clientId)
+            yield* simulator.registerMerchant({
+              clientId: merchant.clientId,
+              clientSecret: merchant.clientSecret,
+              publicKey: createPublicKey(Redacted.value(merchant.privateKey)),
+              notificationUrl: `${baseUrl}/api/v1.0/transfer/notify`,
+              balance: Option.getOrUndefined(balance)
+            })
+          }
+          yield* Effect.logInfo(
+            `embedded sandbox: callbacks and notifications are sent to this gateway at ${baseUrl}`
+          )
+        })
+      yield* Deferred.await(inbound.baseUrl).pipe(
+        Effect.flatMap(wire),
+        Effect.catchAllCause((cause) =>
+          Effect.logWarning("embedded sandbox: callbacks and notifications stay off", cause)
+        ),
+        Effect.forkScoped
+      )
+    })
+  )
+
+/**
  * Why the provider layer can fail to build: configuration, keys, or the sandbox's port.
  *
  * @since 0.1.0
@@ -106,7 +168,8 @@ export type ProviderError =
  * @since 0.1.0
  */
 export const layer = (
-  providerModes: Context.Tag.Service<ProviderModes>
+  providerModes: Context.Tag.Service<ProviderModes>,
+  inbound: Inbound
 ): Layer.Layer<
   Ayoconnect.Ayoconnect | Nicepay.NicepayPayout | ProviderModes,
   ProviderError,
@@ -126,6 +189,7 @@ export const layer = (
     providerModes.ayoconnect === "upstream" ? Ayoconnect.layerConfig() : ayoconnectFromSandbox,
     providerModes.nicepay === "upstream" ? Nicepay.layerConfig() : nicepayFromSandbox,
     modesLayer,
-    announce(sandboxed)
+    announce(sandboxed),
+    wireInbound(providerModes, inbound)
   ).pipe(Layer.provide(Sandbox.layer()))
 }

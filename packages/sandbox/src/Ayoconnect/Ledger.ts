@@ -20,6 +20,18 @@ export interface Partner {
   deposit: number
   /** Where callbacks go when a payment names no `callbackUrls` (the "dashboard" setting). */
   readonly callbackUrl: string | undefined
+  /** HTTP Basic credentials sent with every callback (the "dashboard" setting). */
+  readonly callbackCredentials: CallbackCredentials | undefined
+}
+
+/**
+ * The HTTP Basic credentials a partner configured for its callbacks.
+ *
+ * @since 0.1.0
+ */
+export interface CallbackCredentials {
+  readonly username: string
+  readonly password: Redacted.Redacted<string>
 }
 
 /**

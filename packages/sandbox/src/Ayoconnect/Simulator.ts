@@ -39,6 +39,10 @@ export interface PartnerRegistration {
   readonly deposit?: number | undefined
   /** Where callbacks go when a payment names no `callbackUrls`. */
   readonly callbackUrl?: string | undefined
+  /** HTTP Basic credentials to send with every callback, as configured in Ayoconnect's dashboard. */
+  readonly callbackCredentials?:
+    | { readonly username: string; readonly password: string | Redacted.Redacted<string> }
+    | undefined
 }
 
 /**
@@ -227,7 +231,16 @@ export const make = (
           apiKey: partner.apiKey,
           secret: typeof partner.secret === "string" ? Redacted.make(partner.secret) : partner.secret,
           deposit: partner.deposit ?? DEFAULT_DEPOSIT,
-          callbackUrl: partner.callbackUrl
+          callbackUrl: partner.callbackUrl,
+          callbackCredentials:
+            partner.callbackCredentials === undefined
+              ? undefined
+              : {
+                  username: partner.callbackCredentials.username,
+                  password: Redacted.isRedacted(partner.callbackCredentials.password)
+                    ? partner.callbackCredentials.password
+                    : Redacted.make(partner.callbackCredentials.password)
+                }
         })
       })
 
@@ -250,14 +263,19 @@ export const make = (
         }
         ledger.deliveries.push(delivery)
         const body = JSON.stringify(Responses.status(2, transaction))
-        const attempt: Effect.Effect<number> = httpClient
-          .execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyText(body, "application/json")))
-          .pipe(
-            Effect.map((response) => response.status),
-            Effect.scoped,
-            Effect.timeout(callbackTimeout),
-            Effect.orElseSucceed(() => 0)
-          )
+        const credentials = partner?.callbackCredentials
+        const request = HttpClientRequest.post(url).pipe(
+          HttpClientRequest.bodyText(body, "application/json"),
+          credentials === undefined
+            ? (request) => request
+            : HttpClientRequest.basicAuth(credentials.username, Redacted.value(credentials.password))
+        )
+        const attempt: Effect.Effect<number> = httpClient.execute(request).pipe(
+          Effect.map((response) => response.status),
+          Effect.scoped,
+          Effect.timeout(callbackTimeout),
+          Effect.orElseSucceed(() => 0)
+        )
         const loop = (index: number): Effect.Effect<void> =>
           Effect.flatMap(attempt, (status) => {
             delivery.attempts.push(status)

@@ -274,6 +274,7 @@ const received: Array<{
   readonly path: string
   readonly body: string
   readonly contentType: string | undefined
+  readonly authorization: string | undefined
 }> = []
 let script: Array<number> = []
 
@@ -289,7 +290,8 @@ beforeAll(async () => {
     received.push({
       path: request.url ?? "",
       body: await readBody(request),
-      contentType: request.headers["content-type"]
+      contentType: request.headers["content-type"],
+      authorization: request.headers.authorization
     })
     response.writeHead(script.shift() ?? 200).end("ok")
   })
@@ -398,6 +400,25 @@ describe.sequential("Ayoconnect lifecycle: callbacks", () => {
         if (claimed._tag !== "Failed") return expect.unreachable()
         expect(claimed.error._tag).toBe("OperatorError")
       }).pipe(Effect.provide(sandbox({ callbackRetryDelays: ["1 second", "2 seconds"] })))
+  )
+
+  it.effect("the partner's callback credentials go with every callback as HTTP Basic", () =>
+    Effect.gen(function* () {
+      const simulator = yield* Ayoconnect.AyoconnectSimulator
+      yield* simulator.registerPartner({
+        ...partner,
+        callbackUrl: `${receiverUrl}/basic`,
+        callbackCredentials: { username: "ayo-callbacks", password: "s3cret:with-colon" }
+      })
+      yield* payFor({ accountNumber: "081234567890", productCode: "PLSTSEL10" }, "cb-basic-1")
+      yield* TestClock.adjust("5 seconds")
+      yield* waitForAttempts(1)
+      expect(received.map((callback) => [callback.path, callback.authorization])).toStrictEqual([
+        ["/basic", `Basic ${Buffer.from("ayo-callbacks:s3cret:with-colon").toString("base64")}`]
+      ])
+      // The password stays out of the deliveries the simulator reports.
+      expect(JSON.stringify(yield* simulator.callbacks)).not.toContain("s3cret")
+    }).pipe(Effect.provide(sandbox()))
   )
 
   it.effect("a forged callback is only a hint: confirmCallback returns what status says", () =>
