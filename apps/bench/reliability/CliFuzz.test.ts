@@ -114,7 +114,7 @@ const badAmounts = [
   "99999999999999999999999",
   "Rp 10"
 ]
-const badIntegers = ["abc", "1.5", "", "1e3", "-1", " 1", "0x10", "--", "９"]
+const badIntegers = ["abc", "1.5", "1.0", "", "1e3", "-1", " 1", "0x10", "--", "９"]
 const badAmount = fc.constantFrom(...badAmounts)
 const badInteger = fc.constantFrom(...badIntegers)
 const arbitraryText = fc.oneof(

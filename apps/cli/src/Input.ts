@@ -59,8 +59,8 @@ export const amount = (description: string): Options.Options<Money.Rupiah> =>
   text("amount", (core) => core.Money.RupiahFromString, description)
 
 /**
- * Digits only, as a number: `@effect/cli`'s own integer option reads `1e3` as 1000 and `０` as 0,
- * which is not what anyone typing an ID or a count means.
+ * Digits only, as a number: `@effect/cli`'s own integer option reads `1e3` as 1000, `0x10` as 16
+ * and `1.0` as 1, which is not what anyone typing an ID or a count means.
  */
 const DigitsFromString = Schema.String.pipe(
   Schema.transformOrFail(Schema.Number, {

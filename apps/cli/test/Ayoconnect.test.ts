@@ -230,8 +230,8 @@ describe("kasir ayoconnect, malformed and missing arguments (exit 2, nothing sta
       ]
     ))
 
-  // @effect/cli's integer option would read these as 1000 and 0.
-  it.each(["1e3", "９", "-1", " 1"])("an inquiry ID of %j", (value) =>
+  // @effect/cli's integer option would read the first three as 1000, 16 and 1.
+  it.each(["1e3", "0x10", "1.0", "９", "-1", " 1"])("an inquiry ID of %j", (value) =>
     usage(
       [...payArgs.slice(0, -1), value, "--amount", "1", "--ref", "r"],
       [
