@@ -90,19 +90,12 @@ export const callbackCredentials = (
         password: Redacted.make(randomBytes(24).toString("base64url"))
       })
 
-// Where the embedded sandbox reaches this gateway: its own address, or loopback when it listens on
-// every interface.
-const loopbackUrl = (address: HttpServer.Address): string => {
-  if (address._tag === "UnixAddress") return `http://localhost`
-  const host =
-    address.hostname === "0.0.0.0" || address.hostname === ""
-      ? "127.0.0.1"
-      : address.hostname === "::"
-        ? "[::1]"
-        : address.hostname.includes(":")
-          ? `[${address.hostname}]`
-          : address.hostname
-  return `http://${host}:${address.port}`
+// Where the embedded sandbox reaches this gateway: its own TCP address, or loopback when it
+// listens on every interface.
+const loopbackUrl = (address: HttpServer.TcpAddress): string => {
+  const wildcard: Record<string, string> = { "": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1" }
+  const host = wildcard[address.hostname] ?? address.hostname
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
 }
 
 const extraRoutes = [
@@ -170,7 +163,10 @@ export const layer = (
 
       const listeningAt = Layer.effectDiscard(
         Effect.flatMap(HttpServer.HttpServer, (running) =>
-          Deferred.succeed(inbound.baseUrl, loopbackUrl(running.address))
+          // A Unix socket has no URL to call back: the wiring then simply never happens.
+          running.address._tag === "TcpAddress"
+            ? Deferred.succeed(inbound.baseUrl, loopbackUrl(running.address))
+            : Effect.void
         )
       )
 
