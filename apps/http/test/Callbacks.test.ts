@@ -1,7 +1,14 @@
 import { expect, layer } from "@effect/vitest"
 import { Snap, Timestamp } from "@kasir/core"
 import { Effect } from "effect"
-import { CALLBACK_PASSWORD, CALLBACK_USER, layer as gateway, send, TestGateway } from "./support/Harness.js"
+import {
+  CALLBACK_PASSWORD,
+  CALLBACK_USER,
+  layer as gateway,
+  payoutRequest,
+  send,
+  TestGateway
+} from "./support/Harness.js"
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`
@@ -132,17 +139,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("inbound notifi
   it.effect("a signed NICEPAY notification is confirmed with an inquiry and acknowledged 2000000", () =>
     Effect.gen(function* () {
       const registered = yield* send("/v1/nicepay/payouts", {
-        body: {
-          partnerReferenceNo: "gw-notify-1",
-          beneficiaryAccountNo: "5345000060",
-          beneficiaryName: "Budi Santoso",
-          beneficiaryPhone: "081211111111",
-          beneficiaryCustomerResidence: "citizen",
-          beneficiaryCustomerType: "personal",
-          beneficiaryBankCode: "BMRI",
-          payoutMethod: "online",
-          amount: 150_000
-        }
+        body: payoutRequest("gw-notify-1")
       })
       const referenceNo: string = registered.json.originalReferenceNo
       yield* send(`/v1/nicepay/payouts/${referenceNo}/approve`, {

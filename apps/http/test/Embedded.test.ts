@@ -1,7 +1,7 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Providers from "../src/Providers.js"
-import { layer as gateway, type LogLine, send, TestGateway } from "./support/Harness.js"
+import { layer as gateway, type LogLine, payoutRequest, send, TestGateway } from "./support/Harness.js"
 
 // No provider variables and no callback credentials: both upstreams are the gateway's own embedded
 // sandbox, as after `pnpm start` on a fresh clone.
@@ -85,17 +85,7 @@ layer(gateway(embedded), { timeout: 60_000, excludeTestServices: true })(
     it.effect("an approved payout's notification passes the signature check and is acknowledged", () =>
       Effect.gen(function* () {
         const registered = yield* send("/v1/nicepay/payouts", {
-          body: {
-            partnerReferenceNo: "embedded-po-1",
-            beneficiaryAccountNo: "5345000060",
-            beneficiaryName: "Budi Santoso",
-            beneficiaryPhone: "081211111111",
-            beneficiaryCustomerResidence: "citizen",
-            beneficiaryCustomerType: "personal",
-            beneficiaryBankCode: "BMRI",
-            payoutMethod: "online",
-            amount: 150_000
-          }
+          body: payoutRequest("embedded-po-1")
         })
         const referenceNo: string = registered.json.originalReferenceNo
         const approved = yield* send(`/v1/nicepay/payouts/${referenceNo}/approve`, {

@@ -1,21 +1,9 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { layer as gateway, send, TestGateway } from "./support/Harness.js"
-
-const payout = (partnerReferenceNo: string, beneficiaryAccountNo: string) => ({
-  partnerReferenceNo,
-  beneficiaryAccountNo,
-  beneficiaryName: "Budi Santoso",
-  beneficiaryPhone: "081211111111",
-  beneficiaryCustomerResidence: "citizen",
-  beneficiaryCustomerType: "personal",
-  beneficiaryBankCode: "BMRI",
-  payoutMethod: "online",
-  amount: 150_000
-})
+import { layer as gateway, payoutRequest, send, TestGateway } from "./support/Harness.js"
 
 const register = (ref: string, account = "5345000060", overrides: Record<string, unknown> = {}) =>
-  send("/v1/nicepay/payouts", { body: { ...payout(ref, account), ...overrides } })
+  send("/v1/nicepay/payouts", { body: { ...payoutRequest(ref, account), ...overrides } })
 
 // The sandbox's record of calls for one partnerReferenceNo: each registration's and inquiry's code
 // (or the fault that replaced the answer).

@@ -16,6 +16,21 @@ export const API_KEY = "kasir_test_key_2f9c1e7a"
 export const CALLBACK_USER = "ayoconnect"
 export const CALLBACK_PASSWORD = "callback-secret-for-tests"
 
+/**
+ * A valid NICEPAY payout registration body for `POST /v1/nicepay/payouts`.
+ */
+export const payoutRequest = (partnerReferenceNo: string, beneficiaryAccountNo = "5345000060") => ({
+  partnerReferenceNo,
+  beneficiaryAccountNo,
+  beneficiaryName: "Budi Santoso",
+  beneficiaryPhone: "081211111111",
+  beneficiaryCustomerResidence: "citizen",
+  beneficiaryCustomerType: "personal",
+  beneficiaryBankCode: "BMRI",
+  payoutMethod: "online",
+  amount: 150_000
+})
+
 export interface LogLine {
   readonly level: string
   readonly message: string
