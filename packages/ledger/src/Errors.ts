@@ -1,0 +1,160 @@
+/**
+ * The ledger's typed failures.
+ *
+ * Each class has a `kind` from `@kasir/core`'s `ErrorKind`, so the apps map them to exit codes and
+ * HTTP statuses the way they map core's errors. Messages name variables, fields and states, never
+ * a value that could be a secret (a database URL's password is never part of any message).
+ *
+ * @since 0.1.0
+ */
+import type { ErrorKind } from "@kasir/core"
+import { Schema } from "effect"
+
+/**
+ * A configuration value (`KASIR_DATABASE_URL`, `KASIR_DATA_DIR`) is malformed. The message names
+ * the variable and never echoes its value.
+ *
+ * @since 0.1.0
+ */
+export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
+  variable: Schema.String,
+  reason: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Configuration"
+  }
+  override get message(): string {
+    return `${this.variable}: ${this.reason}`
+  }
+}
+
+/**
+ * The database cannot be reached or refused a statement. Nothing was written: a money-moving
+ * request must not be sent (the gateway answers 503 `ledger-unavailable`).
+ *
+ * @since 0.1.0
+ */
+export class LedgerUnavailable extends Schema.TaggedError<LedgerUnavailable>()("LedgerUnavailable", {
+  /** The ledger operation, e.g. `begin`. */
+  operation: Schema.String,
+  /** What the database driver said (no URL, no password). */
+  detail: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Unavailable"
+  }
+  override get message(): string {
+    return `ledger.${this.operation}: the ledger database is unavailable (${this.detail}); nothing was recorded`
+  }
+}
+
+/**
+ * The database holds migrations this code does not know: it was migrated by a newer kasir.
+ * Running older code against it could misread or corrupt the record, so it refuses to start.
+ *
+ * @since 0.1.0
+ */
+export class SchemaTooNew extends Schema.TaggedError<SchemaTooNew>()("SchemaTooNew", {
+  /** The newest migration recorded in the database. */
+  database: Schema.Number,
+  /** The newest migration this code ships. */
+  code: Schema.Number
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Configuration"
+  }
+  override get message(): string {
+    return `the ledger database is at schema version ${this.database}, newer than this kasir's ${this.code}; upgrade kasir (or point KASIR_DATABASE_URL at a database of this version)`
+  }
+}
+
+/**
+ * An argument to a ledger operation is malformed (an empty reference, a negative amount, a limit
+ * out of range, a cursor this ledger did not issue).
+ *
+ * @since 0.1.0
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  field: Schema.String,
+  reason: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `ledger: ${this.field} ${this.reason}`
+  }
+}
+
+/**
+ * No entry has this id.
+ *
+ * @since 0.1.0
+ */
+export class EntryNotFound extends Schema.TaggedError<EntryNotFound>()("EntryNotFound", {
+  entryId: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `ledger: no entry ${this.entryId}`
+  }
+}
+
+/**
+ * The transition is not allowed by the state machine (e.g. `succeeded` → `failed`: a final
+ * outcome never changes). Nothing was written: no state, no history, no event.
+ *
+ * @since 0.1.0
+ */
+export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("IllegalTransition", {
+  entryId: Schema.String,
+  from: Schema.String,
+  to: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `ledger: entry ${this.entryId} cannot go from ${this.from} to ${this.to}`
+  }
+}
+
+/**
+ * The caller expected the entry in one state and it is in another: someone else recorded a
+ * transition first (e.g. two approvals racing; a recovery check racing the answer). Nothing was
+ * written; read the entry again.
+ *
+ * @since 0.1.0
+ */
+export class StaleTransition extends Schema.TaggedError<StaleTransition>()("StaleTransition", {
+  entryId: Schema.String,
+  expected: Schema.String,
+  actual: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `ledger: entry ${this.entryId} is ${this.actual}, not ${this.expected}; it changed meanwhile`
+  }
+}
+
+/**
+ * The recovery claim on an entry is no longer this owner's: its lease expired and another
+ * instance claimed it (or the entry reached a final state).
+ *
+ * @since 0.1.0
+ */
+export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
+  entryId: Schema.String,
+  owner: Schema.String
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Unavailable"
+  }
+  override get message(): string {
+    return `ledger: ${this.owner} no longer holds the claim on entry ${this.entryId}`
+  }
+}

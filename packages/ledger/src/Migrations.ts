@@ -1,0 +1,189 @@
+/**
+ * The ledger's schema, as migrations in code, and the function that applies them.
+ *
+ * Tables (migration 1):
+ *
+ * - `ledger_entries` — one row per money movement, keyed by the caller's reference:
+ *   `UNIQUE (provider, reference)` is the idempotency key, enforced by PostgreSQL so it holds
+ *   across connections and gateway instances. `fingerprint` (SHA-256 of the defining fields) is
+ *   compared first; `fields` (jsonb) keeps the canonical fields so a mismatch names them.
+ *   `amount` is `bigint` (exact; read back as a JS `bigint`, never a float). `state` is one of
+ *   sending | pending | succeeded | failed | unknown (CHECK). Upstream code, message and ids
+ *   (jsonb, e.g. the upstream's transaction id) are what the upstream said — no secret, token or
+ *   signature has a column. `version` counts writes. The lease columns serve recovery claims:
+ *   `locked_by` / `locked_until` (a claim that expires, so a crashed instance's work is taken
+ *   over), `next_check_at` (when the entry is due for a status read), `attempts`.
+ * - `ledger_history` — append-only (a trigger refuses UPDATE and DELETE): every observed
+ *   transition, with `from_state` (NULL for the write-ahead row), `to_state`, `source`
+ *   (answer | status_read | callback | notification | reconciliation), the upstream code and the
+ *   time. Transitions of one entry are serialised by its row lock, so `id` order is their order.
+ * - `ledger_events` — the outbox for webhooks and the event feed, written in the same
+ *   transaction as each state change: `id` (`evt_` + uuid, stable across redeliveries), `type`
+ *   (`ayoconnect.payment.succeeded`, …), `entry_id`, `payload` (jsonb), `created_at`, plus two
+ *   ordering columns, `txid` and `seq`.
+ *
+ * The feed's order. A `bigserial` is assigned at INSERT, not at COMMIT: transaction A can take
+ * seq 5, B seq 6, and B commit first — a consumer that read 6 and moved its cursor past it would
+ * never see 5. So each event also stores its writer's transaction id (`txid xid8 DEFAULT
+ * pg_current_xact_id()`), the feed is ordered by `(txid, seq)`, and it only returns events whose
+ * transaction is older than the oldest transaction still running
+ * (`txid < pg_snapshot_xmin(pg_current_snapshot())`). Every transaction below that horizon has
+ * ended, so the set of events before any position the feed has returned is final: nothing can
+ * later appear behind a consumer's cursor. The cost: a long-running transaction holds the feed
+ * back until it ends (ledger transactions are a few statements). Nothing serialises writers.
+ *
+ * Indexes: the unique key; `(provider, state, created_at, id)` and `(created_at, id)` for
+ * listing with keyset (cursor) pagination, filtered or not; a partial index on `next_check_at`
+ * over the non-final states for due recovery work; `(entry_id, id)` on history; `(txid, seq)`
+ * and `entry_id` on events.
+ *
+ * Applying: `@effect/sql`'s `Migrator` — the engine `PgMigrator` wraps, used here without
+ * `PgMigrator`'s schema-dump hook so a library user needs no FileSystem or CommandExecutor —
+ * with its PostgreSQL dialect: it runs in one transaction under `LOCK TABLE … ACCESS EXCLUSIVE`
+ * on its own table `kasir_ledger_migrations`, so concurrent starts apply each migration once. A
+ * database that records a migration newer than this code's newest fails with `SchemaTooNew`.
+ *
+ * @since 0.1.0
+ */
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { Effect } from "effect"
+import { LedgerUnavailable, SchemaTooNew } from "./Errors.js"
+
+/**
+ * The table recording applied migrations.
+ *
+ * @since 0.1.0
+ */
+export const table = "kasir_ledger_migrations"
+
+const m0001 = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`
+    CREATE TABLE ledger_entries (
+      id text PRIMARY KEY,
+      provider text NOT NULL CHECK (provider IN ('ayoconnect', 'nicepay')),
+      operation text NOT NULL CHECK (operation IN ('payment', 'payout')),
+      reference text NOT NULL CHECK (length(reference) BETWEEN 1 AND 128),
+      fingerprint text NOT NULL,
+      fields jsonb NOT NULL,
+      amount bigint NOT NULL CHECK (amount >= 0),
+      state text NOT NULL CHECK (state IN ('sending', 'pending', 'succeeded', 'failed', 'unknown')),
+      upstream_code text,
+      upstream_message text,
+      upstream_ids jsonb NOT NULL DEFAULT '{}'::jsonb,
+      created_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL,
+      version integer NOT NULL DEFAULT 1,
+      locked_by text,
+      locked_until timestamptz,
+      next_check_at timestamptz,
+      attempts integer NOT NULL DEFAULT 0,
+      CONSTRAINT ledger_entries_reference_key UNIQUE (provider, reference),
+      CONSTRAINT ledger_entries_final_not_due CHECK (state IN ('sending', 'pending', 'unknown') OR next_check_at IS NULL)
+    )`
+  yield* sql`CREATE INDEX ledger_entries_list ON ledger_entries (provider, state, created_at, id)`
+  yield* sql`CREATE INDEX ledger_entries_created ON ledger_entries (created_at, id)`
+  yield* sql`
+    CREATE INDEX ledger_entries_due ON ledger_entries (next_check_at)
+    WHERE state IN ('sending', 'pending', 'unknown')`
+  yield* sql`
+    CREATE TABLE ledger_history (
+      id bigserial PRIMARY KEY,
+      entry_id text NOT NULL REFERENCES ledger_entries (id),
+      from_state text,
+      to_state text NOT NULL,
+      source text NOT NULL CHECK (source IN ('answer', 'status_read', 'callback', 'notification', 'reconciliation')),
+      code text,
+      at timestamptz NOT NULL
+    )`
+  yield* sql`CREATE INDEX ledger_history_entry ON ledger_history (entry_id, id)`
+  yield* sql`
+    CREATE TABLE ledger_events (
+      id text PRIMARY KEY,
+      seq bigserial NOT NULL UNIQUE,
+      txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      type text NOT NULL,
+      entry_id text NOT NULL REFERENCES ledger_entries (id),
+      payload jsonb NOT NULL,
+      created_at timestamptz NOT NULL
+    )`
+  yield* sql`CREATE INDEX ledger_events_feed ON ledger_events (txid, seq)`
+  yield* sql`CREATE INDEX ledger_events_entry ON ledger_events (entry_id, seq)`
+  yield* sql`
+    CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+    END
+    $$`
+  yield* sql`
+    CREATE TRIGGER ledger_history_append_only BEFORE UPDATE OR DELETE ON ledger_history
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only()`
+  yield* sql`
+    CREATE TRIGGER ledger_events_append_only BEFORE UPDATE OR DELETE ON ledger_events
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only()`
+})
+
+/**
+ * The migrations, by `<id>_<name>`.
+ *
+ * @since 0.1.0
+ */
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "1_ledger": m0001
+}
+
+/**
+ * The newest schema version this code ships.
+ *
+ * @since 0.1.0
+ */
+export const latest: number = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
+
+const migrate = Migrator.make({})
+
+/**
+ * Applies the migrations the database lacks; returns those applied (`[id, name]`). Fails with
+ * `SchemaTooNew` when the database was migrated by newer code, and `LedgerUnavailable` when it
+ * cannot be reached.
+ *
+ * @since 0.1.0
+ */
+export const run: Effect.Effect<
+  ReadonlyArray<readonly [id: number, name: string]>,
+  SchemaTooNew | LedgerUnavailable,
+  SqlClient.SqlClient
+> = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const applied = yield* migrate({ loader: Migrator.fromRecord(migrations), table })
+  const rows = yield* sql<{ readonly newest: number | null }>`
+    SELECT max(migration_id) AS newest FROM ${sql(table)}`.withoutTransform
+  const newest = rows[0]?.newest ?? 0
+  if (newest > latest) return yield* new SchemaTooNew({ database: newest, code: latest })
+  return applied
+}).pipe(
+  Effect.catchTags({
+    SqlError: (error) => new LedgerUnavailable({ operation: "migrate", detail: describeSqlError(error) }),
+    MigrationError: (error) => new LedgerUnavailable({ operation: "migrate", detail: error.message })
+  }),
+  Effect.withSpan("ledger.migrate")
+)
+
+/**
+ * What a driver error says, for `LedgerUnavailable.detail`: the driver's message and SQLSTATE.
+ * node-postgres never puts the connection string in an error message.
+ *
+ * @internal
+ */
+export const describeSqlError = (error: { readonly message: string; readonly cause?: unknown }): string => {
+  const cause = error.cause
+  if (typeof cause === "object" && cause !== null) {
+    const message = (cause as { readonly message?: unknown }).message
+    const code = (cause as { readonly code?: unknown }).code
+    const parts = [error.message]
+    if (typeof message === "string" && message !== "") parts.push(message)
+    if (typeof code === "string" && code !== "") parts.push(`code ${code}`)
+    return parts.join(": ")
+  }
+  return error.message
+}

@@ -1,0 +1,21 @@
+/**
+ * @kasir/ledger — the durable record of kasir's money movements on PostgreSQL (or embedded
+ * PGlite): write-ahead claims, idempotency across instances, history, an outbox, recovery claims.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Database from "./Database.js"
+
+/** @since 0.1.0 */
+export * as Errors from "./Errors.js"
+
+/** @since 0.1.0 */
+export * as Fingerprint from "./Fingerprint.js"
+
+/** @since 0.1.0 */
+export * as Ledger from "./Ledger.js"
+
+/** @since 0.1.0 */
+export * as Migrations from "./Migrations.js"
