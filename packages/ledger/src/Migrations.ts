@@ -93,7 +93,7 @@ const m0001 = Effect.gen(function* () {
       entry_id text NOT NULL REFERENCES ledger_entries (id),
       from_state text,
       to_state text NOT NULL,
-      source text NOT NULL CHECK (source IN ('answer', 'status_read', 'callback', 'notification', 'reconciliation')),
+      source text NOT NULL CHECK (source IN ('request', 'answer', 'status_read', 'callback', 'notification', 'reconciliation')),
       code text,
       at timestamptz NOT NULL
     )`
