@@ -160,7 +160,7 @@ const lockFile = (dir: string) =>
           } catch (error) {
             if ((error as { code?: unknown }).code !== "EEXIST") throw error
             const holder = Number.parseInt(Fs.readFileSync(file, "utf8"), 10)
-            if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+            if (Number.isInteger(holder) && (holder === process.pid || isAlive(holder))) {
               throw new InvalidConfig({
                 variable: variables.dataDir,
                 reason: `the embedded ledger in ${dir} is in use by process ${holder}; stop it, or set ${variables.databaseUrl} so several processes share one PostgreSQL`

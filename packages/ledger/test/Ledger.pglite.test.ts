@@ -27,7 +27,13 @@ const engine: Engine<SqlClient.SqlClient> = {
         ledger,
         // One connection: a second "instance" is a second Ledger over the same client.
         instance: (name: string) =>
-          Effect.map(Ledger.make({ instance: name }), (other) => ({ sql, ledger: other }))
+          Effect.map(
+            Effect.provideService(Ledger.make({ instance: name }), SqlClient.SqlClient, sql),
+            (other) => ({
+              sql,
+              ledger: other
+            })
+          )
       }
     }).pipe(Effect.orDie)
 }
