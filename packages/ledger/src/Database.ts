@@ -32,7 +32,7 @@ import { createPgConfig } from "@electric-sql/pglite/node-postgres"
 import { Config, Duration, Effect, Layer, Option, Redacted } from "effect"
 import * as Pg from "pg"
 import { InvalidConfig, LedgerUnavailable } from "./Errors.js"
-import { describeSqlError } from "./Migrations.js"
+import { describeSqlError } from "./internal/sqlError.js"
 
 /**
  * The environment variables the ledger reads.

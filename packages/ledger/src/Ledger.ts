@@ -49,7 +49,7 @@ import {
   StaleTransition
 } from "./Errors.js"
 import * as Fingerprint from "./Fingerprint.js"
-import { describeSqlError } from "./Migrations.js"
+import { describeSqlError } from "./internal/sqlError.js"
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary

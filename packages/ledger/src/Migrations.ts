@@ -47,8 +47,9 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { LedgerUnavailable, SchemaTooNew } from "./Errors.js"
+import { describeSqlError } from "./internal/sqlError.js"
 
 /**
  * The table recording applied migrations.
@@ -170,20 +171,9 @@ export const run: Effect.Effect<
 )
 
 /**
- * What a driver error says, for `LedgerUnavailable.detail`: the driver's message and SQLSTATE.
- * node-postgres never puts the connection string in an error message.
+ * `run` as a layer, for composing "migrate, then serve".
  *
- * @internal
+ * @since 0.1.0
  */
-export const describeSqlError = (error: { readonly message: string; readonly cause?: unknown }): string => {
-  const cause = error.cause
-  if (typeof cause === "object" && cause !== null) {
-    const message = (cause as { readonly message?: unknown }).message
-    const code = (cause as { readonly code?: unknown }).code
-    const parts = [error.message]
-    if (typeof message === "string" && message !== "") parts.push(message)
-    if (typeof code === "string" && code !== "") parts.push(`code ${code}`)
-    return parts.join(": ")
-  }
-  return error.message
-}
+export const layer: Layer.Layer<never, SchemaTooNew | LedgerUnavailable, SqlClient.SqlClient> =
+  Layer.effectDiscard(run)

@@ -519,6 +519,8 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
         const waiting = yield* Effect.fork(
           ledger.awaitOutcome("ayoconnect", "WAIT-1", { timeout: "30 seconds", interval: "20 millis" })
         )
+        // Let the waiter poll a few times while the entry is still sending.
+        yield* Effect.sleep("100 millis")
         yield* ledger.record(entry.id, { to: "succeeded", source: "answer" })
         const settled = Option.getOrThrow(yield* Fiber.join(waiting))
         expect(settled.state).toBe("succeeded")
