@@ -70,6 +70,8 @@ export interface PostgresOptions {
   readonly maxConnections?: number | undefined
   /** How long to wait for a connection before `LedgerUnavailable`; default 5 s. */
   readonly connectTimeout?: Duration.DurationInput | undefined
+  /** The server cancels a statement that runs longer (then `LedgerUnavailable`); default 15 s. */
+  readonly statementTimeout?: Duration.DurationInput | undefined
   /** Extra server options sent at connect, e.g. `-c search_path=tenant_a`. */
   readonly serverOptions?: string | undefined
 }
@@ -139,6 +141,7 @@ export const layerPostgres = (options: PostgresOptions): Layer.Layer<Database, I
           max: options.maxConnections ?? 10,
           connectionTimeoutMillis: Duration.toMillis(options.connectTimeout ?? "5 seconds"),
           idleTimeoutMillis: 30_000,
+          statement_timeout: Duration.toMillis(options.statementTimeout ?? "15 seconds"),
           application_name: "kasir-ledger",
           ...(options.serverOptions === undefined ? {} : { options: options.serverOptions })
         }),
