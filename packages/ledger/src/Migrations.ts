@@ -40,7 +40,9 @@
  * Applying: `@effect/sql`'s `Migrator` — the engine `PgMigrator` wraps, used here without
  * `PgMigrator`'s schema-dump hook so a library user needs no FileSystem or CommandExecutor —
  * with its PostgreSQL dialect: it runs in one transaction under `LOCK TABLE … ACCESS EXCLUSIVE`
- * on its own table `kasir_ledger_migrations`, so concurrent starts apply each migration once. A
+ * on its own table `kasir_ledger_migrations` (created beforehand under an advisory lock, so
+ * instances starting together do not race to create it), so concurrent starts apply each
+ * migration once. A
  * database that records a migration newer than this code's newest fails with `SchemaTooNew`.
  *
  * @since 0.1.0
@@ -143,6 +145,9 @@ export const latest: number = Math.max(...Object.keys(migrations).map((key) => N
 
 const migrate = Migrator.make({})
 
+// An arbitrary constant key for pg_advisory_xact_lock: "kasirldg" as 8 bytes.
+const advisoryLock = 0x6b617369726c6467n
+
 /**
  * Applies the migrations the database lacks; returns those applied (`[id, name]`). Fails with
  * `SchemaTooNew` when the database was migrated by newer code, and `LedgerUnavailable` when it
@@ -156,6 +161,19 @@ export const run: Effect.Effect<
   SqlClient.SqlClient
 > = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
+  // The Migrator creates its table outside its transaction, and two instances starting together
+  // would race to create it (one failing on a duplicate). Create it first, serialised by a
+  // transaction-scoped advisory lock; the Migrator's own LOCK TABLE serialises the rest.
+  yield* sql.withTransaction(
+    Effect.zipRight(
+      sql`SELECT pg_advisory_xact_lock(${advisoryLock})`,
+      sql`CREATE TABLE IF NOT EXISTS ${sql(table)} (
+            migration_id integer PRIMARY KEY,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            name text NOT NULL
+          )`
+    )
+  )
   const applied = yield* migrate({ loader: Migrator.fromRecord(migrations), table })
   const rows = yield* sql<{ readonly newest: number | null }>`
     SELECT max(migration_id) AS newest FROM ${sql(table)}`.withoutTransform

@@ -94,3 +94,27 @@ layer(Database.layerPostgres({ url }), { timeout: "60 seconds" })("PostgreSQL co
     })
   )
 })
+
+layer(Database.layerPostgres({ url }), { timeout: "60 seconds" })("PostgreSQL migrations", (it) => {
+  it.scoped("instances starting together on an empty database apply the migrations exactly once", () =>
+    Effect.gen(function* () {
+      const admin = yield* SqlClient.SqlClient
+      const schema = `t_${process.pid}_migrate`
+      yield* admin.unsafe(`CREATE SCHEMA ${schema}`)
+      const instances = yield* Effect.all(
+        Array.from({ length: 6 }, (_, i) => open(schema, `starter-${i}`, 2)),
+        { concurrency: "unbounded" }
+      )
+      const applied = yield* Effect.all(
+        instances.map((instance) => Effect.provideService(Migrations.run, SqlClient.SqlClient, instance.sql)),
+        { concurrency: "unbounded" }
+      )
+      expect(applied.filter((a) => a.length > 0)).toEqual([[[1, "ledger"]]])
+      expect(applied.filter((a) => a.length === 0)).toHaveLength(5)
+      const recorded = yield* admin.unsafe<{ readonly migration_id: number }>(
+        `SELECT migration_id FROM ${schema}.kasir_ledger_migrations`
+      )
+      expect(recorded).toEqual([{ migration_id: 1 }])
+    })
+  )
+})
