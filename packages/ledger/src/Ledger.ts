@@ -604,27 +604,15 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
     const selectById = (id: string) =>
       Effect.flatMap(sql.unsafe(`SELECT ${entryColumns} FROM ledger_entries WHERE id = $1`, [id]), entries)
 
-    const appendHistory = (
-      entryId: string,
-      from: State | null,
-      to: State,
-      source: Source,
-      code: string | undefined,
-      at: Date
-    ) =>
-      sql`INSERT INTO ledger_history (entry_id, from_state, to_state, source, code, at)
-          VALUES (${entryId}, ${from}, ${to}, ${source}, ${code ?? null}, ${at})`
-
-    const appendEvent = (entry: Entry, suffix: string, from: State | null, source: Source, at: Date) => {
-      const payload: EventPayload = { entry: toJson(entry), transition: { from, to: entry.state, source } }
-      return Effect.flatMap(
-        sql`INSERT INTO ledger_events (id, type, entry_id, payload, created_at)
-            VALUES (${`evt_${randomUUID()}`}, ${`${entry.provider}.${entry.operation}.${suffix}`}, ${entry.id},
-                    ${JSON.stringify(payload)}::jsonb, ${at})
-            RETURNING id, seq::text AS seq, txid::text AS txid, type, entry_id, payload, created_at`,
-        (rows) => Effect.map(Effect.orDie(decodeEvents(rows)), (events) => toEvent(events[0]!))
-      )
-    }
+    // The event of a change, built from the entry as it is after the change. It is inserted by the
+    // same statement as the change itself, so the two commit (or fail) together.
+    const makeEvent = (entry: Entry, suffix: string, from: State | null, source: Source): Event => ({
+      id: `evt_${randomUUID()}`,
+      type: `${entry.provider}.${entry.operation}.${suffix}`,
+      entryId: entry.id,
+      payload: { entry: toJson(entry), transition: { from, to: entry.state, source } },
+      createdAt: entry.updatedAt
+    })
 
     const retryAfter = (entry: Entry, t: DateTime.Utc): Duration.Duration => {
       if (entry.lockedUntil === undefined) return Duration.seconds(1)
@@ -645,55 +633,86 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
         }
         const fingerprint = Fingerprint.make({ ...input.fields, amount: input.amount })
         const { t, date } = yield* now
-        const until = plus(t, input.lease === undefined ? sendLease : Duration.decode(input.lease))
-        return yield* sql.withTransaction(
-          Effect.gen(function* () {
-            const inserted = yield* Effect.flatMap(
-              sql.unsafe(
-                `INSERT INTO ledger_entries (id, provider, operation, reference, fingerprint, fields, amount, state,
-                   created_at, updated_at, locked_by, locked_until, next_check_at)
-                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 'sending', $8, $8, $9, $10, $10)
-                 ON CONFLICT (provider, reference) DO NOTHING
-                 RETURNING ${entryColumns}`,
-                [
-                  `le_${randomUUID()}`,
-                  input.provider,
-                  input.operation,
-                  input.reference,
-                  fingerprint.hash,
-                  JSON.stringify(fingerprint.fields),
-                  input.amount,
-                  date,
-                  instance,
-                  until
-                ]
-              ),
-              entries
-            )
-            const created = inserted[0]
-            if (created !== undefined) {
-              yield* appendHistory(created.id, null, "sending", "request", undefined, date)
-              yield* appendEvent(created, "created", null, "request", date)
-              return new Claimed({ entry: created }) as BeginOutcome
-            }
-            const existing = (yield* Effect.flatMap(
-              sql.unsafe(
-                `SELECT ${entryColumns} FROM ledger_entries WHERE provider = $1 AND reference = $2`,
-                [input.provider, input.reference]
-              ),
-              entries
-            ))[0]
-            if (existing === undefined) {
-              // Only possible if the row was deleted between the two statements; nothing deletes.
-              return yield* Effect.dieMessage("ledger: a conflicting entry vanished")
-            }
-            const differing = Fingerprint.differingFields(existing.fingerprint, fingerprint)
-            if (differing.length > 0) return new FingerprintMismatch({ entry: existing, fields: differing })
-            if (existing.state === "sending")
-              return new InProgress({ entry: existing, retryAfter: retryAfter(existing, t) })
-            return new Replay({ entry: existing })
-          })
+        const lease = DateTime.addDuration(
+          t,
+          input.lease === undefined ? sendLease : Duration.decode(input.lease)
         )
+        const planned: Entry = {
+          id: `le_${randomUUID()}`,
+          provider: input.provider,
+          operation: input.operation,
+          reference: input.reference,
+          fingerprint,
+          amount: input.amount,
+          state: "sending",
+          upstreamCode: undefined,
+          upstreamMessage: undefined,
+          upstreamIds: {},
+          createdAt: t,
+          updatedAt: t,
+          version: 1,
+          lockedBy: instance,
+          lockedUntil: lease,
+          nextCheckAt: lease,
+          attempts: 0
+        }
+        const event = makeEvent(planned, "created", null, "request")
+        // One statement writes the entry, its history row and its event — atomic on its own, and
+        // a conflict on (provider, reference) writes none of them.
+        const inserted = yield* Effect.flatMap(
+          sql.unsafe(
+            `WITH entry AS (
+               INSERT INTO ledger_entries (id, provider, operation, reference, fingerprint, fields, amount, state,
+                 created_at, updated_at, locked_by, locked_until, next_check_at)
+               VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 'sending', $8, $8, $9, $10, $10)
+               ON CONFLICT (provider, reference) DO NOTHING
+               RETURNING ${entryColumns}
+             ), history AS (
+               INSERT INTO ledger_history (entry_id, from_state, to_state, source, code, at)
+               SELECT id, NULL, 'sending', 'request', NULL, created_at FROM entry
+             ), event AS (
+               INSERT INTO ledger_events (id, type, entry_id, payload, created_at)
+               SELECT $11::text, $12::text, id, $13::jsonb, created_at FROM entry
+             )
+             SELECT ${entryColumns} FROM entry`,
+            [
+              planned.id,
+              input.provider,
+              input.operation,
+              input.reference,
+              fingerprint.hash,
+              JSON.stringify(fingerprint.fields),
+              input.amount,
+              date,
+              instance,
+              DateTime.toDateUtc(lease),
+              event.id,
+              event.type,
+              JSON.stringify(event.payload)
+            ]
+          ),
+          entries
+        )
+        const created = inserted[0]
+        if (created !== undefined) return new Claimed({ entry: created }) as BeginOutcome
+        // (provider, reference) is taken: read what holds it (a new statement, so it sees the
+        // conflicting row the INSERT waited for).
+        const existing = (yield* Effect.flatMap(
+          sql.unsafe(`SELECT ${entryColumns} FROM ledger_entries WHERE provider = $1 AND reference = $2`, [
+            input.provider,
+            input.reference
+          ]),
+          entries
+        ))[0]
+        if (existing === undefined) {
+          // Only possible if the row was deleted between the two statements; nothing deletes.
+          return yield* Effect.dieMessage("ledger: a conflicting entry vanished")
+        }
+        const differing = Fingerprint.differingFields(existing.fingerprint, fingerprint)
+        if (differing.length > 0) return new FingerprintMismatch({ entry: existing, fields: differing })
+        if (existing.state === "sending")
+          return new InProgress({ entry: existing, retryAfter: retryAfter(existing, t) })
+        return new Replay({ entry: existing })
       }).pipe(
         Effect.catchTag("SqlError", (e) => Effect.fail(unavailable("begin")(e))),
         Effect.withSpan("ledger.begin")
@@ -751,48 +770,78 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
             const to = transition.to
             const lease =
               to === "sending"
-                ? plus(t, transition.lease === undefined ? sendLease : Duration.decode(transition.lease))
+                ? DateTime.addDuration(
+                    t,
+                    transition.lease === undefined ? sendLease : Duration.decode(transition.lease)
+                  )
                 : null
             const nextCheck =
               to === "sending"
                 ? lease
                 : isFinal(to)
                   ? null
-                  : plus(
+                  : DateTime.addDuration(
                       t,
                       transition.checkIn === undefined ? defaultCheckIn : Duration.decode(transition.checkIn)
                     )
             const upstream = transition.upstream ?? {}
+            const planned: Entry = {
+              ...current,
+              state: to,
+              upstreamCode: upstream.code ?? current.upstreamCode,
+              upstreamMessage: upstream.message ?? current.upstreamMessage,
+              upstreamIds: { ...current.upstreamIds, ...upstream.ids },
+              updatedAt: t,
+              version: current.version + 1,
+              lockedBy: to === "sending" ? instance : undefined,
+              lockedUntil: lease ?? undefined,
+              nextCheckAt: nextCheck ?? undefined
+            }
+            const event = makeEvent(planned, to, current.state, transition.source)
             const updated = (yield* Effect.flatMap(
               sql.unsafe(
-                `UPDATE ledger_entries SET
-                   state = $2,
-                   upstream_code = COALESCE($3, upstream_code),
-                   upstream_message = COALESCE($4, upstream_message),
-                   upstream_ids = upstream_ids || $5::jsonb,
-                   updated_at = $6,
-                   version = version + 1,
-                   locked_by = $7,
-                   locked_until = $8,
-                   next_check_at = $9
-                 WHERE id = $1
-                 RETURNING ${entryColumns}`,
+                `WITH entry AS (
+                   UPDATE ledger_entries SET
+                     state = $2,
+                     upstream_code = $3,
+                     upstream_message = $4,
+                     upstream_ids = $5::jsonb,
+                     updated_at = $6,
+                     version = $7,
+                     locked_by = $8,
+                     locked_until = $9,
+                     next_check_at = $10
+                   WHERE id = $1
+                   RETURNING ${entryColumns}
+                 ), history AS (
+                   INSERT INTO ledger_history (entry_id, from_state, to_state, source, code, at)
+                   SELECT id, $11::text, state, $12::text, $13::text, updated_at FROM entry
+                 ), event AS (
+                   INSERT INTO ledger_events (id, type, entry_id, payload, created_at)
+                   SELECT $14::text, $15::text, id, $16::jsonb, updated_at FROM entry
+                 )
+                 SELECT ${entryColumns} FROM entry`,
                 [
                   entryId,
                   to,
-                  upstream.code ?? null,
-                  upstream.message ?? null,
-                  JSON.stringify(upstream.ids ?? {}),
+                  planned.upstreamCode ?? null,
+                  planned.upstreamMessage ?? null,
+                  JSON.stringify(planned.upstreamIds),
                   date,
-                  to === "sending" ? instance : null,
-                  lease,
-                  nextCheck
+                  planned.version,
+                  planned.lockedBy ?? null,
+                  lease === null ? null : DateTime.toDateUtc(lease),
+                  nextCheck === null ? null : DateTime.toDateUtc(nextCheck),
+                  current.state,
+                  transition.source,
+                  upstream.code ?? null,
+                  event.id,
+                  event.type,
+                  JSON.stringify(event.payload)
                 ]
               ),
               entries
             ))[0]!
-            yield* appendHistory(entryId, current.state, to, transition.source, upstream.code, date)
-            const event = yield* appendEvent(updated, to, current.state, transition.source, date)
             return new Recorded({ entry: updated, event })
           })
         )

@@ -22,7 +22,7 @@ import {
   TestClock,
   TestServices
 } from "effect"
-import { Errors, Fingerprint, type Ledger, Migrations } from "../src/index.js"
+import { Errors, Fingerprint, Ledger, Migrations } from "../src/index.js"
 
 export interface Instance {
   readonly sql: SqlClient.SqlClient
@@ -118,6 +118,8 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
       expect(feed.events[0]!.id).toMatch(/^evt_[0-9a-f-]{36}$/)
       expect(feed.events[0]!.payload.entry.amount).toBe("20000")
       expect(feed.events[0]!.payload.transition).toEqual({ from: null, to: "sending", source: "request" })
+      expect(feed.events[0]!.payload.entry).toEqual(Ledger.toJson(entry))
+      expect(feed.events[0]!.entryId).toBe(entry.id)
       // The same reference on the other provider is another entry.
       expect((yield* ledger.begin(payout("REF-1")))._tag).toBe("Claimed")
     }))
@@ -260,6 +262,11 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
         upstream: { code: "2000000", message: "Successful" }
       })
       expect((done as Ledger.Recorded).entry.nextCheckAt).toBe(undefined)
+      // The event returned is the one stored, and its body is the entry as recorded.
+      const doneEvent = (done as Ledger.Recorded).event
+      expect(Option.getOrThrow(yield* ledger.event(doneEvent.id))).toEqual(doneEvent)
+      expect(doneEvent.payload.entry).toEqual(Ledger.toJson((done as Ledger.Recorded).entry))
+      expect(doneEvent.type).toBe("nicepay.payout.succeeded")
       expect((done as Ledger.Recorded).entry.upstreamIds).toEqual({ originalReferenceNo: "NP-1" })
       // The same final state again (a repeated notification) changes nothing.
       expect((yield* ledger.record(entry.id, { to: "succeeded", source: "callback" }))._tag).toBe("Unchanged")
