@@ -31,6 +31,13 @@
  * secret, token or signature is accepted by any operation: only the defining fields, upstream
  * codes, messages and ids.
  *
+ * Writes: every write that takes more than one statement runs in `sql.withTransaction` (`record`:
+ * the row lock, then the change). A write that is one statement is atomic on its own —
+ * PostgreSQL runs each statement in a transaction — so `begin` (entry, history row and event in
+ * one `INSERT … ON CONFLICT DO NOTHING` with data-modifying CTEs) and the lease updates skip the
+ * extra BEGIN / COMMIT round trips; inside a caller's `withTransaction` they join it like any
+ * statement. Per payment (`begin` + `record`) that is 5 round trips instead of 11.
+ *
  * Every database failure surfaces as `LedgerUnavailable`, so a caller refuses to send money
  * whenever the record cannot be written.
  *
