@@ -131,6 +131,16 @@ export class Conflict extends Schema.Class<Conflict>("ConflictProblem")(
 ) {}
 
 /**
+ * 413: the request body is larger than `KASIR_MAX_BODY_BYTES`; it was not read past the limit.
+ *
+ * @since 0.1.0
+ */
+export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("PayloadTooLargeProblem")(
+  fields(413),
+  annotate(413, "The request body exceeds the gateway's limit (`KASIR_MAX_BODY_BYTES`)")
+) {}
+
+/**
  * 422: the upstream answered and declined or failed the call; `upstream` carries its code and messages.
  *
  * @since 0.1.0
@@ -201,6 +211,7 @@ export type Problem =
   | Unauthorized
   | NotFound
   | Conflict
+  | PayloadTooLarge
   | Declined
   | InternalError
   | BadGateway
@@ -213,6 +224,7 @@ const classes = {
   401: Unauthorized,
   404: NotFound,
   409: Conflict,
+  413: PayloadTooLarge,
   422: Declined,
   500: InternalError,
   502: BadGateway,
@@ -241,6 +253,7 @@ const titles: Record<Status, string> = {
   401: "Unauthorized",
   404: "Not found",
   409: "Reference already used",
+  413: "Body too large",
   422: "Declined by the upstream",
   500: "Internal error",
   502: "Upstream unavailable",

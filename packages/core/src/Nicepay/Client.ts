@@ -132,6 +132,16 @@ export interface Service {
     Schemas.PayoutState,
     ReadError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
   >
+  /**
+   * Verifies what a notification carries outside its body (headers, client key, timestamp
+   * freshness, signature), so a receiver can refuse it before reading the body.
+   */
+  readonly verifyNotificationHeaders: (
+    headers: Notification.Received["headers"]
+  ) => Effect.Effect<
+    { readonly clientId: string; readonly timestamp: string },
+    Notification.InvalidNotification
+  >
   /** Verifies a notification's signature and freshness and reads its (unconfirmed) body. */
   readonly verifyNotification: (
     received: Notification.Received
@@ -420,19 +430,25 @@ export const make = (
       return state
     })
 
+    const noPublicKey = Effect.fail(
+      new Notification.InvalidNotification({
+        reason: "NoPublicKey",
+        detail: "no NICEPAY notification public key is configured (NICEPAY_NOTIFICATION_PUBLIC_KEY)"
+      })
+    )
+    const verifyOptions = (publicKey: KeyObject): Notification.VerifyOptions => ({
+      clientId,
+      publicKey,
+      tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
+    })
+    const verifyNotificationHeaders = (headers: Notification.Received["headers"]) =>
+      notificationKey === undefined
+        ? noPublicKey
+        : Notification.verifyHeaders(headers, verifyOptions(notificationKey))
     const verifyNotification = (received: Notification.Received) =>
       notificationKey === undefined
-        ? Effect.fail(
-            new Notification.InvalidNotification({
-              reason: "NoPublicKey",
-              detail: "no NICEPAY notification public key is configured (NICEPAY_NOTIFICATION_PUBLIC_KEY)"
-            })
-          )
-        : Notification.verify(received, {
-            clientId,
-            publicKey: notificationKey,
-            tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
-          })
+        ? noPublicKey
+        : Notification.verify(received, verifyOptions(notificationKey))
 
     const confirmNotification = Effect.fn("nicepay.confirmNotification")(function* (
       received: Notification.Received
@@ -462,6 +478,7 @@ export const make = (
       inquiry,
       recover,
       resolveDuplicateRegistration,
+      verifyNotificationHeaders: Effect.fn("nicepay.verifyNotificationHeaders")(verifyNotificationHeaders),
       verifyNotification: Effect.fn("nicepay.verifyNotification")(verifyNotification),
       confirmNotification
     } satisfies Service
