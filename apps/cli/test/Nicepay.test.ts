@@ -351,8 +351,9 @@ describe("kasir nicepay, arguments and configuration", () => {
       expect(lines(run.stderr)).toEqual([
         "error: nicepay balance-inquiry: no complete response within 300 ms"
       ])
-      // Four attempts of 300 ms and three backoffs (≈200, 400, 800 ms): well under the 30 s default.
-      expect(performance.now() - started).toBeLessThan(10_000)
+      // Four attempts of 300 ms and three backoffs (≈200, 400, 800 ms): at least that long. The
+      // message names the 300 ms that applied; no upper bound on the time (machine speed).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(4 * 300)
     } finally {
       await fetch(sandbox.admin.faults, { method: "DELETE" })
     }

@@ -320,9 +320,10 @@ layer(gateway({ NICEPAY_TIMEOUT: "300 millis" }), { timeout: 60_000, excludeTest
           kind: "Timeout",
           upstream: { provider: "nicepay", operation: "nicepay.balance" }
         })
-        // Four attempts of 300 ms and three backoffs of about 200, 400 and 800 ms, not 30 s each.
+        // Four attempts of 300 ms and three backoffs: at least that long (a lower bound holds on
+        // any machine). That 300 ms applied, not 30 s, is what the four stalled attempts within
+        // the test's own timeout show; how fast is not asserted.
         expect(elapsed).toBeGreaterThanOrEqual(4 * 300)
-        expect(elapsed).toBeLessThan(10_000)
         const attempts = (yield* sandbox.requestLog.entries).filter((e) => e.operation === "balance-inquiry")
         expect(attempts.map((e) => e.fault)).toEqual(["stall", "stall", "stall", "stall"])
       })
