@@ -72,7 +72,9 @@ const fields = <S extends number>(status: S) => ({
    */
   errors: Schema.optional(Schema.Array(FieldError)),
   /** For outcome-unknown answers: where to poll for the result (also in the `Location` header). */
-  location: Schema.optional(Schema.String)
+  location: Schema.optional(Schema.String),
+  /** For a payout transition its status does not allow (409 `invalid-transition`): that status. */
+  currentStatus: Schema.optional(Schema.String)
 })
 
 /**
@@ -121,7 +123,8 @@ export class NotFound extends Schema.Class<NotFound>("NotFoundProblem")(
 
 /**
  * 409: the idempotency key (`refNumber`, `partnerReferenceNo`) already belongs to a different
- * payment, or to one the gateway cannot identify; nothing was sent again.
+ * payment, or to one the gateway cannot identify; nothing was sent again. Also: a payout
+ * transition its current status (`currentStatus`) does not allow.
  *
  * @since 0.1.0
  */

@@ -84,6 +84,15 @@ export type ReadError = SnapClient.CallError | Schemas.InvalidInput
 export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
 
 /**
+ * Failures of `approve`, `reject` and `cancel`: a money-moving call's, or `InvalidTransition`
+ * when the payout's current status does not allow the transition (a repeat of a transition that
+ * already happened succeeds instead).
+ *
+ * @since 0.1.0
+ */
+export type TransitionError = MoneyError | Schemas.InvalidTransition
+
+/**
  * The NICEPAY payout operations for one merchant.
  *
  * @since 0.1.0
@@ -94,18 +103,22 @@ export interface Service {
   readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, ReadError>
   /** Registers a payout (status `Pending`). */
   readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, MoneyError>
-  /** Approves a registered payout: NICEPAY disburses it. */
+  /**
+   * Approves a registered payout: NICEPAY disburses it. Approving a payout already approved
+   * (`Success`, `Suspect`, `Failed`) answers its current status with `repeated: true`; reject and
+   * cancel likewise for `Rejected` / `Canceled`. Any other status: `InvalidTransition`.
+   */
   readonly approve: (
     payout: Schemas.PayoutReference
-  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** Rejects a registered payout that was not approved. */
   readonly reject: (
     payout: Schemas.PayoutReference
-  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** Cancels an approved scheduled payout before it runs. */
   readonly cancel: (
     payout: Schemas.PayoutReference
-  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** The payout's current status. */
   readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, ReadError>
   /**
@@ -293,7 +306,8 @@ export const make = (
           beneficiaryName: r.beneficiaryName,
           beneficiaryBankCode: r.beneficiaryBankCode,
           payoutMethod: r.payoutMethod,
-          amount: r.amount
+          amount: r.amount,
+          status: "Pending"
         } satisfies Schemas.Registered
       })
 
@@ -301,6 +315,43 @@ export const make = (
       const valid = yield* Schemas.validate(Schemas.PayoutRequest, "register", payout, true)
       return yield* sendRegistration(valid)
     })
+
+    // A repeated transition (a retry after a lost answer, concurrent approves) finds the payout
+    // already moved: NICEPAY answers 404xx00 Invalid Transaction Status. The payout is read; in
+    // the requested end state the repeat succeeds with that status, as a repeated registration
+    // does; anywhere else the transition is impossible (`InvalidTransition`). Nothing is resent.
+    const repeatedTransition = (
+      operation: "approve" | "reject" | "cancel",
+      ref: Schemas.PayoutReference,
+      refused: ResponseCode.InvalidTransactionStatus
+    ) =>
+      Effect.gen(function* () {
+        if (ref.beneficiaryAccountNo === undefined) return yield* Effect.fail(refused)
+        const state = yield* readStatus({
+          partnerReferenceNo: ref.partnerReferenceNo,
+          originalReferenceNo: ref.originalReferenceNo,
+          beneficiaryAccountNo: ref.beneficiaryAccountNo
+        })
+        if (!endStates[operation].includes(state.status)) {
+          return yield* new Schemas.InvalidTransition({
+            operation,
+            partnerReferenceNo: state.partnerReferenceNo,
+            originalReferenceNo: state.originalReferenceNo,
+            status: state.status
+          })
+        }
+        return {
+          _tag: "Done",
+          partnerReferenceNo: state.partnerReferenceNo,
+          originalReferenceNo: state.originalReferenceNo,
+          beneficiaryAccountNo: state.beneficiaryAccountNo,
+          beneficiaryName: state.beneficiaryName,
+          beneficiaryBankCode: state.beneficiaryBankCode,
+          amount: state.amount,
+          status: state.status,
+          repeated: true
+        } satisfies Schemas.Transitioned
+      })
 
     const transition = (operation: "approve" | "reject" | "cancel") =>
       Effect.fn(`nicepay.${operation}`)(function* (payout: Schemas.PayoutReference) {
@@ -312,17 +363,27 @@ export const make = (
             ? {}
             : { beneficiaryAccountNo: ref.beneficiaryAccountNo })
         }
-        const accepted = yield* snap.call({
-          operation: `transfer/${operation}`,
-          path: paths[operation],
-          body: {
-            originalReferenceNo: ref.originalReferenceNo,
-            merchantId: clientId,
-            originalPartnerReferenceNo: ref.partnerReferenceNo
-          },
-          safeToRetry: false,
-          references
-        })
+        const sent = yield* snap
+          .call({
+            operation: `transfer/${operation}`,
+            path: paths[operation],
+            body: {
+              originalReferenceNo: ref.originalReferenceNo,
+              merchantId: clientId,
+              originalPartnerReferenceNo: ref.partnerReferenceNo
+            },
+            safeToRetry: false,
+            references
+          })
+          .pipe(
+            Effect.map(Either.right),
+            Effect.catchTag("InvalidTransactionStatus", (refused) =>
+              Effect.map(repeatedTransition(operation, ref, refused), Either.left)
+            )
+          )
+        // Left: the payout was already in the requested end state.
+        if (Either.isLeft(sent)) return sent.left
+        const accepted = sent.right
         if (accepted.code.httpStatus === 202) {
           return {
             _tag: "InProgress",
@@ -341,6 +402,8 @@ export const make = (
           beneficiaryName: r.beneficiaryName,
           beneficiaryBankCode: r.beneficiaryBankCode,
           amount: r.amount,
+          status: r.transactionStatus ?? endStates[operation][0]!,
+          repeated: false,
           transactionStatus: r.transactionStatus
         } satisfies Schemas.Transitioned
       })
@@ -483,6 +546,15 @@ export const make = (
       confirmNotification
     } satisfies Service
   })
+
+// Where each transition leaves a payout; the first is what a success answer without a
+// `transactionStatus` means. An approved payout may be `Suspect` (being disbursed, unknown yet) or
+// end `Failed` (approved, the disbursement failed): either way the approval itself is done.
+const endStates: Record<"approve" | "reject" | "cancel", ReadonlyArray<Schemas.TransactionStatus>> = {
+  approve: ["Success", "Suspect", "Failed"],
+  reject: ["Rejected"],
+  cancel: ["Canceled"]
+}
 
 // A duplicate answer may name the existing payout: the kasir simulator's does by default;
 // NICEPAY documents no body for `4090001`, so a client cannot count on it.
