@@ -286,6 +286,17 @@ describe("kasir ayoconnect, against a running sandbox", () => {
     })
   })
 
+  it("a repeated pay (same --ref) answers the payment's current state, exit 0 — as the gateway does", async () => {
+    const accountNumber = account("000")
+    const ref = `twice-${accountNumber}`
+    const first = await pay(accountNumber, ref, ["--json"])
+    expect(first.code).toBe(0)
+    const again = await pay(accountNumber, ref, ["--json"])
+    expect(again.code).toBe(0)
+    expect(json(again)).toMatchObject({ refNumber: ref, state: "succeeded", responseCode: 0 })
+    expect(json(again).transaction.transactionId).toBe(json(first).transaction.transactionId)
+  })
+
   it("pay pending, then wait until it succeeds — nothing extra on stderr when piped", async () => {
     const accountNumber = account()
     const ref = `pend-${accountNumber}`
@@ -339,20 +350,13 @@ describe("kasir ayoconnect, against a running sandbox", () => {
     ])
   })
 
-  it("a payment whose answer is lost (connection reset after processing): outcome unknown, exit 3", async () => {
+  it("a payment whose answer is lost (connection reset after processing) is looked up, not resent: its state, exit 0", async () => {
     const accountNumber = account("604")
     const ref = `lost-${accountNumber}`
-    const run = await pay(accountNumber, ref)
-    expect(run.code).toBe(3)
-    expect(run.stdout).toBe("")
-    const errors = lines(run.stderr).slice(1)
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(
-      new RegExp(
-        `^error: ayoconnect\\.payment ${ref}: outcome unknown \\(connection failed after sending \\(Transport [A-Z_]+\\)\\); check its status before doing anything else$`
-      )
-    )
-    // The upstream did act: the status lookup the message asks for finds the payment.
+    // As the gateway does: the unknown outcome is resolved by a status lookup of the refNumber.
+    const run = await pay(accountNumber, ref, ["--json"])
+    expect(run.code).toBe(0)
+    expect(json(run)).toMatchObject({ refNumber: ref, state: "pending" })
     const status = await kasir(["ayoconnect", "status", "--ref", ref, "--json"], { env })
     expect(status.code).toBe(0)
     expect(json(status)).toMatchObject({ refNumber: ref, state: "pending" })

@@ -20,8 +20,9 @@ export class Api extends HttpApi.make("kasir")
   .add(AyoconnectGroup)
   .add(NicepayGroup)
   .add(CallbacksGroup)
-  // Any endpoint can fail validation or fail unexpectedly.
+  // Any endpoint can fail validation, refuse a body that is too large, or fail unexpectedly.
   .addError(Problem.BadRequest)
+  .addError(Problem.PayloadTooLarge)
   .addError(Problem.InternalError)
   .annotate(OpenApi.Title, "kasir gateway")
   .annotate(OpenApi.Version, "0.1.0")

@@ -3,6 +3,9 @@
  *
  * - a request id (the caller's `X-Request-Id` when it is a sane token, else a fresh UUID), echoed
  *   on the response and attached to every log line of the request;
+ * - the body limits: every route below reads its body through `Body.bounded`; a response sent
+ *   before the request body was read whole (a 401 before the body, a 413) closes the connection
+ *   instead of letting Node drain the rest of the body;
  * - in-flight counting for the graceful drain, and `Connection: close` once draining;
  * - problem+json for whatever the HttpApi did not answer itself (unknown routes, defects) —
  *   never a stack trace;
@@ -12,8 +15,10 @@
  * @since 0.1.0
  */
 import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
 import { randomUUID } from "node:crypto"
 import { Cause, Effect, Option } from "effect"
+import * as Body from "./Body.js"
 import { InFlight } from "./Drain.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
@@ -68,7 +73,7 @@ const referencesIn = (pathParams: Record<string, string>): Record<string, string
  * @since 0.1.0
  */
 export const middleware =
-  (routes: RouteTable) =>
+  (routes: RouteTable, limits: Body.Limits) =>
   <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
@@ -87,6 +92,7 @@ export const middleware =
         caller: undefined
       }
       const response = yield* app.pipe(
+        Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),
         Effect.catchAllCause(fallback),
         Effect.locally(RequestContext.current, state),
         Effect.annotateLogs({ requestId: state.requestId }),
@@ -108,5 +114,6 @@ export const middleware =
         })
       )
       const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
-      return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+      const unread = status >= 400 && !NodeHttpServerRequest.toIncomingMessage(request).complete
+      return draining || unread ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
     })

@@ -16,11 +16,12 @@ import {
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { randomBytes } from "node:crypto"
-import { createServer } from "node:http"
-import { ConfigError, Deferred, Effect, Layer, Option, Redacted } from "effect"
+import { createServer, type Server } from "node:http"
+import { ConfigError, Deferred, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { Api } from "./Api.js"
 import * as ApiKeys from "./ApiKeys.js"
 import { CallbackCredentials, layerApiKeyAuth, layerCallbackAuth } from "./Authentication.js"
+import * as Body from "./Body.js"
 import * as Drain from "./Drain.js"
 import * as Edge from "./Edge.js"
 import * as GatewayConfig from "./GatewayConfig.js"
@@ -98,6 +99,25 @@ const loopbackUrl = (address: HttpServer.TcpAddress): string => {
   return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
 }
 
+/**
+ * The Node server with the configured timeouts and connection cap. Node checks the header and
+ * request timeouts every `connectionsCheckingInterval` (30 s by default): checking every second
+ * (or more often, for short timeouts) makes the timeouts hold to within about a second.
+ *
+ * @since 0.1.0
+ */
+export const makeServer = (config: GatewayConfig.GatewayConfig): Server => {
+  const headersTimeout = Duration.toMillis(config.headersTimeout)
+  const server = createServer({
+    headersTimeout,
+    requestTimeout: Duration.toMillis(config.requestTimeout),
+    keepAliveTimeout: Duration.toMillis(config.keepAliveTimeout),
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2)))
+  })
+  server.maxConnections = config.maxConnections
+  return server
+}
+
 const extraRoutes = [
   { method: "GET", path: "/openapi.json" },
   { method: "GET", path: "/docs" }
@@ -127,7 +147,7 @@ export const layer = (
         baseUrl: yield* Deferred.make<string>(),
         callbackCredentials: callbackCredentials(config.callbackCredentials, modes)
       }
-      const server = createServer()
+      const server = makeServer(config)
       const routes = Routes.fromApi(Api, extraRoutes)
 
       const handlers = Layer.mergeAll(
@@ -145,7 +165,15 @@ export const layer = (
       // Like HttpApiBuilder.serve, but the edge middleware wraps the HttpApi app itself: a middleware
       // given to `serve` runs around an app whose response is already written.
       const served = Layer.unwrapEffect(
-        Effect.map(HttpApiBuilder.httpApp, (app) => HttpServer.serve(Edge.middleware(routes)(app)))
+        Effect.map(HttpApiBuilder.httpApp, (app) =>
+          HttpServer.serve(
+            Edge.middleware(routes, {
+              maxBytes: config.maxBodyBytes,
+              maxDepth: Body.defaultMaxDepth,
+              maxElements: Body.defaultMaxElements
+            })(app)
+          )
+        )
       ).pipe(
         Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
         Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),

@@ -10,6 +10,18 @@
  * | `KASIR_CALLBACK_PASSWORD`  | (none)       | its password                                              |
  * | `KASIR_SHUTDOWN_TIMEOUT`   | `10 seconds` | how long in-flight requests may take to finish on SIGTERM |
  * | `KASIR_LOG_LEVEL`          | `Info`       | minimum log level                                         |
+ * | `KASIR_MAX_BODY_BYTES`     | `65536`      | largest request body accepted on any route (else 413)     |
+ * | `KASIR_HEADERS_TIMEOUT`    | `5 seconds`  | a request's headers must arrive within this               |
+ * | `KASIR_REQUEST_TIMEOUT`    | `30 seconds` | a whole request (headers and body) must arrive within this |
+ * | `KASIR_KEEP_ALIVE_TIMEOUT` | `5 seconds`  | an idle keep-alive connection is closed after this        |
+ * | `KASIR_MAX_CONNECTIONS`    | `1024`       | connections beyond this are refused (closed at once)      |
+ *
+ * The body limit fits every documented request and notification (all under 2 KiB) many times
+ * over; JSON bodies are also bounded in shape (depth 32, 1,000 elements per array or object; see
+ * `Body`). The timeouts bound what a slow or hostile client can hold: headers take milliseconds on
+ * any real network, so 5 seconds only cuts off trickling (slowloris) clients; 30 seconds for a
+ * whole body of at most 64 KiB is a generous floor of about 2 KiB/s. They bound receiving a
+ * request only — an upstream call may take longer to answer (`KASIR_SHUTDOWN_TIMEOUT`).
  *
  * `KASIR_SHUTDOWN_TIMEOUT` keeps its 10-second default, but in production it should exceed the
  * longest money-moving timeout (Ayoconnect payment 10 s by default, NICEPAY 30 s): a request still
@@ -36,7 +48,27 @@ export interface GatewayConfig {
   }>
   readonly shutdownTimeout: Duration.Duration
   readonly logLevel: LogLevel.LogLevel
+  readonly maxBodyBytes: number
+  readonly headersTimeout: Duration.Duration
+  readonly requestTimeout: Duration.Duration
+  readonly keepAliveTimeout: Duration.Duration
+  readonly maxConnections: number
 }
+
+const positiveInteger = (name: string, fallback: number) =>
+  Config.integer(name).pipe(
+    Config.validate({ message: "expected a whole number greater than 0", validation: (n) => n > 0 }),
+    Config.withDefault(fallback)
+  )
+
+const positiveDuration = (name: string, fallback: Duration.Duration) =>
+  Config.duration(name).pipe(
+    Config.validate({
+      message: "expected a duration of at least 1 millisecond, e.g. `5 seconds`",
+      validation: (d) => Duration.toMillis(d) >= 1 && Duration.isFinite(d)
+    }),
+    Config.withDefault(fallback)
+  )
 
 const apiKeyDigests = Config.string("KASIR_API_KEYS").pipe(
   Config.withDefault(""),
@@ -80,5 +112,22 @@ export const config: Config.Config<GatewayConfig> = Config.all({
   apiKeyDigests,
   callbackCredentials,
   shutdownTimeout: Config.duration("KASIR_SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
-  logLevel: Config.logLevel("KASIR_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info))
-})
+  logLevel: Config.logLevel("KASIR_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
+  maxBodyBytes: positiveInteger("KASIR_MAX_BODY_BYTES", 65_536),
+  headersTimeout: positiveDuration("KASIR_HEADERS_TIMEOUT", Duration.seconds(5)),
+  requestTimeout: positiveDuration("KASIR_REQUEST_TIMEOUT", Duration.seconds(30)),
+  keepAliveTimeout: positiveDuration("KASIR_KEEP_ALIVE_TIMEOUT", Duration.seconds(5)),
+  maxConnections: positiveInteger("KASIR_MAX_CONNECTIONS", 1024)
+}).pipe(
+  Config.mapOrFail((config) =>
+    // Node requires it: the headers are part of the request.
+    Duration.greaterThan(config.headersTimeout, config.requestTimeout)
+      ? Either.left(
+          ConfigError.InvalidData(
+            ["KASIR_HEADERS_TIMEOUT"],
+            "KASIR_HEADERS_TIMEOUT must not exceed KASIR_REQUEST_TIMEOUT"
+          )
+        )
+      : Either.right(config)
+  )
+)

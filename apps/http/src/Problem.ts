@@ -72,7 +72,9 @@ const fields = <S extends number>(status: S) => ({
    */
   errors: Schema.optional(Schema.Array(FieldError)),
   /** For outcome-unknown answers: where to poll for the result (also in the `Location` header). */
-  location: Schema.optional(Schema.String)
+  location: Schema.optional(Schema.String),
+  /** For a payout transition its status does not allow (409 `invalid-transition`): that status. */
+  currentStatus: Schema.optional(Schema.String)
 })
 
 /**
@@ -121,13 +123,24 @@ export class NotFound extends Schema.Class<NotFound>("NotFoundProblem")(
 
 /**
  * 409: the idempotency key (`refNumber`, `partnerReferenceNo`) already belongs to a different
- * payment, or to one the gateway cannot identify; nothing was sent again.
+ * payment, or to one the gateway cannot identify; nothing was sent again. Also: a payout
+ * transition its current status (`currentStatus`) does not allow.
  *
  * @since 0.1.0
  */
 export class Conflict extends Schema.Class<Conflict>("ConflictProblem")(
   fields(409),
   annotate(409, "The reference already belongs to a different payment; `errors` lists what differs")
+) {}
+
+/**
+ * 413: the request body is larger than `KASIR_MAX_BODY_BYTES`; it was not read past the limit.
+ *
+ * @since 0.1.0
+ */
+export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("PayloadTooLargeProblem")(
+  fields(413),
+  annotate(413, "The request body exceeds the gateway's limit (`KASIR_MAX_BODY_BYTES`)")
 ) {}
 
 /**
@@ -201,6 +214,7 @@ export type Problem =
   | Unauthorized
   | NotFound
   | Conflict
+  | PayloadTooLarge
   | Declined
   | InternalError
   | BadGateway
@@ -213,6 +227,7 @@ const classes = {
   401: Unauthorized,
   404: NotFound,
   409: Conflict,
+  413: PayloadTooLarge,
   422: Declined,
   500: InternalError,
   502: BadGateway,
@@ -241,6 +256,7 @@ const titles: Record<Status, string> = {
   401: "Unauthorized",
   404: "Not found",
   409: "Reference already used",
+  413: "Body too large",
   422: "Declined by the upstream",
   500: "Internal error",
   502: "Upstream unavailable",

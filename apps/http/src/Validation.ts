@@ -11,6 +11,7 @@
  */
 import { HttpApiError, type HttpApp, HttpServerError } from "@effect/platform"
 import { Cause, Effect, FiberRef, Option, type Schema, SchemaAST } from "effect"
+import * as Body from "./Body.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
 import type { Endpoint } from "./Routes.js"
@@ -76,13 +77,24 @@ const isUnreadableBody = (u: unknown): u is HttpServerError.RequestError =>
  *
  * @since 0.1.0
  */
-export const middleware = (app: HttpApp.Default): HttpApp.Default<Problem.BadRequest> =>
-  Effect.catchAllCause(app, (cause) => {
+export const middleware = (
+  app: HttpApp.Default
+): HttpApp.Default<Problem.BadRequest | Problem.PayloadTooLarge> =>
+  Effect.catchAllCause(app, (cause): Effect.Effect<never, Problem.BadRequest | Problem.PayloadTooLarge> => {
     const failure = Cause.failureOption(cause)
     if (Option.isSome(failure) && isDecodeError(failure.value)) {
       return Effect.flatMap(fromDecodeError(failure.value), Effect.fail)
     }
     const defect = Cause.dieOption(cause)
+    // A body the bounded reader refused (too large, not UTF-8, beyond a JSON shape limit).
+    const refused = Option.isSome(defect) ? Body.refusalOf(defect.value) : undefined
+    if (refused !== undefined) {
+      return refused.status === 413
+        ? RequestContext.fail(413, refused.slug, refused.detail)
+        : RequestContext.fail(400, refused.slug, refused.detail, {
+            errors: [new Problem.FieldError({ path: "body", message: refused.field })]
+          })
+    }
     if (Option.isSome(defect) && isUnreadableBody(defect.value)) {
       return RequestContext.fail(400, "malformed-body", "The request body is not valid JSON.", {
         errors: [new Problem.FieldError({ path: "body", message: "is not valid JSON" })]

@@ -189,6 +189,7 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
           "401",
           "404",
           "409",
+          "413",
           "422",
           "500",
           "502",
@@ -200,7 +201,7 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
         })
         expect(payment.security).toEqual([{ bearer: [] }, { apiKey: [] }])
         const notify = reply.json.paths["/api/v1.0/transfer/notify"].post
-        expect(Object.keys(notify.responses).sort()).toEqual(["200", "400", "401", "500"])
+        expect(Object.keys(notify.responses).sort()).toEqual(["200", "400", "401", "413", "500"])
         expect(notify.responses["401"].content["application/json"].example).toEqual({
           responseCode: "4010000",
           responseMessage: "Unauthorized Signature"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Ayoconnect, type Money } from "@kasir/core"
+import { Ayoconnect, Idempotency, type Money } from "@kasir/core"
 import { type Duration, Effect, Option, Schedule } from "effect"
 import * as Client from "../clients/Ayoconnect.js"
 import * as Progress from "../Progress.js"
@@ -82,17 +82,53 @@ export const pay = (
 ): Run =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
-    const outcome = yield* client.payment({
+    const request = {
       productCode: args.product,
       accountNumber: args.account,
       inquiryId: args.inquiryId,
       amount: args.amount,
-      refNumber: args.ref,
-      ...defined(
-        "callbackUrls",
-        Option.map(args.callbackUrl, (url) => [url])
+      refNumber: args.ref
+    }
+    const outcome = yield* client
+      .payment({
+        ...request,
+        ...defined(
+          "callbackUrls",
+          Option.map(args.callbackUrl, (url) => [url])
+        )
+      })
+      .pipe(
+        // As the gateway does (core's recovery): an unknown outcome — a repeated refNumber
+        // ("duplicate transaction") included — is looked up, never resent. The payment found under
+        // the refNumber is the answer when it is this one; a different one is a reused reference.
+        Effect.catchTag("PaymentOutcomeUnknown", (unknown) =>
+          client.recoverPayment(request.refNumber).pipe(
+            Effect.orElseFail(() => unknown),
+            Effect.flatMap(
+              (
+                recovery
+              ): Effect.Effect<
+                Ayoconnect.Status.TransactionStatus,
+                Ayoconnect.PaymentOutcomeUnknown | Idempotency.ReferenceReused
+              > => {
+                if (recovery._tag === "NotCreated") return Effect.fail(unknown)
+                const differing = Ayoconnect.Status.differingFields(request, recovery.status)
+                return differing.length > 0
+                  ? Effect.fail(
+                      new Idempotency.ReferenceReused({
+                        upstream: "ayoconnect",
+                        operation: "payment",
+                        referenceField: "refNumber",
+                        reference: request.refNumber,
+                        fields: differing
+                      })
+                    )
+                  : Effect.succeed(recovery.status)
+              }
+            )
+          )
+        )
       )
-    })
     yield* reportStatus(outcome, args.json)
   }).pipe(withClient(args))
 

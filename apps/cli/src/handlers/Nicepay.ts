@@ -76,7 +76,7 @@ export const register = (
 ): Run =>
   Effect.gen(function* () {
     const client = yield* Nicepay.NicepayPayout
-    const registered = yield* client.register({
+    const request: Nicepay.Schemas.PayoutRequest = {
       partnerReferenceNo: args.ref,
       beneficiaryAccountNo: args.account,
       beneficiaryName: args.name,
@@ -89,7 +89,16 @@ export const register = (
       ...defined("description", args.description),
       ...defined("reservedDt", args.reservedDate),
       ...defined("reservedTm", args.reservedTime)
-    })
+    }
+    // As the gateway does (core's rule): a repeated --ref answers the payout NICEPAY holds under
+    // it when it is this one; nothing is sent again.
+    const registered = yield* client
+      .register(request)
+      .pipe(
+        Effect.catchTag("DuplicatePartnerReference", (duplicate) =>
+          client.resolveDuplicateRegistration(request, duplicate)
+        )
+      )
     yield* emit(View.registered(registered), args)
   }).pipe(withClient(args))
 

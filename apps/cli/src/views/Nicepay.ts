@@ -59,10 +59,12 @@ const payoutJson = (payout: Nicepay.Schemas.Payout) => ({
 /**
  * @since 0.1.0
  */
-export const registered = (payout: Nicepay.Schemas.Registered): Report => ({
-  json: { ...payoutJson(payout), status: "Pending" },
+export const registered = (payout: Nicepay.Schemas.Registered | Nicepay.Schemas.PayoutState): Report => ({
+  json: { ...payoutJson(payout), status: payout.status },
   text: [
-    "Payout registered; it waits for approval.",
+    payout.status === "Pending"
+      ? "Payout registered; it waits for approval."
+      : `Payout already registered under this reference; status ${payout.status}.`,
     Table.fields(payoutFields(payout)),
     "",
     `Approve it with: kasir nicepay payout approve --ref ${payout.partnerReferenceNo} --id ${payout.originalReferenceNo}`
@@ -100,9 +102,9 @@ export const transitioned = (
         ].join("\n")
       }
     : {
-        json: { operation, result: "done", ...payoutJson(result), status: result.transactionStatus ?? null },
+        json: { operation, result: "done", ...payoutJson(result), status: result.status },
         text: [
-          `Payout ${pastTense[operation]}${result.transactionStatus === undefined ? "" : `; status ${result.transactionStatus}`}.`,
+          `Payout ${result.repeated ? `already ${pastTense[operation]}` : pastTense[operation]}; status ${result.status}.`,
           Table.fields(payoutFields(result))
         ].join("\n")
       }

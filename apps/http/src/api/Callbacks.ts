@@ -7,7 +7,9 @@
  * - `POST /api/v1.0/transfer/notify`: NICEPAY's payout notification, at the path NICEPAY uses.
  *   Its signature (over `X-CLIENT-KEY|X-TIMESTAMP` only) is checked on the raw request before the
  *   body is parsed, the payout is confirmed with an inquiry, and the answer is SNAP-shaped, as
- *   NICEPAY expects: `2000000` to acknowledge, 401 `4010000` for a bad or stale signature.
+ *   NICEPAY expects: `2000000` to acknowledge, 401 `4010000` for a bad or stale signature. The
+ *   headers, timestamp, client key and signature are checked before the body is read; the body is
+ *   then read up to `KASIR_MAX_BODY_BYTES` (413 `4130000` beyond it).
  *
  * @since 0.1.0
  */
@@ -60,6 +62,10 @@ const notifyResponses = {
   "400": snapResponse("Signed, but the body is not a payout notification", {
     responseCode: "4000000",
     responseMessage: "Bad Request"
+  }),
+  "413": snapResponse("The body exceeds KASIR_MAX_BODY_BYTES (checked after the signature)", {
+    responseCode: "4130000",
+    responseMessage: "Payload Too Large"
   }),
   "401": snapResponse("Missing, stale or invalid signature", {
     responseCode: "4010000",

@@ -54,7 +54,8 @@ export const PayoutStatus = Schema.typeSchema(Nicepay.Schemas.TransactionStatus)
 })
 
 /**
- * A payout as NICEPAY reports it.
+ * A payout as NICEPAY reports it. `status` is on every payout answer: register (`Pending`),
+ * approve / reject / cancel (the status after it, also when the payout was already there), status.
  *
  * @since 0.1.0
  */
@@ -66,7 +67,7 @@ export class Payout extends Schema.Class<Payout>("NicepayPayout")({
   beneficiaryName: Schema.optional(Schema.String),
   beneficiaryBankCode: Schema.optional(Schema.String),
   amount: Schema.optional(Rupiah),
-  status: Schema.optional(PayoutStatus),
+  status: PayoutStatus,
   statusDescription: Schema.optional(Schema.String),
   transactionDate: Schema.optional(Schema.String)
 }) {}
@@ -118,6 +119,8 @@ const transition = <const Name extends "approve" | "reject" | "cancel">(name: Na
     // answer would also pass as a Payout.
     .addSuccess(PayoutInProgress, { status: 202 })
     .addSuccess(Payout)
+    // Its current status does not allow the transition (`currentStatus`).
+    .addError(Problem.Conflict)
     .annotate(OpenApi.Summary, summary)
 
 /**

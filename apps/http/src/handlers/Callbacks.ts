@@ -9,6 +9,8 @@ import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Ayoconnect, Nicepay } from "@kasir/core"
 import { Effect, Either } from "effect"
 import { Api } from "../Api.js"
+import * as Body from "../Body.js"
+import type * as Problem from "../Problem.js"
 import { CallbackReceipt } from "../api/Callbacks.js"
 import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
@@ -46,8 +48,16 @@ export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
     return handlers
       .handleRaw("ayoconnect", ({ request }) =>
         Effect.gen(function* () {
-          const raw = yield* Effect.orElse(request.text, () =>
-            RequestContext.fail(400, "malformed-body", "The callback body could not be read.")
+          const raw = yield* Effect.catchAll(
+            request.text,
+            (error): Effect.Effect<never, Problem.BadRequest | Problem.PayloadTooLarge> => {
+              const refused = Body.refusalOf(error)
+              return refused === undefined
+                ? RequestContext.fail(400, "malformed-body", "The callback body could not be read.")
+                : refused.status === 413
+                  ? RequestContext.fail(413, refused.slug, refused.detail)
+                  : RequestContext.fail(400, refused.slug, refused.detail)
+            }
           )
           // Unsigned: the body only says which refNumber to look at.
           const claimed = yield* ayoconnect
@@ -76,8 +86,23 @@ export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
       )
       .handleRaw("nicepayNotify", ({ request }) =>
         Effect.gen(function* () {
+          // Everything that needs no body first: an unsigned or stale request is refused unread.
+          const verified = yield* Effect.either(nicepay.verifyNotificationHeaders(request.headers))
+          if (Either.isLeft(verified) && verified.left.reason !== "NoPublicKey") {
+            yield* Effect.logWarning("nicepay notification refused").pipe(
+              Effect.annotateLogs({ reason: verified.left.reason, detail: verified.left.detail })
+            )
+            yield* RequestContext.recordOutcome("unauthorized-signature")
+            return fromAnswer(yield* Nicepay.Notification.refusal)
+          }
           const body = yield* Effect.either(request.arrayBuffer)
-          if (Either.isLeft(body)) return snap(400, "4000000", "Bad Request")
+          if (Either.isLeft(body)) {
+            if (Body.refusalOf(body.left)?.status === 413) {
+              yield* RequestContext.recordOutcome("body-too-large")
+              return snap(413, "4130000", "Payload Too Large")
+            }
+            return snap(400, "4000000", "Bad Request")
+          }
           yield* RequestContext.recordOperation("nicepay.confirmNotification")
           // Core verifies X-SIGNATURE over the raw request, then parses the body, then inquires.
           const confirmed = yield* Effect.either(

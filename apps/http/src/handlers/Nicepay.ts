@@ -8,7 +8,9 @@
  * `idempotency-key-reused`. When NICEPAY's duplicate answer does not name the existing payout,
  * the answer is 409 `duplicate-reference`. Nothing is ever resent: a registration whose answer was
  * lost is 202 (the caller repeats it later), and an approve, reject or cancel whose answer was
- * lost is resolved by reading the payout's status.
+ * lost is resolved by reading the payout's status. A repeated approve, reject or cancel of a payout
+ * already in that end state answers its current status (core's rule); one its status does not
+ * allow is 409 `invalid-transition` with the current `status`. Every payout answer has `status`.
  *
  * @since 0.1.0
  */
@@ -17,6 +19,7 @@ import { Nicepay } from "@kasir/core"
 import { Effect } from "effect"
 import { Api } from "../Api.js"
 import { Balance, Payout, PayoutInProgress } from "../api/Nicepay.js"
+import * as Problem from "../Problem.js"
 import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
 
@@ -44,13 +47,12 @@ export const payoutLocation = (ref: {
  */
 export const toPayout = (
   payout: Nicepay.Schemas.Payout & {
-    readonly status?: Nicepay.Schemas.TransactionStatus | undefined
-    readonly transactionStatus?: Nicepay.Schemas.TransactionStatus | undefined
+    readonly status: Nicepay.Schemas.TransactionStatus
     readonly statusDescription?: string | undefined
     readonly transactionDate?: string | undefined
   }
 ): Payout => {
-  const status = payout.status ?? payout.transactionStatus
+  const status = payout.status
   const defined = Object.entries({
     beneficiaryAccountNo: payout.beneficiaryAccountNo,
     beneficiaryName: payout.beneficiaryName,
@@ -63,6 +65,7 @@ export const toPayout = (
   return new Payout({
     partnerReferenceNo: payout.partnerReferenceNo,
     originalReferenceNo: payout.originalReferenceNo,
+    status,
     ...Object.fromEntries(defined)
   })
 }
@@ -107,6 +110,21 @@ export const layer = HttpApiBuilder.group(Api, "nicepay", (handlers) =>
                     location
                   })
                 )
+          ),
+          // The payout's status does not allow this transition (core read it): 409 with that status.
+          Effect.catchTag("InvalidTransition", (impossible) =>
+            RequestContext.fail(
+              409,
+              "invalid-transition",
+              `Payout ${impossible.originalReferenceNo} is ${impossible.status}: it cannot be ${
+                { approve: "approved", reject: "rejected", cancel: "canceled" }[operation]
+              } now. Nothing was changed.`,
+              {
+                kind: impossible.kind,
+                currentStatus: impossible.status,
+                upstream: new Problem.UpstreamDetail({ provider, operation: `nicepay.${operation}` })
+              }
+            )
           ),
           // The answer was lost: read the payout's status instead of resending.
           Effect.catchTag("OutcomeUnknown", (unknown) =>

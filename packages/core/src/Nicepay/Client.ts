@@ -84,6 +84,15 @@ export type ReadError = SnapClient.CallError | Schemas.InvalidInput
 export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
 
 /**
+ * Failures of `approve`, `reject` and `cancel`: a money-moving call's, or `InvalidTransition`
+ * when the payout's current status does not allow the transition (a repeat of a transition that
+ * already happened succeeds instead).
+ *
+ * @since 0.1.0
+ */
+export type TransitionError = MoneyError | Schemas.InvalidTransition
+
+/**
  * The NICEPAY payout operations for one merchant.
  *
  * @since 0.1.0
@@ -94,18 +103,22 @@ export interface Service {
   readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, ReadError>
   /** Registers a payout (status `Pending`). */
   readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, MoneyError>
-  /** Approves a registered payout: NICEPAY disburses it. */
+  /**
+   * Approves a registered payout: NICEPAY disburses it. Approving a payout already approved
+   * (`Success`, `Suspect`, `Failed`) answers its current status with `repeated: true`; reject and
+   * cancel likewise for `Rejected` / `Canceled`. Any other status: `InvalidTransition`.
+   */
   readonly approve: (
     payout: Schemas.PayoutReference
-  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** Rejects a registered payout that was not approved. */
   readonly reject: (
     payout: Schemas.PayoutReference
-  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** Cancels an approved scheduled payout before it runs. */
   readonly cancel: (
     payout: Schemas.PayoutReference
-  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, MoneyError>
+  ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** The payout's current status. */
   readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, ReadError>
   /**
@@ -131,6 +144,16 @@ export interface Service {
   ) => Effect.Effect<
     Schemas.PayoutState,
     ReadError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
+  >
+  /**
+   * Verifies what a notification carries outside its body (headers, client key, timestamp
+   * freshness, signature), so a receiver can refuse it before reading the body.
+   */
+  readonly verifyNotificationHeaders: (
+    headers: Notification.Received["headers"]
+  ) => Effect.Effect<
+    { readonly clientId: string; readonly timestamp: string },
+    Notification.InvalidNotification
   >
   /** Verifies a notification's signature and freshness and reads its (unconfirmed) body. */
   readonly verifyNotification: (
@@ -283,7 +306,8 @@ export const make = (
           beneficiaryName: r.beneficiaryName,
           beneficiaryBankCode: r.beneficiaryBankCode,
           payoutMethod: r.payoutMethod,
-          amount: r.amount
+          amount: r.amount,
+          status: "Pending"
         } satisfies Schemas.Registered
       })
 
@@ -291,6 +315,43 @@ export const make = (
       const valid = yield* Schemas.validate(Schemas.PayoutRequest, "register", payout, true)
       return yield* sendRegistration(valid)
     })
+
+    // A repeated transition (a retry after a lost answer, concurrent approves) finds the payout
+    // already moved: NICEPAY answers 404xx00 Invalid Transaction Status. The payout is read; in
+    // the requested end state the repeat succeeds with that status, as a repeated registration
+    // does; anywhere else the transition is impossible (`InvalidTransition`). Nothing is resent.
+    const repeatedTransition = (
+      operation: "approve" | "reject" | "cancel",
+      ref: Schemas.PayoutReference,
+      refused: ResponseCode.InvalidTransactionStatus
+    ) =>
+      Effect.gen(function* () {
+        if (ref.beneficiaryAccountNo === undefined) return yield* Effect.fail(refused)
+        const state = yield* readStatus({
+          partnerReferenceNo: ref.partnerReferenceNo,
+          originalReferenceNo: ref.originalReferenceNo,
+          beneficiaryAccountNo: ref.beneficiaryAccountNo
+        })
+        if (!endStates[operation].includes(state.status)) {
+          return yield* new Schemas.InvalidTransition({
+            operation,
+            partnerReferenceNo: state.partnerReferenceNo,
+            originalReferenceNo: state.originalReferenceNo,
+            status: state.status
+          })
+        }
+        return {
+          _tag: "Done",
+          partnerReferenceNo: state.partnerReferenceNo,
+          originalReferenceNo: state.originalReferenceNo,
+          beneficiaryAccountNo: state.beneficiaryAccountNo,
+          beneficiaryName: state.beneficiaryName,
+          beneficiaryBankCode: state.beneficiaryBankCode,
+          amount: state.amount,
+          status: state.status,
+          repeated: true
+        } satisfies Schemas.Transitioned
+      })
 
     const transition = (operation: "approve" | "reject" | "cancel") =>
       Effect.fn(`nicepay.${operation}`)(function* (payout: Schemas.PayoutReference) {
@@ -302,17 +363,27 @@ export const make = (
             ? {}
             : { beneficiaryAccountNo: ref.beneficiaryAccountNo })
         }
-        const accepted = yield* snap.call({
-          operation: `transfer/${operation}`,
-          path: paths[operation],
-          body: {
-            originalReferenceNo: ref.originalReferenceNo,
-            merchantId: clientId,
-            originalPartnerReferenceNo: ref.partnerReferenceNo
-          },
-          safeToRetry: false,
-          references
-        })
+        const sent = yield* snap
+          .call({
+            operation: `transfer/${operation}`,
+            path: paths[operation],
+            body: {
+              originalReferenceNo: ref.originalReferenceNo,
+              merchantId: clientId,
+              originalPartnerReferenceNo: ref.partnerReferenceNo
+            },
+            safeToRetry: false,
+            references
+          })
+          .pipe(
+            Effect.map(Either.right),
+            Effect.catchTag("InvalidTransactionStatus", (refused) =>
+              Effect.map(repeatedTransition(operation, ref, refused), Either.left)
+            )
+          )
+        // Left: the payout was already in the requested end state.
+        if (Either.isLeft(sent)) return sent.left
+        const accepted = sent.right
         if (accepted.code.httpStatus === 202) {
           return {
             _tag: "InProgress",
@@ -331,6 +402,8 @@ export const make = (
           beneficiaryName: r.beneficiaryName,
           beneficiaryBankCode: r.beneficiaryBankCode,
           amount: r.amount,
+          status: r.transactionStatus ?? endStates[operation][0]!,
+          repeated: false,
           transactionStatus: r.transactionStatus
         } satisfies Schemas.Transitioned
       })
@@ -420,19 +493,25 @@ export const make = (
       return state
     })
 
+    const noPublicKey = Effect.fail(
+      new Notification.InvalidNotification({
+        reason: "NoPublicKey",
+        detail: "no NICEPAY notification public key is configured (NICEPAY_NOTIFICATION_PUBLIC_KEY)"
+      })
+    )
+    const verifyOptions = (publicKey: KeyObject): Notification.VerifyOptions => ({
+      clientId,
+      publicKey,
+      tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
+    })
+    const verifyNotificationHeaders = (headers: Notification.Received["headers"]) =>
+      notificationKey === undefined
+        ? noPublicKey
+        : Notification.verifyHeaders(headers, verifyOptions(notificationKey))
     const verifyNotification = (received: Notification.Received) =>
       notificationKey === undefined
-        ? Effect.fail(
-            new Notification.InvalidNotification({
-              reason: "NoPublicKey",
-              detail: "no NICEPAY notification public key is configured (NICEPAY_NOTIFICATION_PUBLIC_KEY)"
-            })
-          )
-        : Notification.verify(received, {
-            clientId,
-            publicKey: notificationKey,
-            tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
-          })
+        ? noPublicKey
+        : Notification.verify(received, verifyOptions(notificationKey))
 
     const confirmNotification = Effect.fn("nicepay.confirmNotification")(function* (
       received: Notification.Received
@@ -462,10 +541,20 @@ export const make = (
       inquiry,
       recover,
       resolveDuplicateRegistration,
+      verifyNotificationHeaders: Effect.fn("nicepay.verifyNotificationHeaders")(verifyNotificationHeaders),
       verifyNotification: Effect.fn("nicepay.verifyNotification")(verifyNotification),
       confirmNotification
     } satisfies Service
   })
+
+// Where each transition leaves a payout; the first is what a success answer without a
+// `transactionStatus` means. An approved payout may be `Suspect` (being disbursed, unknown yet) or
+// end `Failed` (approved, the disbursement failed): either way the approval itself is done.
+const endStates: Record<"approve" | "reject" | "cancel", ReadonlyArray<Schemas.TransactionStatus>> = {
+  approve: ["Success", "Suspect", "Failed"],
+  reject: ["Rejected"],
+  cancel: ["Canceled"]
+}
 
 // A duplicate answer may name the existing payout: the kasir simulator's does by default;
 // NICEPAY documents no body for `4090001`, so a client cannot count on it.

@@ -108,9 +108,14 @@ export const resolveKey = (
         })
       )
     }
+    // The value names an existing file, so it is a path, not key material: it may be shown.
     return Effect.try({
       try: () => Redacted.make(readFileSync(path, "utf8")),
-      catch: () => new InvalidConfig({ variable, reason: "the key file could not be read" })
+      catch: (error) =>
+        new InvalidConfig({
+          variable,
+          reason: `the key file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`
+        })
     })
   })
 

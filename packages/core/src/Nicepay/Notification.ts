@@ -84,27 +84,39 @@ const header = (headers: Received["headers"], name: string): string | undefined 
 }
 
 /**
- * Verifies a notification and reads its body.
+ * The options of `verifyHeaders` and `verify`.
  *
  * @since 0.1.0
  */
-export const verify = (
-  received: Received,
-  options: {
-    readonly clientId: string
-    /**
-     * NICEPAY's notification public key. Pass it parsed (`Snap.parsePublicKey`), as the
-     * `NicepayPayout` client does: key text is parsed on every call, and a malformed one only shows
-     * up here, as `NoPublicKey`.
-     */
-    readonly publicKey: KeyInput
-    /** How far X-TIMESTAMP may be from now, either way; default 5 minutes. */
-    readonly tolerance?: Duration.DurationInput | undefined
-  }
-): Effect.Effect<Notification, InvalidNotification> =>
+export interface VerifyOptions {
+  readonly clientId: string
+  /**
+   * NICEPAY's notification public key. Pass it parsed (`Snap.parsePublicKey`), as the
+   * `NicepayPayout` client does: key text is parsed on every call, and a malformed one only shows
+   * up here, as `NoPublicKey`.
+   */
+  readonly publicKey: KeyInput
+  /** How far X-TIMESTAMP may be from now, either way; default 5 minutes. */
+  readonly tolerance?: Duration.DurationInput | undefined
+}
+
+const refuse = (reason: typeof RejectionReason.Type, detail: string) =>
+  Effect.fail(new InvalidNotification({ reason, detail }))
+
+/**
+ * Verifies everything about a notification that needs no body: the headers are present, the
+ * client key is this merchant's, X-TIMESTAMP is well-formed and fresh, X-SIGNATURE verifies (it
+ * covers `X-CLIENT-KEY|X-TIMESTAMP` only). A receiver calls this before reading the body, so an
+ * unsigned request never costs a body read.
+ *
+ * @since 0.1.0
+ */
+export const verifyHeaders = (
+  headers: Received["headers"],
+  options: VerifyOptions
+): Effect.Effect<{ readonly clientId: string; readonly timestamp: string }, InvalidNotification> =>
   Effect.gen(function* () {
-    const refuse = (reason: typeof RejectionReason.Type, detail: string) =>
-      Effect.fail(new InvalidNotification({ reason, detail }))
+    const received = { headers }
     const timestamp = header(received.headers, "x-timestamp")
     const clientKey = header(received.headers, "x-client-key")
     const signature = header(received.headers, "x-signature")
@@ -133,8 +145,29 @@ export const verify = (
       )
     )
     if (!valid) return yield* refuse("InvalidSignature", "X-SIGNATURE does not verify with NICEPAY's key")
-    const text =
-      typeof received.rawBody === "string" ? received.rawBody : Buffer.from(received.rawBody).toString("utf8")
+    return { clientId: clientKey, timestamp }
+  })
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * Verifies a notification (`verifyHeaders`) and reads its body. The body must be valid UTF-8
+ * (decoded strictly: invalid bytes are refused, never replaced) and JSON.
+ *
+ * @since 0.1.0
+ */
+export const verify = (
+  received: Received,
+  options: VerifyOptions
+): Effect.Effect<Notification, InvalidNotification> =>
+  Effect.gen(function* () {
+    const { clientId: clientKey, timestamp } = yield* verifyHeaders(received.headers, options)
+    let text: string
+    try {
+      text = typeof received.rawBody === "string" ? received.rawBody : strictUtf8.decode(received.rawBody)
+    } catch {
+      return yield* refuse("InvalidBody", "the body is not valid UTF-8")
+    }
     let json: unknown
     try {
       json = JSON.parse(text)

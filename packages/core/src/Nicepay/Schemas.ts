@@ -27,6 +27,29 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   }
 }
 
+/**
+ * `approve`, `reject` or `cancel` of a payout whose current status does not allow it (a pending
+ * payout cannot be canceled; a rejected one cannot be approved). NICEPAY answered `404xx00`
+ * Invalid Transaction Status and the payout was read: `status` is where it is now. Nothing moved.
+ *
+ * @since 0.1.0
+ */
+export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+  operation: Schema.Literal("approve", "reject", "cancel"),
+  partnerReferenceNo: Schema.String,
+  originalReferenceNo: Schema.String,
+  status: Schema.Literal("Success", "Pending", "Canceled", "Rejected", "Suspect", "Failed")
+}) {
+  get kind(): ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `nicepay ${this.operation}: payout ${this.originalReferenceNo} is ${this.status}, which cannot be ${
+      { approve: "approved", reject: "rejected", cancel: "canceled" }[this.operation]
+    }`
+  }
+}
+
 const firstIssue = (error: ParseResult.ParseError): { readonly field: string; readonly reason: string } => {
   const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
   return issue === undefined
@@ -469,16 +492,24 @@ export interface Payout {
  */
 export interface Registered extends Payout {
   readonly beneficiaryAccountNo: string
+  /** Always `Pending`: a registered payout waits for approval or rejection. */
+  readonly status: TransactionStatus
   readonly payoutMethod?: typeof PayoutMethod.Type | undefined
 }
 
 /**
- * The answer to approve, cancel or reject. `transactionStatus` is there when NICEPAY sends it.
+ * The answer to approve, cancel or reject. `status` is the payout's status after it: NICEPAY's
+ * `transactionStatus` when it sends one, else the transition's end state (`Success`, `Rejected`,
+ * `Canceled`); for a payout that was already there (a repeat), the status an inquiry read.
+ * `transactionStatus` is there when NICEPAY sends it.
  *
  * @since 0.1.0
  */
 export interface Transitioned extends Payout {
   readonly _tag: "Done"
+  readonly status: TransactionStatus
+  /** True when the payout was already in the requested end state: nothing changed. */
+  readonly repeated: boolean
   readonly transactionStatus?: TransactionStatus | undefined
 }
 

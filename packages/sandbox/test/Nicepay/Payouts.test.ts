@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Nicepay } from "@kasir/core"
 import { Effect, Option, TestClock } from "effect"
 import { Demo, logged, NicepaySimulator, payout, SandboxLive, withClient } from "./harness.js"
 
@@ -51,6 +52,8 @@ describe("NICEPAY payouts end to end", () => {
           beneficiaryName: "IONPAY NETWORKS",
           beneficiaryBankCode: "BBBA",
           amount: 10_000,
+          status: "Success",
+          repeated: false,
           transactionStatus: "Success"
         })
         const state = yield* client.inquiry(registered)
@@ -78,27 +81,50 @@ describe("NICEPAY payouts end to end", () => {
     ).pipe(Effect.provide(SandboxLive()))
   )
 
-  it.live("approve in the wrong state answers 404xx00; reject → Rejected (05) with no debit", () =>
-    withClient((client) =>
-      Effect.gen(function* () {
-        const approvedOnce = yield* client.register(payout())
-        yield* client.approve(approvedOnce)
-        const again = yield* Effect.flip(client.approve(approvedOnce))
-        expect(again._tag).toBe("InvalidTransactionStatus")
-        if (again._tag !== "InvalidTransactionStatus") return
-        expect(again.responseCode).toBe("4040000")
-        expect(again.kind).toBe("Declined")
-        expect((yield* Effect.flip(client.reject(approvedOnce)))._tag).toBe("InvalidTransactionStatus")
+  it.live(
+    "a repeated approve answers the current status (moved once); an impossible transition is InvalidTransition; reject → Rejected (05) with no debit",
+    () =>
+      withClient((client) =>
+        Effect.gen(function* () {
+          const approvedOnce = yield* client.register(payout())
+          expect(approvedOnce.status).toBe("Pending")
+          yield* client.approve(approvedOnce)
+          // NICEPAY answers the repeat 4040000; core reads the payout: already approved.
+          const again = yield* client.approve(approvedOnce)
+          expect(again._tag === "Done" && [again.status, again.repeated]).toStrictEqual(["Success", true])
+          expect((yield* logged("transfer/approve")).map((e) => e.responseCode)).toStrictEqual([
+            "2000000",
+            "4040000"
+          ])
+          const rejectApproved = yield* Effect.flip(client.reject(approvedOnce))
+          expect(rejectApproved).toStrictEqual(
+            new Nicepay.Schemas.InvalidTransition({
+              operation: "reject",
+              partnerReferenceNo: approvedOnce.partnerReferenceNo,
+              originalReferenceNo: approvedOnce.originalReferenceNo,
+              status: "Success"
+            })
+          )
+          expect(rejectApproved.kind).toBe("InvalidRequest")
 
-        const toReject = yield* client.register(payout())
-        const rejected = yield* client.reject(toReject)
-        expect(rejected._tag === "Done" && rejected.partnerReferenceNo).toBe(toReject.partnerReferenceNo)
-        expect((yield* client.inquiry(toReject)).status).toBe("Rejected")
-        expect((yield* Effect.flip(client.approve(toReject)))._tag).toBe("InvalidTransactionStatus")
-        expect((yield* Effect.flip(client.cancel(toReject)))._tag).toBe("InvalidTransactionStatus")
-        expect(yield* balanceOf).toBe(1_000_000_000 - 10_000)
-      })
-    ).pipe(Effect.provide(SandboxLive()))
+          const toReject = yield* client.register(payout())
+          const rejected = yield* client.reject(toReject)
+          expect(rejected._tag === "Done" && [rejected.partnerReferenceNo, rejected.status]).toStrictEqual([
+            toReject.partnerReferenceNo,
+            "Rejected"
+          ])
+          expect((yield* client.inquiry(toReject)).status).toBe("Rejected")
+          const rejectedAgain = yield* client.reject(toReject)
+          expect(
+            rejectedAgain._tag === "Done" && [rejectedAgain.status, rejectedAgain.repeated]
+          ).toStrictEqual(["Rejected", true])
+          const approveRejected = yield* Effect.flip(client.approve(toReject))
+          expect(approveRejected._tag === "InvalidTransition" && approveRejected.status).toBe("Rejected")
+          const cancelRejected = yield* Effect.flip(client.cancel(toReject))
+          expect(cancelRejected._tag === "InvalidTransition" && cancelRejected.status).toBe("Rejected")
+          expect(yield* balanceOf).toBe(1_000_000_000 - 10_000)
+        })
+      ).pipe(Effect.provide(SandboxLive()))
   )
 
   it.live("cancel: a scheduled approved payout → Canceled (04) and refunded; otherwise refused", () =>
@@ -106,14 +132,19 @@ describe("NICEPAY payouts end to end", () => {
       Effect.gen(function* () {
         const scheduled = yield* client.register(payout("5345000061", { ...FUTURE, amount: 25_000 as never }))
         const pendingCancel = yield* Effect.flip(client.cancel(scheduled))
-        expect(pendingCancel._tag).toBe("InvalidTransactionStatus")
+        expect(pendingCancel._tag === "InvalidTransition" && pendingCancel.status).toBe("Pending")
         yield* client.approve(scheduled)
         expect(yield* balanceOf).toBe(1_000_000_000 - 25_000)
         const canceled = yield* client.cancel(scheduled)
         expect(canceled._tag).toBe("Done")
         expect((yield* client.inquiry(scheduled)).status).toBe("Canceled")
         expect(yield* balanceOf).toBe(1_000_000_000)
-        expect((yield* Effect.flip(client.cancel(scheduled)))._tag).toBe("InvalidTransactionStatus")
+        // Canceled already: the repeat answers that, and nothing is refunded twice.
+        const canceledAgain = yield* client.cancel(scheduled)
+        expect(canceledAgain._tag === "Done" && [canceledAgain.status, canceledAgain.repeated]).toStrictEqual(
+          ["Canceled", true]
+        )
+        expect(yield* balanceOf).toBe(1_000_000_000)
 
         const immediate = yield* client.register(payout())
         yield* client.approve(immediate)

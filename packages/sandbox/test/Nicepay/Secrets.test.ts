@@ -45,7 +45,8 @@ describe("NICEPAY secrets", () => {
         withClient((client) => client.balance(), { retryPolicy: { retries: 0, baseDelay: 1, maxDelay: 1 } })
       )
 
-      expect(failures.length).toBe(7)
+      // The second approve after the lost answer is not a failure: the payout is already approved.
+      expect(failures.length).toBe(6)
       const entries = yield* logged()
       const tokens = entries.flatMap((e) =>
         e.headers.authorization ? [e.headers.authorization.slice(7)] : []
