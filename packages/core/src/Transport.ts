@@ -148,3 +148,13 @@ export const fromContextOrMake: Effect.Effect<HttpClient.HttpClient, never, Scop
   Effect.serviceOption(HttpClient.HttpClient),
   (client) => (client._tag === "Some" ? Effect.succeed(client.value) : make())
 )
+
+/**
+ * `fromContextOrMake` as a layer.
+ *
+ * @since 0.2.0
+ */
+export const layerFromContextOrMake: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
+  HttpClient.HttpClient,
+  fromContextOrMake
+)

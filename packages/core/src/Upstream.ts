@@ -312,4 +312,7 @@ export const retryReads = <E>(
  * @since 0.1.0
  */
 export const isTransportError = (error: unknown): error is TransportError =>
-  Schema.is(UpstreamTimeout)(error) || Schema.is(UpstreamUnavailable)(error)
+  isTimeout(error) || isUnavailable(error)
+
+const isTimeout = Schema.is(UpstreamTimeout)
+const isUnavailable = Schema.is(UpstreamUnavailable)
