@@ -7,7 +7,8 @@
  * - problem+json for whatever the HttpApi did not answer itself (unknown routes, defects) —
  *   never a stack trace;
  * - one structured access log line: request id, method, route, status, duration, upstream
- *   operations, outcome, caller fingerprint. Never headers or bodies.
+ *   operations, outcome, caller fingerprint. Never headers or bodies. `KASIR_ACCESS_LOG=false`
+ *   turns it off (the request id still goes on every other log line).
  *
  * @since 0.1.0
  */
@@ -63,14 +64,23 @@ const referencesIn = (pathParams: Record<string, string>): Record<string, string
   Object.fromEntries(Object.entries(pathParams).filter(([name]) => /ref/i.test(name)))
 
 /**
+ * @since 0.2.0
+ */
+export interface Options {
+  /** Write the access log line (default true). */
+  readonly accessLog?: boolean | undefined
+}
+
+/**
  * The edge middleware, for `HttpApiBuilder.serve`.
  *
  * @since 0.1.0
  */
 export const middleware =
-  (routes: RouteTable) =>
-  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> =>
-    Effect.gen(function* () {
+  (routes: RouteTable, options: Options = {}) =>
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> => {
+    const accessLog = options.accessLog ?? true
+    return Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const inFlight = yield* InFlight
       const started = performance.now()
@@ -95,18 +105,20 @@ export const middleware =
       const draining = yield* inFlight.draining
       const status = response.status
       const log = quietPaths.has(path) && status < 400 ? Effect.logDebug : Effect.logInfo
-      yield* log("http request").pipe(
-        Effect.annotateLogs({
-          requestId: state.requestId,
-          method: state.method,
-          route: state.route?.path ?? "(unmatched)",
-          status,
-          durationMillis: Math.round((performance.now() - started) * 10) / 10,
-          operations: state.operations,
-          outcome: outcomeOf(status, state),
-          ...(state.caller === undefined ? {} : { caller: state.caller })
-        })
-      )
+      if (accessLog)
+        yield* log("http request").pipe(
+          Effect.annotateLogs({
+            requestId: state.requestId,
+            method: state.method,
+            route: state.route?.path ?? "(unmatched)",
+            status,
+            durationMillis: Math.round((performance.now() - started) * 10) / 10,
+            operations: state.operations,
+            outcome: outcomeOf(status, state),
+            ...(state.caller === undefined ? {} : { caller: state.caller })
+          })
+        )
       const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
       return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
     })
+  }

@@ -10,6 +10,7 @@
  * | `KASIR_CALLBACK_PASSWORD`  | (none)       | its password                                              |
  * | `KASIR_SHUTDOWN_TIMEOUT`   | `10 seconds` | how long in-flight requests may take to finish on SIGTERM |
  * | `KASIR_LOG_LEVEL`          | `Info`       | minimum log level                                         |
+ * | `KASIR_ACCESS_LOG`         | `true`       | one access log line per request (`false` / `off`: none)   |
  *
  * `KASIR_SHUTDOWN_TIMEOUT` keeps its 10-second default, but in production it should exceed the
  * longest money-moving timeout (Ayoconnect payment 10 s by default, NICEPAY 30 s): a request still
@@ -36,6 +37,8 @@ export interface GatewayConfig {
   }>
   readonly shutdownTimeout: Duration.Duration
   readonly logLevel: LogLevel.LogLevel
+  /** `KASIR_ACCESS_LOG`: write the access log line of each request. */
+  readonly accessLog: boolean
 }
 
 const apiKeyDigests = Config.string("KASIR_API_KEYS").pipe(
@@ -80,5 +83,6 @@ export const config: Config.Config<GatewayConfig> = Config.all({
   apiKeyDigests,
   callbackCredentials,
   shutdownTimeout: Config.duration("KASIR_SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
-  logLevel: Config.logLevel("KASIR_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info))
+  logLevel: Config.logLevel("KASIR_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
+  accessLog: Config.boolean("KASIR_ACCESS_LOG").pipe(Config.withDefault(true))
 })
