@@ -14,7 +14,7 @@
  */
 import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { randomUUID } from "node:crypto"
-import { Cause, Effect, Option } from "effect"
+import { Cause, Effect, FiberRef, HashMap, Option } from "effect"
 import { InFlight } from "./Drain.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
@@ -63,6 +63,19 @@ const fallback = (cause: Cause.Cause<unknown>) =>
 const referencesIn = (pathParams: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(pathParams).filter(([name]) => /ref/i.test(name)))
 
+// The access log line's fields as log annotations, added in one transient mutation of the
+// annotation map: `Effect.annotateLogs` with eight fields makes eight immutable copies, about a
+// third of the line's cost under `Logger.json`.
+const withAnnotations = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  fields: Record<string, unknown>
+): Effect.Effect<A, E, R> =>
+  Effect.locallyWith(effect, FiberRef.currentLogAnnotations, (annotations) =>
+    HashMap.mutate(annotations, (mutable) => {
+      for (const key in fields) HashMap.set(mutable, key, fields[key])
+    })
+  )
+
 /**
  * @since 0.2.0
  */
@@ -105,19 +118,18 @@ export const middleware =
       const draining = yield* inFlight.draining
       const status = response.status
       const log = quietPaths.has(path) && status < 400 ? Effect.logDebug : Effect.logInfo
-      if (accessLog)
-        yield* log("http request").pipe(
-          Effect.annotateLogs({
-            requestId: state.requestId,
-            method: state.method,
-            route: state.route?.path ?? "(unmatched)",
-            status,
-            durationMillis: Math.round((performance.now() - started) * 10) / 10,
-            operations: state.operations,
-            outcome: outcomeOf(status, state),
-            ...(state.caller === undefined ? {} : { caller: state.caller })
-          })
-        )
+      if (accessLog) {
+        yield* withAnnotations(log("http request"), {
+          requestId: state.requestId,
+          method: state.method,
+          route: state.route?.path ?? "(unmatched)",
+          status,
+          durationMillis: Math.round((performance.now() - started) * 10) / 10,
+          operations: state.operations,
+          outcome: outcomeOf(status, state),
+          ...(state.caller === undefined ? {} : { caller: state.caller })
+        })
+      }
       const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
       return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
     })

@@ -31,7 +31,7 @@ export const INQUIRY = { accountNumber: "081234567890", productCode: "PPLSIND12"
 const CONCURRENCY = 16
 // One round per side, so that each side goes first once.
 const ROUNDS = 6
-const CALLS_PER_ROUND = 1_500
+const CALLS_PER_ROUND = 1_000
 const WARMUP_CALLS = 500
 
 interface Round {
