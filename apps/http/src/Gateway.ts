@@ -11,12 +11,14 @@ import {
   HttpApiBuilder,
   HttpApiSwagger,
   type HttpClient,
+  HttpMiddleware,
   HttpServer,
   type HttpServerError
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { randomBytes } from "node:crypto"
 import { createServer, type Server } from "node:http"
+import { Tracing } from "@kasir/core"
 import { ConfigError, Deferred, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { Api } from "./Api.js"
 import * as ApiKeys from "./ApiKeys.js"
@@ -131,7 +133,7 @@ const extraRoutes = [
 export type GatewayError = ConfigError.ConfigError | Providers.ProviderError | HttpServerError.ServeError
 
 /**
- * The gateway. Requires an `HttpClient` for the upstreams (`NodeHttpClient.layerUndici` in main).
+ * The gateway. Requires an `HttpClient` for the upstreams (the lean `Transport.layer` in main).
  *
  * @since 0.1.0
  */
@@ -141,6 +143,7 @@ export const layer = (
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const config = yield* GatewayConfig.config
+      const traced = yield* Tracing.configured
       const modes = yield* Providers.modes
       const digests = yield* apiKeys(config.apiKeyDigests, modes)
       const inbound: Providers.Inbound = {
@@ -167,11 +170,15 @@ export const layer = (
       const served = Layer.unwrapEffect(
         Effect.map(HttpApiBuilder.httpApp, (app) =>
           HttpServer.serve(
-            Edge.middleware(routes, {
-              maxBytes: config.maxBodyBytes,
-              maxDepth: Body.defaultMaxDepth,
-              maxElements: Body.defaultMaxElements
-            })(app)
+            Edge.middleware(
+              routes,
+              {
+                maxBytes: config.maxBodyBytes,
+                maxDepth: Body.defaultMaxDepth,
+                maxElements: Body.defaultMaxElements
+              },
+              { accessLog: config.accessLog }
+            )(app)
           )
         )
       ).pipe(
@@ -181,7 +188,9 @@ export const layer = (
         Layer.provide(HttpApiBuilder.middleware(Api, Validation.middleware)),
         Layer.provide(HttpApiBuilder.api(Api)),
         Layer.provide(handlers),
-        HttpServer.withLogAddress
+        HttpServer.withLogAddress,
+        // The server span per request only when a tracer is configured (decided once, here).
+        (served) => (traced ? served : HttpMiddleware.withTracerDisabledWhen(served, () => true))
       )
 
       const listening = NodeHttpServer.layer(() => server, {

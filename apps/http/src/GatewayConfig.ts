@@ -15,6 +15,7 @@
  * | `KASIR_REQUEST_TIMEOUT`    | `30 seconds` | a whole request (headers and body) must arrive within this |
  * | `KASIR_KEEP_ALIVE_TIMEOUT` | `5 seconds`  | an idle keep-alive connection is closed after this        |
  * | `KASIR_MAX_CONNECTIONS`    | `1024`       | connections beyond this are refused (closed at once)      |
+ * | `KASIR_ACCESS_LOG`         | `true`       | one access log line per request (`false` / `off`: none)   |
  *
  * The body limit fits every documented request and notification (all under 2 KiB) many times
  * over; JSON bodies are also bounded in shape (depth 32, 1,000 elements per array or object; see
@@ -53,6 +54,8 @@ export interface GatewayConfig {
   readonly requestTimeout: Duration.Duration
   readonly keepAliveTimeout: Duration.Duration
   readonly maxConnections: number
+  /** `KASIR_ACCESS_LOG`: write the access log line of each request. */
+  readonly accessLog: boolean
 }
 
 const positiveInteger = (name: string, fallback: number) =>
@@ -117,7 +120,8 @@ export const config: Config.Config<GatewayConfig> = Config.all({
   headersTimeout: positiveDuration("KASIR_HEADERS_TIMEOUT", Duration.seconds(5)),
   requestTimeout: positiveDuration("KASIR_REQUEST_TIMEOUT", Duration.seconds(30)),
   keepAliveTimeout: positiveDuration("KASIR_KEEP_ALIVE_TIMEOUT", Duration.seconds(5)),
-  maxConnections: positiveInteger("KASIR_MAX_CONNECTIONS", 1024)
+  maxConnections: positiveInteger("KASIR_MAX_CONNECTIONS", 1024),
+  accessLog: Config.boolean("KASIR_ACCESS_LOG").pipe(Config.withDefault(true))
 }).pipe(
   Config.mapOrFail((config) =>
     // Node requires it: the headers are part of the request.

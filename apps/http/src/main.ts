@@ -8,8 +8,9 @@
  *
  * @since 0.1.0
  */
-import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { HttpServerError } from "@effect/platform"
+import { NodeRuntime } from "@effect/platform-node"
+import { Transport } from "@kasir/core"
 import { Cause, ConfigError, Effect, Layer, Logger } from "effect"
 import * as Gateway from "./Gateway.js"
 import * as GatewayConfig from "./GatewayConfig.js"
@@ -55,7 +56,7 @@ const program = Effect.gen(function* () {
   const { logLevel } = yield* GatewayConfig.config
   return yield* Layer.launch(Gateway.layer()).pipe(Logger.withMinimumLogLevel(logLevel))
 }).pipe(
-  Effect.provide(NodeHttpClient.layerUndici),
+  Effect.provide(Transport.layer),
   Effect.tapErrorCause((cause) => Effect.logError(`kasir gateway failed to start: ${describe(cause)}`)),
   Effect.provide(Logger.json)
 )

@@ -219,3 +219,20 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
     })
   )
 })
+
+layer(gateway({ KASIR_ACCESS_LOG: "false" }), { timeout: 30_000, excludeTestServices: true })(
+  "gateway with KASIR_ACCESS_LOG=false",
+  (it) => {
+    it.effect("writes no access log line; requests are still served and carry their id", () =>
+      Effect.gen(function* () {
+        const { logs } = yield* TestGateway
+        const reply = yield* send("/v1/ayoconnect/balance", { headers: { "x-request-id": "quiet-1" } })
+        expect(reply.status).toBe(200)
+        expect(reply.headers.get("x-request-id")).toBe("quiet-1")
+        const missing = yield* send("/no/such/route", { headers: { "x-request-id": "quiet-2" } })
+        expect([missing.status, missing.headers.get("x-request-id")]).toStrictEqual([404, "quiet-2"])
+        expect(logs.filter((l) => l.message === "http request")).toStrictEqual([])
+      })
+    )
+  }
+)

@@ -41,7 +41,9 @@ export const Rupiah: Schema.brand<Schema.filter<typeof Schema.Number>, "Rupiah">
  *
  * @since 0.1.0
  */
-export const rupiah = (n: number): Rupiah => Schema.decodeSync(Rupiah)(n)
+export const rupiah = (n: number): Rupiah => decodeRupiah(n)
+
+const decodeRupiah = Schema.decodeSync(Rupiah)
 
 // Digits, a dot, exactly two decimals; no sign, no exponent, no grouping, no padding.
 const snapValuePattern = /^(0|[1-9][0-9]*)\.([0-9]{2})$/
@@ -160,4 +162,6 @@ export const RupiahFromString: Schema.transformOrFail<typeof Schema.String, type
  * @since 0.1.0
  */
 export const fromSnapValue = (value: string): Either.Either<Rupiah, ParseResult.ParseError> =>
-  Schema.decodeEither(RupiahFromSnapValue)(value)
+  decodeSnapValue(value)
+
+const decodeSnapValue = Schema.decodeEither(RupiahFromSnapValue)

@@ -8,11 +8,18 @@
  * (`retryReads`), because only the caller knows whether the operation is safe to repeat and each
  * attempt may need a fresh timestamp and signature.
  *
+ * Over the lean transport (`Transport`, kasir's default) the per-attempt timeout is one timer
+ * inside the exchange and the answer is read straight from undici's buffers. Over any other
+ * `HttpClient` the exchange goes through `client.execute` under `Effect.timeoutFail`, as before.
+ * Either way the errors, their `sent` flag and the timeout's behaviour under `TestClock` are the
+ * same.
+ *
  * @since 0.1.0
  */
 import { Headers, HttpClient, type HttpClientError, type HttpClientRequest } from "@effect/platform"
 import { Duration, Effect, Schedule, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
+import * as Lean from "./internal/transport.js"
 
 /**
  * The headers whose values are secrets, for both upstreams. They are redacted in spans and logs.
@@ -130,9 +137,64 @@ const toUnavailable = (
   })
 }
 
+// The lean transport also knows these never left: undici refused the options, the pool was
+// closed, or no connection came up in time.
+const leanNotSentCodes = new Set([
+  ...notSentCodes,
+  "UND_ERR_INVALID_ARG",
+  "UND_ERR_CLOSED",
+  "UND_ERR_DESTROYED",
+  "UND_ERR_CONNECT_TIMEOUT"
+])
+
+const leanFailure = (failure: Lean.Failure, options: ExchangeOptions): TransportError => {
+  const labels = { upstream: options.upstream, operation: options.operation }
+  switch (failure._tag) {
+    case "Deadline":
+      return new UpstreamTimeout({ ...labels, timeoutMillis: failure.timeoutMillis })
+    case "InvalidUrl":
+      return new UpstreamUnavailable({ ...labels, reason: "RequestError InvalidUrl", sent: false })
+    case "Encode":
+      return new UpstreamUnavailable({ ...labels, reason: "RequestError Encode", sent: false })
+    case "Transport": {
+      const code = causeCode(failure.cause)
+      // The same reasons `toUnavailable` gives for `@effect/platform`'s request / response errors.
+      const reason =
+        failure.phase === "request"
+          ? code === undefined
+            ? "RequestError Transport"
+            : `Transport ${code}`
+          : code === undefined
+            ? "ResponseError Decode"
+            : `Decode ${code}`
+      const sent = failure.phase === "response" || !leanNotSentCodes.has(code ?? "")
+      return new UpstreamUnavailable({ ...labels, reason, sent })
+    }
+  }
+}
+
+// A response read by the lean transport; its headers are converted only when someone reads them.
+class LeanResponse implements RawResponse {
+  readonly status: number
+  readonly body: string
+  private readonly source: Lean.Answer["headers"]
+  private converted: Headers.Headers | undefined = undefined
+  constructor(answer: Lean.Answer) {
+    this.status = answer.status
+    this.body = answer.body.toString("utf8")
+    this.source = answer.headers
+  }
+  get headers(): Headers.Headers {
+    if (this.converted === undefined) this.converted = Lean.toHeaders(this.source)
+    return this.converted
+  }
+}
+
+const toLeanResponse = (answer: Lean.Answer): RawResponse => new LeanResponse(answer)
+
 /**
  * Sends one request and reads the complete body under one per-attempt timeout. Never retries.
- * Secret headers are redacted from the span; trace headers are not sent upstream.
+ * Secret headers are redacted from spans; trace headers are not sent upstream.
  *
  * @since 0.1.0
  */
@@ -140,8 +202,15 @@ export const exchange = (
   client: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
   options: ExchangeOptions
-): Effect.Effect<RawResponse, TransportError> =>
-  client.execute(request).pipe(
+): Effect.Effect<RawResponse, TransportError> => {
+  if (Lean.isLean(client)) {
+    // The deadline is inside the transport; its spans redact the secret headers themselves.
+    return Effect.mapBoth(client[Lean.TypeId].exchange(request, Duration.toMillis(options.timeout)), {
+      onFailure: (failure) => leanFailure(failure, options),
+      onSuccess: toLeanResponse
+    })
+  }
+  return client.execute(request).pipe(
     Effect.flatMap((response) =>
       Effect.map(
         response.text,
@@ -162,14 +231,17 @@ export const exchange = (
     }),
     Effect.locally(Headers.currentRedactedNames, sensitiveHeaderNames)
   )
+}
 
 /**
- * Prepares an `HttpClient` for upstream use: no trace-context headers leak to the provider.
+ * Prepares an `HttpClient` for upstream use: no trace-context headers leak to the provider. The
+ * lean transport never sends them, so it is returned as it is (and keeps its in-transport
+ * deadline).
  *
  * @since 0.1.0
  */
 export const prepareClient = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.withTracerPropagation(client, false)
+  Lean.isLean(client) ? client : HttpClient.withTracerPropagation(client, false)
 
 /**
  * How reads are retried: bounded exponential backoff with jitter.
@@ -240,4 +312,7 @@ export const retryReads = <E>(
  * @since 0.1.0
  */
 export const isTransportError = (error: unknown): error is TransportError =>
-  Schema.is(UpstreamTimeout)(error) || Schema.is(UpstreamUnavailable)(error)
+  isTimeout(error) || isUnavailable(error)
+
+const isTimeout = Schema.is(UpstreamTimeout)
+const isUnavailable = Schema.is(UpstreamUnavailable)

@@ -31,5 +31,11 @@ export * as Snap from "./Snap/index.js"
 /** @since 0.1.0 */
 export * as Timestamp from "./Timestamp.js"
 
+/** @since 0.2.0 */
+export * as Tracing from "./Tracing.js"
+
+/** @since 0.2.0 */
+export * as Transport from "./Transport.js"
+
 /** @since 0.1.0 */
 export * as Upstream from "./Upstream.js"

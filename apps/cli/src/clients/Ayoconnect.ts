@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import { NodeHttpClient } from "@effect/platform-node"
-import { Ayoconnect } from "@kasir/core"
+import { Ayoconnect, Transport } from "@kasir/core"
 import type { HttpClient } from "@effect/platform"
 import { type ConfigError, Effect, Layer, type Option } from "effect"
 import type { InvalidConfiguration, SandboxUnavailable } from "../CliError.js"
@@ -64,4 +63,4 @@ export const layer = (
               )
             )
     )
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  ).pipe(Layer.provide(Transport.layer))

@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { NodeHttpClient } from "@effect/platform-node"
-import { Nicepay, type Snap } from "@kasir/core"
+import { Nicepay, type Snap, Transport } from "@kasir/core"
 import type { HttpClient } from "@effect/platform"
 import { type ConfigError, Context, Effect, Layer, type Option } from "effect"
 import type { InvalidConfiguration, SandboxUnavailable } from "../CliError.js"
@@ -98,5 +97,5 @@ export const layer = (
 ): Layer.Layer<Merchant | Nicepay.NicepayPayout, MerchantError | Snap.InvalidKey, Output> =>
   Layer.unwrapEffect(Effect.map(Merchant, (merchant) => Nicepay.layer(merchant))).pipe(
     Layer.provideMerge(merchantLayer(flags, sandbox, sandboxUrl)),
-    Layer.provide(NodeHttpClient.layerUndici)
+    Layer.provide(Transport.layer)
   )

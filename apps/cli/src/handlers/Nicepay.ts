@@ -4,8 +4,7 @@
  * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
-import { type Money, Nicepay, Snap, Upstream } from "@kasir/core"
+import { type Money, Nicepay, Snap, Transport, Upstream } from "@kasir/core"
 import { type Duration, Effect, Layer, Option, Schedule } from "effect"
 import { PayoutFailed, PayoutStillPending } from "../CliError.js"
 import * as Client from "../clients/Nicepay.js"
@@ -41,7 +40,7 @@ export const token = (args: Connection): Run =>
   }).pipe(
     Effect.provide(
       Client.merchantLayer(args.config, args.sandbox, args.sandboxUrl).pipe(
-        Layer.provideMerge(NodeHttpClient.layerUndici)
+        Layer.provideMerge(Transport.layer)
       )
     )
   )

@@ -5,6 +5,7 @@
  */
 import { HttpServer } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
+import { Transport } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
 import { generateKeyPairSync, type KeyObject } from "node:crypto"
 import { ConfigProvider, Context, Effect, HashMap, Layer, Logger, Redacted } from "effect"
@@ -100,7 +101,8 @@ export const layer = (
       const logs: Array<LogLine> = []
       const context = yield* Layer.build(
         Gateway.layer({ port: 0, host: "127.0.0.1" }).pipe(
-          Layer.provide(NodeHttpClient.layerUndici),
+          // The gateway's upstream transport as shipped (main.ts).
+          Layer.provide(Transport.layer),
           Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env))),
           Layer.provide(capture(logs))
         )

@@ -13,6 +13,9 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Context, Data, type Duration, Effect, Either, Layer, ParseResult, Schedule, Schema } from "effect"
 import type { ConfigError } from "effect/ConfigError"
+import * as Decode from "../internal/decode.js"
+import * as Tracing from "../internal/tracing.js"
+import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as Callback from "./Callback.js"
 import * as AyoconnectConfig from "./Config.js"
@@ -171,18 +174,20 @@ const operationName: Record<Operation, string> = {
   "bill/status": "status"
 }
 
+const inputDecoder = Decode.memoize((schema) =>
+  Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })
+)
+const dataDecoder = Decode.memoize((schema) => Schema.decodeUnknownEither(schema, Schemas.parseOptions))
+
 const validate = <A, I>(operation: string, schema: Schema.Schema<A, I>, input: unknown) =>
-  Effect.mapError(
-    Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(input),
-    (error) => {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      return new InvalidInput({
-        operation,
-        field: issue === undefined ? "" : issue.path.map(String).join("."),
-        detail: issue === undefined ? "invalid input" : issue.message
-      })
-    }
-  )
+  Effect.mapError(inputDecoder(schema)(input) as Effect.Effect<A, ParseResult.ParseError>, (error) => {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    return new InvalidInput({
+      operation,
+      field: issue === undefined ? "" : issue.path.map(String).join("."),
+      detail: issue === undefined ? "invalid input" : issue.message
+    })
+  })
 
 /**
  * Builds a client. Fails with `InvalidConfig` for unusable options, before any request.
@@ -200,6 +205,8 @@ export const make = (
     const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
     const version = `${config.apiVersion}.0`
     const retryRead = Upstream.retryReads<ReadError>(retry, isTransientReadError)
+    // Operation spans only when a tracer is configured where the layer is built (decided once).
+    const { fn, annotate } = yield* Tracing.current
 
     // One attempt: serialise once, sign those bytes, send those bytes.
     const send = (operation: Operation, parameters: Record<string, unknown>, timeout: Duration.Duration) =>
@@ -252,7 +259,7 @@ export const make = (
 
     const decodeData = <A, I>(operation: Operation, schema: Schema.Schema<A, I>, parsed: Envelope.Parsed) =>
       Either.mapLeft(
-        Schema.decodeUnknownEither(schema, Schemas.parseOptions)(parsed.envelope.data),
+        dataDecoder(schema)(parsed.envelope.data) as Either.Either<A, ParseResult.ParseError>,
         (error) =>
           new UnexpectedResponse({
             operation: operationName[operation],
@@ -282,17 +289,17 @@ export const make = (
           ? decodeData(operation, schema, parsed)
           : Either.left(ResponseCode.toError(parsed.envelope, parsed.body))
 
-    const balance = Effect.fn("ayoconnect.balance")(function* () {
+    const balance = fn("ayoconnect.balance")(function* () {
       return yield* read("partner/balance", {}, readSuccess(Schemas.Balance, "partner/balance"))
     })
 
-    const products = Effect.fn("ayoconnect.products")(function* () {
+    const products = fn("ayoconnect.products")(function* () {
       return yield* read("partner/products", {}, readSuccess(Schemas.Products, "partner/products"))
     })
 
-    const inquiry = Effect.fn("ayoconnect.inquiry")(function* (input: InquiryInput) {
+    const inquiry = fn("ayoconnect.inquiry")(function* (input: InquiryInput) {
       const request = yield* validate("inquiry", Schemas.InquiryRequest, input)
-      yield* Effect.annotateCurrentSpan({ "ayoconnect.productCode": request.productCode })
+      yield* annotate({ "ayoconnect.productCode": request.productCode })
       return yield* read(
         "bill/check",
         {
@@ -309,10 +316,10 @@ export const make = (
       )
     })
 
-    const payment = Effect.fn("ayoconnect.payment")(function* (input: PaymentInput) {
+    const payment = fn("ayoconnect.payment")(function* (input: PaymentInput) {
       const request = yield* validate("payment", Schemas.PaymentRequest, input)
       const refNumber = request.refNumber
-      yield* Effect.annotateCurrentSpan({
+      yield* annotate({
         "ayoconnect.refNumber": refNumber,
         "ayoconnect.productCode": request.productCode
       })
@@ -376,11 +383,11 @@ export const make = (
       )
     })
 
-    const status = Effect.fn("ayoconnect.status")(function* (input: { readonly refNumber: string }) {
+    const status = fn("ayoconnect.status")(function* (input: { readonly refNumber: string }) {
       const refNumber = yield* validate("status", Schemas.RefNumber, input.refNumber).pipe(
         Effect.mapError((error) => new InvalidInput({ ...error, field: "refNumber" }))
       )
-      yield* Effect.annotateCurrentSpan({ "ayoconnect.refNumber": refNumber })
+      yield* annotate({ "ayoconnect.refNumber": refNumber })
       return yield* read("bill/status", { refNumber }, (parsed) =>
         Either.mapLeft(Status.classify(parsed.envelope, parsed.body, refNumber), (problem) =>
           problem._tag === "Error"
@@ -396,7 +403,7 @@ export const make = (
       )
     })
 
-    const awaitFinal = Effect.fn("ayoconnect.awaitFinal")(function* (
+    const awaitFinal = fn("ayoconnect.awaitFinal")(function* (
       input: { readonly refNumber: string },
       schedule?: Schedule.Schedule<unknown, unknown>
     ) {
@@ -413,18 +420,18 @@ export const make = (
       })
     })
 
-    const recoverPayment = Effect.fn("ayoconnect.recoverPayment")(function* (refNumber: string) {
+    const recoverPayment = fn("ayoconnect.recoverPayment")(function* (refNumber: string) {
       return yield* status({ refNumber }).pipe(
         Effect.map((found) => Recovery.Found({ status: found })),
         Effect.catchTag("TransactionNotFound", () => Effect.succeed(Recovery.NotCreated({ refNumber })))
       )
     })
 
-    const decodeCallback = Effect.fn("ayoconnect.decodeCallback")(function* (rawBody: string | Uint8Array) {
+    const decodeCallback = fn("ayoconnect.decodeCallback")(function* (rawBody: string | Uint8Array) {
       return yield* Callback.decode(rawBody)
     })
 
-    const confirmCallback = Effect.fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
+    const confirmCallback = fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
       const claimed = yield* Callback.decode(rawBody)
       return yield* status({ refNumber: claimed.refNumber })
     })
@@ -455,7 +462,9 @@ export const layer = (
  * A layer from the environment (`AYOCONNECT_BASE_URL`, `AYOCONNECT_API_KEY`,
  * `AYOCONNECT_API_SECRET`, optional `AYOCONNECT_API_VERSION` (default 2),
  * `AYOCONNECT_READ_TIMEOUT` (30 seconds), `AYOCONNECT_PAYMENT_TIMEOUT` (10 seconds)). The retry
- * policy and the `awaitFinal` schedule, which have no environment form, are given here.
+ * policy and the `awaitFinal` schedule, which have no environment form, are given here. It sends
+ * through the `HttpClient` in context when there is one, else through its own lean transport
+ * (`Transport.make`, closed with the layer).
  *
  * @since 0.1.0
  */
@@ -464,8 +473,8 @@ export const layerConfig = (
     readonly retry?: Upstream.RetryPolicy | undefined
     readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
   } = {}
-): Layer.Layer<Ayoconnect, ConfigError | InvalidConfig, HttpClient.HttpClient> =>
+): Layer.Layer<Ayoconnect, ConfigError | InvalidConfig> =>
   Layer.effect(
     Ayoconnect,
     Effect.flatMap(AyoconnectConfig.fromEnv, (config) => make({ ...config, ...options }))
-  )
+  ).pipe(Layer.provide(Transport.layerFromContextOrMake))

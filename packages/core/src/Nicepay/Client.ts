@@ -37,6 +37,8 @@ import * as Response from "../Snap/Response.js"
 import type * as ResponseCode from "../Snap/ResponseCode.js"
 import { InvalidKey, type KeyInput, parsePublicKey } from "../Snap/Signature.js"
 import { fromKeys, type Signer } from "../Snap/Signer.js"
+import * as Tracing from "../internal/tracing.js"
+import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as NicepayConfig from "./Config.js"
 import * as Notification from "./Notification.js"
@@ -212,6 +214,8 @@ export const make = (
         : yield* parseNotificationKey(options.notificationPublicKey)
     const signer = yield* NicepaySigner
     const clientId = signer.clientId
+    // Operation spans only when a tracer is configured where the layer is built (decided once).
+    const { fn, traced } = yield* Tracing.current
     const generic = yield* SnapClient.make({
       upstream: UPSTREAM,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
@@ -260,7 +264,7 @@ export const make = (
         }
       })
 
-    const balance = Effect.fn("nicepay.balance")(function* (input?: Schemas.BalanceRequest) {
+    const balance = fn("nicepay.balance")(function* (input?: Schemas.BalanceRequest) {
       const request = yield* Schemas.validate(Schemas.BalanceRequest, "balance", input ?? {})
       const accepted = yield* snap.call({
         operation: "balance-inquiry",
@@ -311,7 +315,7 @@ export const make = (
         } satisfies Schemas.Registered
       })
 
-    const register = Effect.fn("nicepay.register")(function* (payout: Schemas.PayoutRequest) {
+    const register = fn("nicepay.register")(function* (payout: Schemas.PayoutRequest) {
       const valid = yield* Schemas.validate(Schemas.PayoutRequest, "register", payout, true)
       return yield* sendRegistration(valid)
     })
@@ -354,7 +358,7 @@ export const make = (
       })
 
     const transition = (operation: "approve" | "reject" | "cancel") =>
-      Effect.fn(`nicepay.${operation}`)(function* (payout: Schemas.PayoutReference) {
+      fn(`nicepay.${operation}`)(function* (payout: Schemas.PayoutReference) {
         const ref = yield* Schemas.validate(Schemas.PayoutReference, operation, payout)
         const references = {
           partnerReferenceNo: ref.partnerReferenceNo,
@@ -435,12 +439,12 @@ export const make = (
         } satisfies Schemas.PayoutState
       })
 
-    const inquiry = Effect.fn("nicepay.inquiry")(function* (payout: Schemas.InquiryReference) {
+    const inquiry = fn("nicepay.inquiry")(function* (payout: Schemas.InquiryReference) {
       const ref = yield* Schemas.validate(Schemas.InquiryReference, "inquiry", payout)
       return yield* readStatus(ref)
     })
 
-    const recover = Effect.fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
+    const recover = fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
       const { partnerReferenceNo, originalReferenceNo, beneficiaryAccountNo } = unknown.references
       if (originalReferenceNo === undefined || beneficiaryAccountNo === undefined) {
         return yield* new Schemas.InvalidInput({
@@ -460,7 +464,7 @@ export const make = (
       return yield* readStatus(ref)
     })
 
-    const resolveDuplicateRegistration = Effect.fn("nicepay.resolveDuplicateRegistration")(function* (
+    const resolveDuplicateRegistration = fn("nicepay.resolveDuplicateRegistration")(function* (
       payout: Schemas.PayoutRequest,
       duplicate: ResponseCode.DuplicatePartnerReference
     ) {
@@ -513,7 +517,7 @@ export const make = (
         ? noPublicKey
         : Notification.verify(received, verifyOptions(notificationKey))
 
-    const confirmNotification = Effect.fn("nicepay.confirmNotification")(function* (
+    const confirmNotification = fn("nicepay.confirmNotification")(function* (
       received: Notification.Received
     ) {
       const notification = yield* verifyNotification(received)
@@ -541,8 +545,12 @@ export const make = (
       inquiry,
       recover,
       resolveDuplicateRegistration,
-      verifyNotificationHeaders: Effect.fn("nicepay.verifyNotificationHeaders")(verifyNotificationHeaders),
-      verifyNotification: Effect.fn("nicepay.verifyNotification")(verifyNotification),
+      verifyNotificationHeaders: traced
+        ? Effect.fn("nicepay.verifyNotificationHeaders")(verifyNotificationHeaders)
+        : verifyNotificationHeaders,
+      verifyNotification: traced
+        ? Effect.fn("nicepay.verifyNotification")(verifyNotification)
+        : verifyNotification,
       confirmNotification
     } satisfies Service
   })
@@ -604,17 +612,15 @@ export const layer = (
   layerWithSigner(config).pipe(Layer.provide(signerLayer(config)))
 
 /**
- * The client from the environment (see `Config.fromEnv`); key variables may name files.
+ * The client from the environment (see `Config.fromEnv`); key variables may name files. It sends
+ * through the `HttpClient` in context when there is one, else through its own lean transport
+ * (`Transport.make`, closed with the layer).
  *
  * @since 0.1.0
  */
 export const layerConfig = (
   config: Config.Config<NicepayConfig.NicepayConfig> = NicepayConfig.fromEnv
-): Layer.Layer<
-  NicepayPayout,
-  ConfigError.ConfigError | NicepayConfig.InvalidConfig | InvalidKey,
-  HttpClient.HttpClient
-> =>
+): Layer.Layer<NicepayPayout, ConfigError.ConfigError | NicepayConfig.InvalidConfig | InvalidKey> =>
   Layer.unwrapEffect(
     Effect.map(Effect.flatMap(config, NicepayConfig.resolveKeyFiles), (resolved) => layer(resolved))
-  )
+  ).pipe(Layer.provide(Transport.layerFromContextOrMake))

@@ -15,6 +15,8 @@ import { type KeyInput, verifyNotificationSignature } from "../Snap/Signature.js
 import * as Timestamp from "../Timestamp.js"
 import { describeParseError, NotificationBody, type TransactionStatus } from "./Schemas.js"
 
+const decodeNotificationBody = Schema.decodeUnknownEither(NotificationBody)
+
 /**
  * Why a notification was refused.
  *
@@ -174,7 +176,7 @@ export const verify = (
     } catch {
       return yield* refuse("InvalidBody", "the body is not valid JSON")
     }
-    const body = Schema.decodeUnknownEither(NotificationBody)(json)
+    const body = decodeNotificationBody(json)
     if (Either.isLeft(body)) return yield* refuse("InvalidBody", describeParseError(body.left))
     const b = body.right
     return {

@@ -7,6 +7,7 @@
  */
 import { Effect, Either, ParseResult, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
+import * as Decode from "../internal/decode.js"
 import { type Rupiah, SnapAmount } from "../Money.js"
 
 /**
@@ -64,6 +65,13 @@ const firstIssue = (error: ParseResult.ParseError): { readonly field: string; re
  *
  * @since 0.1.0
  */
+const strictValidator = Decode.memoize((schema) =>
+  Schema.validateEither(schema, { errors: "all", onExcessProperty: "error" })
+)
+const lenientValidator = Decode.memoize((schema) =>
+  Schema.validateEither(schema, { errors: "all", onExcessProperty: "ignore" })
+)
+
 export const validate = <A, I>(
   schema: Schema.Schema<A, I>,
   operation: string,
@@ -71,7 +79,10 @@ export const validate = <A, I>(
   strict = false
 ): Effect.Effect<A, InvalidInput> =>
   Either.match(
-    Schema.validateEither(schema, { errors: "all", onExcessProperty: strict ? "error" : "ignore" })(input),
+    (strict ? strictValidator(schema) : lenientValidator(schema))(input) as Either.Either<
+      A,
+      ParseResult.ParseError
+    >,
     {
       onLeft: (error) => Effect.fail(new InvalidInput({ operation, ...firstIssue(error) })),
       onRight: Effect.succeed
@@ -565,7 +576,12 @@ export const NotificationBody = Schema.Struct({
  * @since 0.1.0
  */
 export const decodeResponse = <A, I>(schema: Schema.Schema<A, I>, json: unknown): Either.Either<A, string> =>
-  Either.mapLeft(Schema.decodeUnknownEither(schema)(json), describeParseError)
+  Either.mapLeft(
+    responseDecoder(schema)(json) as Either.Either<A, ParseResult.ParseError>,
+    describeParseError
+  )
+
+const responseDecoder = Decode.memoize((schema) => Schema.decodeUnknownEither(schema))
 
 /**
  * The registration fields a repeat of a partnerReferenceNo must match.

@@ -73,6 +73,8 @@ const TokenResponse = Schema.Struct({
   expiresIn: Seconds
 })
 
+const decodeTokenResponse = Schema.decodeUnknownEither(TokenResponse)
+
 /**
  * Why a token could not be obtained.
  *
@@ -107,7 +109,7 @@ export const request = (options: {
     )
     const raw = yield* Upstream.exchange(options.client, httpRequest, { ...labels, timeout: options.timeout })
     const accepted = yield* Response.interpret(raw, labels)
-    const decoded = Schema.decodeUnknownEither(TokenResponse)(accepted.json)
+    const decoded = decodeTokenResponse(accepted.json)
     if (Either.isLeft(decoded)) {
       const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]
       return yield* new Response.MalformedResponse({

@@ -3,7 +3,7 @@ import { Ayoconnect as Client } from "@kasir/core"
 import { RequestLog } from "@kasir/sandbox"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Inspectable, Logger, LogLevel, Tracer } from "effect"
-import { account, partner, sandbox } from "./harness.js"
+import { account, client, partner, sandbox } from "./harness.js"
 
 describe("Ayoconnect secrets", () => {
   it.live("neither the secret nor a token leaks into logs, span attributes/events or error renderings", () =>
@@ -73,6 +73,8 @@ describe("Ayoconnect secrets", () => {
         yield* Effect.logDebug("client in use", ayoconnect)
       })
       yield* scenario.pipe(
+        // The client is built under the tracer: operation spans are decided when its layer is built.
+        Effect.provide(client({ readTimeout: "2 seconds" })),
         Effect.withTracer(recording),
         Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
         Logger.withMinimumLogLevel(LogLevel.All)
