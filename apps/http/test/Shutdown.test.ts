@@ -6,7 +6,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { generateKeyPairSync } from "node:crypto"
 import { once } from "node:events"
-import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { beforeAll, describe, expect, it } from "vitest"
 
@@ -85,14 +84,10 @@ const exitOf = (child: ChildProcess) =>
 
 describe("the gateway process", () => {
   beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-b", "tsconfig.src.json"],
-      {
-        cwd: root,
-        stdio: "inherit"
-      }
-    )
+    execFileSync(process.execPath, ["scripts/bundle.mjs"], {
+      cwd: root,
+      stdio: "inherit"
+    })
   }, 180_000)
 
   it("on a fresh environment serves the embedded sandbox with a development key printed once", async () => {
