@@ -10,6 +10,7 @@ import { Cause, ConfigError, Effect, Option } from "effect"
 import * as ExitCode from "./ExitCode.js"
 import { core } from "./Input.js"
 import { Output } from "./Output.js"
+import * as SandboxState from "./SandboxState.js"
 import * as Usage from "./Usage.js"
 
 /**
@@ -19,8 +20,8 @@ import * as Usage from "./Usage.js"
  */
 export interface Described {
   readonly exitCode: ExitCode.ExitCode
-  /** One or two lines. */
-  readonly lines: readonly [string] | readonly [string, string]
+  /** One to three lines. */
+  readonly lines: readonly [string, ...Array<string>]
 }
 
 // Terminal styling escape sequences, as found in @effect/cli's rendered help docs.
@@ -124,9 +125,16 @@ const describeKasirError = (error: object, kind: ErrorKind.ErrorKind): Described
     upstream !== undefined && upstreamTexts(error).every((part) => message.includes(part))
       ? undefined
       : (upstream ?? text(field(error, "hint")))
+  const code = field(error, "responseCode")
+  const reset =
+    typeof code === "string" || typeof code === "number" ? SandboxState.resetNotice(String(code)) : undefined
   return {
     exitCode: ExitCode.fromKind(kind),
-    lines: detail === undefined ? [`error: ${message}`] : [`error: ${message}`, detail]
+    lines: [
+      `error: ${message}`,
+      ...(detail === undefined ? [] : [detail]),
+      ...(reset === undefined ? [] : [reset])
+    ]
   }
 }
 

@@ -115,7 +115,9 @@ export const render = (options: {
     "",
     "USAGE",
     "",
-    `$ ${command} <command> [options]`,
+    Usage.runnableGroups.has(path.join(" "))
+      ? `$ ${command} [<command>] [options]`
+      : `$ ${command} <command> [options]`,
     "",
     sections,
     "",

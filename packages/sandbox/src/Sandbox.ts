@@ -25,6 +25,7 @@ import {
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Snap } from "@kasir/core"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import type * as AyoconnectLedger from "./Ayoconnect/Ledger.js"
 import * as AyoconnectSimulator from "./Ayoconnect/Simulator.js"
 import * as Fault from "./Fault.js"
 import * as NicepayDemo from "./Nicepay/Demo.js"
@@ -61,6 +62,44 @@ export interface Service {
   }
   readonly requestLog: Context.Tag.Service<RequestLog.RequestLog>
   readonly faults: Context.Tag.Service<Fault.Faults>
+  /** Both simulators' state as plain JSON data (`JSON.stringify` it to keep it). */
+  readonly snapshot: Effect.Effect<Snapshot>
+  /** Replaces both simulators' state with a snapshot's. */
+  readonly restore: (snapshot: Snapshot) => Effect.Effect<void>
+}
+
+/**
+ * Both simulators' state: pure, serialisable data, so the sandbox can be stopped and started again
+ * where it left off (the CLI does this between commands). Credentials are not in it: the partners
+ * and merchants are whoever the starter registers; the request log and delivery history are not
+ * kept either.
+ *
+ * @since 0.1.0
+ */
+export interface Snapshot {
+  readonly version: 1
+  readonly ayoconnect: AyoconnectLedger.Snapshot
+  readonly nicepay: NicepaySimulator.Snapshot
+}
+
+/**
+ * Whether a parsed JSON value is a snapshot this version of the sandbox can restore.
+ *
+ * @since 0.1.0
+ */
+export const isSnapshot = (value: unknown): value is Snapshot => {
+  if (typeof value !== "object" || value === null) return false
+  const { version, ayoconnect, nicepay } = value as Record<string, unknown>
+  const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
+  return (
+    version === 1 &&
+    isRecord(ayoconnect) &&
+    Array.isArray(ayoconnect.inquiries) &&
+    Array.isArray(ayoconnect.transactions) &&
+    isRecord(nicepay) &&
+    Array.isArray(nicepay.payouts) &&
+    Array.isArray(nicepay.settlements)
+  )
 }
 
 /**
@@ -193,7 +232,17 @@ const make = (options: Options) =>
         simulator: nicepay
       },
       requestLog,
-      faults
+      faults,
+      snapshot: Effect.map(
+        Effect.zip(ayoconnect.snapshot, nicepay.snapshot),
+        ([ayoconnectState, nicepayState]): Snapshot => ({
+          version: 1,
+          ayoconnect: ayoconnectState,
+          nicepay: nicepayState
+        })
+      ),
+      restore: (snapshot) =>
+        Effect.zipRight(ayoconnect.restore(snapshot.ayoconnect), nicepay.restore(snapshot.nicepay))
     })
   })
 

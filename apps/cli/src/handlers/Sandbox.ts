@@ -6,10 +6,11 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { Nicepay, Snap } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
-import { Config, Effect, Option } from "effect"
+import { Clock, Config, Effect, Option } from "effect"
 import { SandboxUnavailable } from "../CliError.js"
 import { urlEnv } from "../Common.js"
 import { emit } from "../Report.js"
+import * as SandboxState from "../SandboxState.js"
 import * as Table from "../Table.js"
 import type { Run } from "./Handler.js"
 
@@ -80,3 +81,27 @@ export const serve = (args: { readonly port: number; readonly host: string; read
     Effect.catchTag("ServeError", (error) => Effect.fail(new SandboxUnavailable({ reason: error.message }))),
     Effect.provide(NodeHttpClient.layerUndici)
   )
+
+/**
+ * Empties the embedded sandbox's kept state and records when, so an unknown reference afterwards
+ * can say why.
+ *
+ * @since 0.1.0
+ */
+export const reset = (args: { readonly json: boolean }): Run =>
+  Effect.gen(function* () {
+    const resetAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const file = SandboxState.stateFile()
+    yield* Effect.try({
+      try: () => SandboxState.save({ resetAt }),
+      catch: (error) =>
+        new SandboxUnavailable({ reason: `cannot write ${file}: ${(error as Error).message}` })
+    })
+    yield* emit(
+      {
+        json: { reset: true, stateFile: file, resetAt },
+        text: `Reset the embedded sandbox: its state in ${file} is empty; references from before are gone.`
+      },
+      args
+    )
+  })
