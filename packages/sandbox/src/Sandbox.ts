@@ -69,6 +69,64 @@ export interface Service {
 }
 
 /**
+ * The demo credentials every sandbox accepts. None is secret: the Ayoconnect partner is the
+ * sandbox's own clearly fake one, the NICEPAY merchant is NICEPAY's published `IONPAYTEST`
+ * sandbox set (client secret and private key, from NICEPAY's SDK documentation).
+ *
+ * @since 0.1.0
+ */
+export const demoCredentials = {
+  ayoconnect: {
+    apiKey: AyoconnectSimulator.demoPartner.apiKey,
+    secret: AyoconnectSimulator.demoPartner.secret
+  },
+  nicepay: {
+    clientId: NicepayDemo.CLIENT_ID,
+    clientSecret: NicepayDemo.CLIENT_SECRET,
+    privateKey: NicepayDemo.PRIVATE_KEY
+  }
+} as const
+
+/**
+ * What a standalone sandbox prints when it starts — the same in every entry point (`kasir
+ * sandbox`, `pnpm sandbox`, `kasir-sandbox`): where each upstream answers and the full demo
+ * material, so clients in any language can be pointed at it. `also` names extra registrations
+ * (from the environment) without printing their secrets.
+ *
+ * @since 0.1.0
+ */
+export const banner = (
+  sandbox: Pick<Service, "url"> & {
+    readonly ayoconnect: Pick<Service["ayoconnect"], "baseUrl">
+    readonly nicepay: Pick<Service["nicepay"], "baseUrl">
+  },
+  also: { readonly ayoconnectApiKey?: string | undefined; readonly nicepayClientId?: string | undefined } = {}
+): string =>
+  [
+    `kasir sandbox listening on ${sandbox.url}`,
+    "",
+    `Ayoconnect  ${sandbox.ayoconnect.baseUrl}/api/v2/…`,
+    `  demo partner   KEY ${demoCredentials.ayoconnect.apiKey}, JWT secret ${demoCredentials.ayoconnect.secret}`,
+    ...(also.ayoconnectApiKey === undefined
+      ? []
+      : [`  also           KEY ${also.ayoconnectApiKey} (from AYOCONNECT_API_KEY)`]),
+    `NICEPAY     ${sandbox.nicepay.baseUrl}/…`,
+    `  demo merchant  ${demoCredentials.nicepay.clientId} (NICEPAY's published sandbox set)`,
+    `  client secret  ${demoCredentials.nicepay.clientSecret}`,
+    ...(also.nicepayClientId === undefined
+      ? []
+      : [`  also           ${also.nicepayClientId} (from NICEPAY_CLIENT_ID)`]),
+    "  private key (PKCS#8, for X-SIGNATURE of the access-token request):",
+    ...demoCredentials.nicepay.privateKey
+      .trim()
+      .split("\n")
+      .map((line) => `    ${line}`),
+    `Admin       GET ${sandbox.url}/_sandbox/requests, POST ${sandbox.url}/_sandbox/faults`,
+    "",
+    "These demo credentials are public test material: never use them outside a sandbox."
+  ].join("\n")
+
+/**
  * Both simulators' state: pure, serialisable data, so the sandbox can be stopped and started again
  * where it left off (the CLI does this between commands). Credentials are not in it: the partners
  * and merchants are whoever the starter registers; the request log and delivery history are not
