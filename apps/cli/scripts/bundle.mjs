@@ -3,7 +3,7 @@
 // tree is in dist/bin.js; each command's work (clients, simulators, the HTTP stack) is a chunk
 // loaded only when that command runs. Workspace packages are bundled from their sources, so the
 // bundle never depends on their builds.
-import { readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
@@ -36,4 +36,5 @@ const result = await build({
     js: 'import { createRequire as __kasirCreateRequire } from "node:module"; const require = __kasirCreateRequire(import.meta.url);'
   }
 })
+mkdirSync(root("../build"), { recursive: true })
 writeFileSync(root("../build/bundle-meta.json"), JSON.stringify(result.metafile))

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type CliApp, Command, HelpDoc } from "@effect/cli"
+import { type CliApp, CliConfig, Command, HelpDoc } from "@effect/cli"
 import type { Effect } from "effect"
 import * as Span from "@effect/cli/HelpDoc/Span"
 import * as Ayoconnect from "./commands/Ayoconnect.js"
@@ -11,6 +11,7 @@ import * as Keys from "./commands/Keys.js"
 import * as Nicepay from "./commands/Nicepay.js"
 import * as Sandbox from "./commands/Sandbox.js"
 import * as ExitCode from "./ExitCode.js"
+import * as Help from "./Help.js"
 import type { Output } from "./Output.js"
 
 // Replaced by the bundler with package.json's version (scripts/bundle.mjs).
@@ -60,3 +61,12 @@ export const run: (
   name: "kasir",
   version
 })
+
+/**
+ * The help text of a command path (`[]` for `kasir` itself), rendered by `Help`; `undefined` when
+ * the path names no command.
+ *
+ * @since 0.1.0
+ */
+export const help = (path: ReadonlyArray<string>): string | undefined =>
+  Help.render({ root, path, version, config: CliConfig.make({ showBuiltIns: false }) })

@@ -4,6 +4,7 @@
  * `KASIR_SANDBOX_URL` (`--sandbox-url`) names one started with `kasir sandbox`, that running
  * sandbox, so multi-step flows (inquiry → pay → status) keep their state between commands.
  * Either way the commands use the sandbox's demo credentials, and say so in one line on stderr.
+ * The in-process sandbox keeps its state in the data directory between commands (`SandboxState`).
  *
  * @since 0.1.0
  */
@@ -13,6 +14,7 @@ import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { SandboxUnavailable } from "./CliError.js"
 import { urlEnv } from "./Common.js"
 import { Output } from "./Output.js"
+import * as SandboxState from "./SandboxState.js"
 
 /**
  * Where the sandbox's two simulators answer, and the demo credentials they accept.
@@ -83,9 +85,35 @@ const fromRunning = (url: string): Context.Tag.Service<Endpoint> => {
   }
 }
 
-const inProcess: Layer.Layer<Endpoint, SandboxUnavailable, HttpClient.HttpClient> = Layer.effect(
+// The embedded sandbox keeps its state between commands in the data directory (`SandboxState`):
+// restored when it starts, written back when the command ends.
+const persisted = Effect.gen(function* () {
+  const sandbox = yield* Sandbox.Sandbox
+  const stored = yield* Effect.try({
+    try: () => SandboxState.load(Sandbox.isSnapshot),
+    catch: (error) => new SandboxUnavailable({ reason: (error as Error).message })
+  })
+  SandboxState.remember(stored)
+  if (stored.snapshot !== undefined) yield* sandbox.restore(stored.snapshot)
+  yield* Effect.addFinalizer(() =>
+    Effect.flatMap(sandbox.snapshot, (snapshot) =>
+      Effect.try(() => SandboxState.save({ ...stored, snapshot })).pipe(
+        Effect.catchAll((error) =>
+          Effect.flatMap(Output, (output) =>
+            output.stderr(
+              `kasir: could not keep the embedded sandbox's state in ${SandboxState.stateFile()}: ${String(error.error)}`
+            )
+          )
+        )
+      )
+    )
+  )
+  return sandbox
+})
+
+const inProcess: Layer.Layer<Endpoint, SandboxUnavailable, HttpClient.HttpClient | Output> = Layer.scoped(
   Endpoint,
-  Effect.map(Sandbox.Sandbox, (sandbox) => ({
+  Effect.map(persisted, (sandbox) => ({
     url: sandbox.url,
     ayoconnect: {
       baseUrl: sandbox.ayoconnect.baseUrl,

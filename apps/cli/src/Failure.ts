@@ -10,6 +10,7 @@ import { Cause, ConfigError, Effect, Option } from "effect"
 import * as ExitCode from "./ExitCode.js"
 import { core } from "./Input.js"
 import { Output } from "./Output.js"
+import * as SandboxState from "./SandboxState.js"
 import * as Usage from "./Usage.js"
 
 /**
@@ -19,8 +20,8 @@ import * as Usage from "./Usage.js"
  */
 export interface Described {
   readonly exitCode: ExitCode.ExitCode
-  /** One or two lines. */
-  readonly lines: readonly [string] | readonly [string, string]
+  /** One to three lines. */
+  readonly lines: readonly [string, ...Array<string>]
 }
 
 // Terminal styling escape sequences, as found in @effect/cli's rendered help docs.
@@ -124,9 +125,16 @@ const describeKasirError = (error: object, kind: ErrorKind.ErrorKind): Described
     upstream !== undefined && upstreamTexts(error).every((part) => message.includes(part))
       ? undefined
       : (upstream ?? text(field(error, "hint")))
+  const code = field(error, "responseCode")
+  const reset =
+    typeof code === "string" || typeof code === "number" ? SandboxState.resetNotice(String(code)) : undefined
   return {
     exitCode: ExitCode.fromKind(kind),
-    lines: detail === undefined ? [`error: ${message}`] : [`error: ${message}`, detail]
+    lines: [
+      `error: ${message}`,
+      ...(detail === undefined ? [] : [detail]),
+      ...(reset === undefined ? [] : [reset])
+    ]
   }
 }
 
@@ -194,8 +202,70 @@ export const describe = <E>(
   return "interrupted"
 }
 
+const defined = (fields: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== null))
+
+const errorKind = (
+  error: unknown,
+  exitCode: ExitCode.ExitCode,
+  kindOf: (error: unknown) => ErrorKind.ErrorKind | undefined
+): string => {
+  if (ValidationError.isValidationError(error)) return "Usage"
+  if (ConfigError.isConfigError(error)) return "Configuration"
+  return kindOf(error) ?? (exitCode === ExitCode.Interrupted ? "Interrupted" : "Internal")
+}
+
+// The upstream's own messages: Ayoconnect's `{ID, EN}` pair, SNAP's single `responseMessage`.
+const upstreamMessages = (error: object): Record<string, string> | undefined => {
+  const pair = field(error, "upstreamMessage")
+  if (typeof pair === "object" && pair !== null) {
+    const messages = defined({ ID: text(field(pair, "ID")), EN: text(field(pair, "EN")) })
+    return Object.keys(messages).length === 0 ? undefined : (messages as Record<string, string>)
+  }
+  const message = text(field(error, "responseMessage"))
+  return message === undefined ? undefined : { message }
+}
+
 /**
- * Prints the description of a cause on stderr and yields the exit code.
+ * The JSON document `--json` prints on stdout for a failure: what kind of failure, kasir's message
+ * and hint, the upstream's code and messages when it answered, and the exit code with its meaning.
+ *
+ * @since 0.1.0
+ */
+export const errorDocument = (
+  failure: unknown,
+  described: Described | "interrupted",
+  kindOf: (error: unknown) => ErrorKind.ErrorKind | undefined
+): Record<string, unknown> => {
+  const exitCode = described === "interrupted" ? ExitCode.Interrupted : described.exitCode
+  const lines = described === "interrupted" ? ["error: interrupted"] : described.lines
+  const error = typeof failure === "object" && failure !== null ? failure : undefined
+  const code = error === undefined ? undefined : field(error, "responseCode")
+  return {
+    error: defined({
+      kind: errorKind(failure, exitCode, kindOf),
+      message: lines[0].replace(/^error: /, ""),
+      detail: lines[1],
+      provider: error === undefined ? undefined : text(field(error, "provider")),
+      operation: error === undefined ? undefined : text(field(error, "operation")),
+      upstreamCode: typeof code === "string" || typeof code === "number" ? code : undefined,
+      upstreamMessages: error === undefined ? undefined : upstreamMessages(error)
+    }),
+    exitCode,
+    exitMeaning: ExitCode.table.find(([value]) => value === exitCode)?.[1] ?? "failed"
+  }
+}
+
+const wantsJson = (args: ReadonlyArray<string>): boolean => {
+  const end = args.indexOf("--")
+  return (end === -1 ? args : args.slice(0, end)).includes("--json")
+}
+
+/**
+ * Prints the description of a cause on stderr and yields the exit code. With `--json`, the
+ * failure is also one JSON document on stdout (`errorDocument`), unless the command already
+ * printed its document there (a payment reported as failed, say): stdout always carries exactly
+ * one.
  *
  * @since 0.1.0
  */
@@ -206,8 +276,14 @@ export const report = <E>(
   Effect.gen(function* () {
     const { ErrorKind } = yield* core
     const described = describe(cause, args, ErrorKind.kindOf)
-    if (described === "interrupted") return ExitCode.Interrupted
     const output = yield* Output
+    if (wantsJson(args) && !(yield* output.wroteStdout)) {
+      const failure = Option.getOrElse(Cause.failureOption(cause), () =>
+        Option.getOrUndefined(Cause.dieOption(cause))
+      )
+      yield* output.stdout(JSON.stringify(errorDocument(failure, described, ErrorKind.kindOf), null, 2))
+    }
+    if (described === "interrupted") return ExitCode.Interrupted
     for (const line of described.lines) yield* output.stderr(line)
     return described.exitCode
   })

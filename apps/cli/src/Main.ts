@@ -13,6 +13,7 @@ import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
 import * as Failure from "./Failure.js"
 import * as Output from "./Output.js"
+import * as Usage from "./Usage.js"
 
 const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
 
@@ -59,6 +60,18 @@ const environment = Layer.mergeAll(
  */
 export const program = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode.ExitCode> => {
   const args = argv.slice(2)
+  // `--help` anywhere on a command line that names a command: kasir's own rendering (`Help`).
+  const resolved = Usage.resolve(args)
+  const helpText =
+    resolved.unknown === undefined && args.some((arg) => arg === "--help" || arg === "-h")
+      ? Cli.help(resolved.path)
+      : undefined
+  if (helpText !== undefined) {
+    return Effect.flatMap(Output.Output, (output) => output.stdout(helpText)).pipe(
+      Effect.as(ExitCode.Success),
+      Effect.provide(Output.layerProcess)
+    )
+  }
   return Effect.flatMap(cliConsole, (console) => Effect.withConsole(Cli.run(argv), console)).pipe(
     Effect.as(ExitCode.Success),
     Effect.catchAllCause((cause) => Failure.report(cause, args)),

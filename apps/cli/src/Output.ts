@@ -20,6 +20,8 @@ export class Output extends Context.Tag("@kasir/cli/Output")<
     readonly status: (text: string) => Effect.Effect<void>
     /** Clears a line written by `status`. */
     readonly clearStatus: Effect.Effect<void>
+    /** Whether anything was written to stdout yet (a `--json` error document is printed only then). */
+    readonly wroteStdout: Effect.Effect<boolean>
     /** Whether stderr is an interactive terminal (progress is shown only then). */
     readonly interactive: boolean
   }
@@ -37,11 +39,14 @@ const eraseLine = "\r\u001b[2K"
 export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, () => {
   const interactive = process.stderr.isTTY === true
   let statusShown = false
+  let wroteStdout = false
   return {
     stdout: (text) =>
       Effect.sync(() => {
+        wroteStdout = true
         process.stdout.write(`${text}\n`)
       }),
+    wroteStdout: Effect.sync(() => wroteStdout),
     stderr: (text) =>
       Effect.sync(() => {
         if (statusShown) {

@@ -25,7 +25,7 @@ export const tree: Tree = {
     balance: null,
     payout: { register: null, approve: null, status: null, cancel: null, reject: null }
   },
-  sandbox: null,
+  sandbox: { reset: null },
   keys: { generate: null }
 }
 
@@ -64,3 +64,10 @@ export const resolve = (args: ReadonlyArray<string>): Resolved => {
  */
 export const helpHint = (path: ReadonlyArray<string>): string =>
   `Run '${["kasir", ...path, "--help"].join(" ")}' for usage.`
+
+/**
+ * Groups that also run on their own (`kasir sandbox` serves; `kasir sandbox reset` resets).
+ *
+ * @since 0.1.0
+ */
+export const runnableGroups: ReadonlySet<string> = new Set(["sandbox"])

@@ -1,10 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { Snap } from "@kasir/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { kasir, lines } from "./support/kasir.js"
+import { fileURLToPath } from "node:url"
+import { baseEnv, kasir, lines } from "./support/kasir.js"
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url))
 
 let dir: string
 
@@ -99,5 +103,37 @@ describe("kasir keys generate", () => {
     const run = await kasir(["keys", "generate", "--json"], { cwd: dir })
     expect(run.code).toBe(0)
     expect(JSON.parse(run.stdout).privateKeyPath).toBe(path.join(dir, ".kasir-keys", "snap-private-key.pem"))
+  })
+})
+
+describe("kasir keys generate: paths are the user's (issue 16 row 5)", () => {
+  it("pnpm -C <repo> kasir … --out rel writes under the directory the user ran it in", async () => {
+    const user = path.join(dir, "elsewhere")
+    execFileSync("mkdir", ["-p", user])
+    const name = `rel-${process.pid}`
+    execFileSync("pnpm", ["-C", repoRoot, "-s", "kasir", "keys", "generate", "--out", name], {
+      cwd: user,
+      env: baseEnv(),
+      stdio: "ignore"
+    })
+    expect(existsSync(path.join(user, name, "snap-private-key.pem"))).toBe(true)
+    expect(existsSync(path.join(repoRoot, name))).toBe(false)
+  })
+
+  it("refuses a private key inside a git work tree unless the directory is git-ignored: exit 2", async () => {
+    execFileSync("git", ["init", "-q", dir])
+    const refused = await kasir(["keys", "generate", "--out", "keys"], { cwd: dir })
+    expect(refused.code).toBe(2)
+    expect(refused.stdout).toBe("")
+    expect(lines(refused.stderr)).toEqual([
+      `error: refusing to write a private key to ${path.join(dir, "keys")}: it is inside the git work tree ${dir} and not git-ignored`,
+      "Add the directory to .gitignore, or choose a directory outside the repository with --out DIR."
+    ])
+    expect(existsSync(path.join(dir, "keys"))).toBe(false)
+
+    writeFileSync(path.join(dir, ".gitignore"), "keys/\n")
+    const allowed = await kasir(["keys", "generate", "--out", "keys"], { cwd: dir })
+    expect(allowed.code).toBe(0)
+    expect(statSync(path.join(dir, "keys", "snap-private-key.pem")).mode & 0o777).toBe(0o600)
   })
 })

@@ -200,7 +200,8 @@ describe("kasir nicepay payout, against a running sandbox", () => {
   it("registration declined by the upstream (insufficient funds): exit 1", async () => {
     const { run } = await register("9033272009914")
     expect(run.code).toBe(1)
-    expect(run.stdout).toBe("")
+    // --json: the failure is the one document on stdout.
+    expect(json(run)).toMatchObject({ error: { kind: "Declined", upstreamCode: "4030014" }, exitCode: 1 })
     expect(lines(run.stderr)).toEqual([notice, "error: SNAP 4030014: Insufficient Funds"])
   })
 

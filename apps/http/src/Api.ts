@@ -11,6 +11,7 @@ import { NicepayGroup } from "./api/Nicepay.js"
 import { SystemGroup } from "./api/System.js"
 import * as OpenApiProblems from "./OpenApiProblems.js"
 import * as Problem from "./Problem.js"
+import * as Version from "./Version.js"
 
 /**
  * @since 0.1.0
@@ -25,7 +26,7 @@ export class Api extends HttpApi.make("kasir")
   .addError(Problem.PayloadTooLarge)
   .addError(Problem.InternalError)
   .annotate(OpenApi.Title, "kasir gateway")
-  .annotate(OpenApi.Version, "0.1.0")
+  .annotate(OpenApi.Version, Version.version)
   .annotate(
     OpenApi.Description,
     "Ayoconnect PPOB bill payments and NICEPAY SNAP payouts over one typed HTTP API. Every error is an RFC 9457 problem (`application/problem+json`)."

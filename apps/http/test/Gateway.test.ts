@@ -77,11 +77,14 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
       expect(reply.status).toBe(400)
       expect(reply.headers.get("content-type")).toBe(PROBLEM)
       expect(reply.json.type).toBe("urn:kasir:problem:validation")
-      // HttpApi stops at the first issue.
+      // Every problem is reported, not only the first.
       expect(reply.json.errors).toEqual([
-        { path: "body.accountNumber", message: "Expected string, actual 5" }
+        { path: "body.accountNumber", message: "Expected string, actual 5" },
+        { path: "body.productCode", message: "is missing" }
       ])
-      expect(reply.json.detail).toBe("The request is invalid — body.accountNumber: Expected string, actual 5")
+      expect(reply.json.detail).toBe(
+        "The request is invalid — body.accountNumber: Expected string, actual 5; body.productCode: is missing"
+      )
       expect(reply.text).not.toContain("HttpApiDecodeError")
       expect(reply.text).not.toContain("_tag")
     })

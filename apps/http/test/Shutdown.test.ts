@@ -10,7 +10,6 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { once } from "node:events"
-import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
 import { beforeAll, describe, expect, it } from "vitest"
 
@@ -123,14 +122,10 @@ const failures = (output: string) =>
 
 describe("the gateway process", () => {
   beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [createRequire(import.meta.url).resolve("typescript/bin/tsc"), "-b", "tsconfig.src.json"],
-      {
-        cwd: root,
-        stdio: "inherit"
-      }
-    )
+    execFileSync(process.execPath, ["scripts/bundle.mjs"], {
+      cwd: root,
+      stdio: "inherit"
+    })
   }, 180_000)
 
   it("on a fresh environment serves the embedded sandbox with a development key printed once", async () => {

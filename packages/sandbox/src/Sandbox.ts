@@ -25,6 +25,7 @@ import {
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Snap } from "@kasir/core"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import type * as AyoconnectLedger from "./Ayoconnect/Ledger.js"
 import * as AyoconnectSimulator from "./Ayoconnect/Simulator.js"
 import * as Fault from "./Fault.js"
 import * as NicepayDemo from "./Nicepay/Demo.js"
@@ -61,6 +62,102 @@ export interface Service {
   }
   readonly requestLog: Context.Tag.Service<RequestLog.RequestLog>
   readonly faults: Context.Tag.Service<Fault.Faults>
+  /** Both simulators' state as plain JSON data (`JSON.stringify` it to keep it). */
+  readonly snapshot: Effect.Effect<Snapshot>
+  /** Replaces both simulators' state with a snapshot's. */
+  readonly restore: (snapshot: Snapshot) => Effect.Effect<void>
+}
+
+/**
+ * The demo credentials every sandbox accepts. None is secret: the Ayoconnect partner is the
+ * sandbox's own clearly fake one, the NICEPAY merchant is NICEPAY's published `IONPAYTEST`
+ * sandbox set (client secret and private key, from NICEPAY's SDK documentation).
+ *
+ * @since 0.1.0
+ */
+export const demoCredentials = {
+  ayoconnect: {
+    apiKey: AyoconnectSimulator.demoPartner.apiKey,
+    secret: AyoconnectSimulator.demoPartner.secret
+  },
+  nicepay: {
+    clientId: NicepayDemo.CLIENT_ID,
+    clientSecret: NicepayDemo.CLIENT_SECRET,
+    privateKey: NicepayDemo.PRIVATE_KEY
+  }
+} as const
+
+/**
+ * What a standalone sandbox prints when it starts — the same in every entry point (`kasir
+ * sandbox`, `pnpm sandbox`, `kasir-sandbox`): where each upstream answers and the full demo
+ * material, so clients in any language can be pointed at it. `also` names extra registrations
+ * (from the environment) without printing their secrets.
+ *
+ * @since 0.1.0
+ */
+export const banner = (
+  sandbox: Pick<Service, "url"> & {
+    readonly ayoconnect: Pick<Service["ayoconnect"], "baseUrl">
+    readonly nicepay: Pick<Service["nicepay"], "baseUrl">
+  },
+  also: { readonly ayoconnectApiKey?: string | undefined; readonly nicepayClientId?: string | undefined } = {}
+): string =>
+  [
+    `kasir sandbox listening on ${sandbox.url}`,
+    "",
+    `Ayoconnect  ${sandbox.ayoconnect.baseUrl}/api/v2/…`,
+    `  demo partner   KEY ${demoCredentials.ayoconnect.apiKey}, JWT secret ${demoCredentials.ayoconnect.secret}`,
+    ...(also.ayoconnectApiKey === undefined
+      ? []
+      : [`  also           KEY ${also.ayoconnectApiKey} (from AYOCONNECT_API_KEY)`]),
+    `NICEPAY     ${sandbox.nicepay.baseUrl}/…`,
+    `  demo merchant  ${demoCredentials.nicepay.clientId} (NICEPAY's published sandbox set)`,
+    `  client secret  ${demoCredentials.nicepay.clientSecret}`,
+    ...(also.nicepayClientId === undefined
+      ? []
+      : [`  also           ${also.nicepayClientId} (from NICEPAY_CLIENT_ID)`]),
+    "  private key (PKCS#8, for X-SIGNATURE of the access-token request):",
+    ...demoCredentials.nicepay.privateKey
+      .trim()
+      .split("\n")
+      .map((line) => `    ${line}`),
+    `Admin       GET ${sandbox.url}/_sandbox/requests, POST ${sandbox.url}/_sandbox/faults`,
+    "",
+    "These demo credentials are public test material: never use them outside a sandbox."
+  ].join("\n")
+
+/**
+ * Both simulators' state: pure, serialisable data, so the sandbox can be stopped and started again
+ * where it left off (the CLI does this between commands). Credentials are not in it: the partners
+ * and merchants are whoever the starter registers; the request log and delivery history are not
+ * kept either.
+ *
+ * @since 0.1.0
+ */
+export interface Snapshot {
+  readonly version: 1
+  readonly ayoconnect: AyoconnectLedger.Snapshot
+  readonly nicepay: NicepaySimulator.Snapshot
+}
+
+/**
+ * Whether a parsed JSON value is a snapshot this version of the sandbox can restore.
+ *
+ * @since 0.1.0
+ */
+export const isSnapshot = (value: unknown): value is Snapshot => {
+  if (typeof value !== "object" || value === null) return false
+  const { version, ayoconnect, nicepay } = value as Record<string, unknown>
+  const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
+  return (
+    version === 1 &&
+    isRecord(ayoconnect) &&
+    Array.isArray(ayoconnect.inquiries) &&
+    Array.isArray(ayoconnect.transactions) &&
+    isRecord(nicepay) &&
+    Array.isArray(nicepay.payouts) &&
+    Array.isArray(nicepay.settlements)
+  )
 }
 
 /**
@@ -193,7 +290,17 @@ const make = (options: Options) =>
         simulator: nicepay
       },
       requestLog,
-      faults
+      faults,
+      snapshot: Effect.map(
+        Effect.zip(ayoconnect.snapshot, nicepay.snapshot),
+        ([ayoconnectState, nicepayState]): Snapshot => ({
+          version: 1,
+          ayoconnect: ayoconnectState,
+          nicepay: nicepayState
+        })
+      ),
+      restore: (snapshot) =>
+        Effect.zipRight(ayoconnect.restore(snapshot.ayoconnect), nicepay.restore(snapshot.nicepay))
     })
   })
 

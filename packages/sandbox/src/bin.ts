@@ -11,7 +11,6 @@
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Nicepay, Snap } from "@kasir/core"
 import { Config, Console, Effect, Layer, Option } from "effect"
-import { demoPartner } from "./Ayoconnect/Simulator.js"
 import type { MerchantRegistration } from "./Nicepay/Simulator.js"
 import * as Sandbox from "./Sandbox.js"
 
@@ -74,18 +73,13 @@ const program = Effect.gen(function* () {
   }).pipe(Layer.provide(NodeHttpClient.layerUndici))
   yield* Effect.gen(function* () {
     const sandbox = yield* Sandbox.Sandbox
-    const lines = [
-      `kasir sandbox listening on ${sandbox.url}`,
-      `  Ayoconnect  ${sandbox.ayoconnect.baseUrl}/api/v2/…   partner KEY=${sandbox.ayoconnect.partner.apiKey}` +
-        (ayoconnectPartners.length > 0
-          ? " (from AYOCONNECT_API_KEY)"
-          : ` secret=${demoPartner.secret} (demo)`),
-      `  NICEPAY     ${sandbox.nicepay.baseUrl}/…   merchant ${sandbox.nicepay.merchant.clientId} (NICEPAY's published sandbox credentials)` +
-        (nicepayMerchants.length > 0 ? ` and ${nicepayMerchants[0]!.clientId} (from NICEPAY_CLIENT_ID)` : ""),
-      `  admin       GET ${sandbox.url}/_sandbox/requests, POST ${sandbox.url}/_sandbox/faults`,
-      "Press Ctrl-C to stop."
-    ]
-    yield* Console.log(lines.join("\n"))
+    yield* Console.log(
+      Sandbox.banner(sandbox, {
+        ayoconnectApiKey: ayoconnectPartners[0]?.apiKey,
+        nicepayClientId: nicepayMerchants[0]?.clientId
+      })
+    )
+    yield* Console.log("Press Ctrl-C to stop.")
     return yield* Effect.never
   }).pipe(Effect.provide(layer))
 })

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { execFile } from "node:child_process"
 import { createHash, createPublicKey, generateKeyPair } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
@@ -64,6 +65,41 @@ const cannot = (what: string, path: string, reason: string) =>
     hint: "Choose another directory with --out DIR."
   })
 
+// `git <args>` in a directory: its trimmed stdout, or undefined when it fails (not a work tree,
+// not ignored, or no git at all).
+const git = (cwd: string, args: ReadonlyArray<string>) =>
+  Effect.async<string | undefined>((resume) => {
+    execFile("git", ["-C", cwd, ...args], { timeout: 10_000 }, (error, stdout) => {
+      resume(Effect.succeed(error === null ? stdout.trim() : undefined))
+    })
+  })
+
+/**
+ * Refuses a private key inside a git work tree unless git ignores it there: a key committed by
+ * accident is a key published. Outside any work tree (or without git) anything goes.
+ *
+ * @since 0.1.0
+ */
+export const checkNotTracked = (privatePath: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    // The nearest directory that exists: git needs one to start from.
+    let existing = path.dirname(privatePath)
+    while (!(yield* fs.exists(existing).pipe(Effect.orElseSucceed(() => false)))) {
+      const parent = path.dirname(existing)
+      if (parent === existing) break
+      existing = parent
+    }
+    const top = yield* git(existing, ["rev-parse", "--show-toplevel"])
+    if (top === undefined || top === "") return
+    if ((yield* git(existing, ["check-ignore", "-q", "--no-index", privatePath])) !== undefined) return
+    return yield* new InvalidConfiguration({
+      reason: `refusing to write a private key to ${path.dirname(privatePath)}: it is inside the git work tree ${top} and not git-ignored`,
+      hint: "Add the directory to .gitignore, or choose a directory outside the repository with --out DIR."
+    })
+  })
+
 /**
  * Generates the pair and writes it, refusing to overwrite: both paths are checked first and each
  * file is created exclusively, so a concurrent writer cannot be clobbered either.
@@ -77,6 +113,7 @@ export const generate = (directory: string) =>
     const dir = path.resolve(directory)
     const privatePath = path.join(dir, fileNames.privateKey)
     const publicPath = path.join(dir, fileNames.publicKey)
+    yield* checkNotTracked(privatePath)
     for (const file of [privatePath, publicPath]) {
       if (yield* fs.exists(file).pipe(Effect.orElseSucceed(() => false))) {
         return yield* new InvalidConfiguration({

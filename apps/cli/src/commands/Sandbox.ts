@@ -25,6 +25,18 @@ const host = Options.text("host").pipe(
   Options.withDefault("127.0.0.1")
 )
 
+const reset = Command.make("reset", { json: Common.json }, (args) =>
+  Effect.flatMap(
+    Effect.promise(() => import("../handlers/Sandbox.js")),
+    (h) => h.reset(args)
+  )
+).pipe(
+  Command.withDescription(
+    "Forget the embedded sandbox's state (inquiries, payments, payouts, balances) kept between commands " +
+      "in $KASIR_DATA_DIR/sandbox (default .kasir/sandbox in the working directory)."
+  )
+)
+
 /**
  * @since 0.1.0
  */
@@ -37,5 +49,6 @@ export const command = Command.make("sandbox", { port, host, json: Common.json }
   Command.withDescription(
     "Serve the Ayoconnect and NICEPAY simulators on one port until interrupted (Ctrl-C). The demo " +
       "credentials always work; AYOCONNECT_API_KEY/SECRET and NICEPAY_CLIENT_ID/SECRET/PRIVATE_KEY, when set, are registered too."
-  )
+  ),
+  Command.withSubcommands([reset])
 )

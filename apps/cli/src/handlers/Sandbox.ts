@@ -6,11 +6,11 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { Nicepay, Snap } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
-import { Config, Effect, Option } from "effect"
+import { Clock, Config, Effect, Option } from "effect"
 import { SandboxUnavailable } from "../CliError.js"
 import { urlEnv } from "../Common.js"
 import { emit } from "../Report.js"
-import * as Table from "../Table.js"
+import * as SandboxState from "../SandboxState.js"
 import type { Run } from "./Handler.js"
 
 // The credentials of the environment, registered so configured commands work against it too.
@@ -39,25 +39,28 @@ const registrations = Effect.gen(function* () {
   return { ayoconnectPartners, nicepayMerchants }
 })
 
-const announce = (sandbox: Sandbox.Service, json: boolean) =>
+const announce = (
+  sandbox: Sandbox.Service,
+  registered: Effect.Effect.Success<typeof registrations>,
+  json: boolean
+) =>
   emit(
     {
       json: {
         url: sandbox.url,
-        ayoconnect: { baseUrl: sandbox.ayoconnect.baseUrl, apiKey: sandbox.ayoconnect.partner.apiKey },
-        nicepay: { baseUrl: sandbox.nicepay.baseUrl, clientId: sandbox.nicepay.merchant.clientId },
+        ayoconnect: { baseUrl: sandbox.ayoconnect.baseUrl, ...Sandbox.demoCredentials.ayoconnect },
+        nicepay: { baseUrl: sandbox.nicepay.baseUrl, ...Sandbox.demoCredentials.nicepay },
         admin: { requests: `${sandbox.url}/_sandbox/requests`, faults: `${sandbox.url}/_sandbox/faults` },
         env: { [urlEnv]: sandbox.url }
       },
       text: [
-        `kasir sandbox listening on ${sandbox.url}`,
-        Table.fields([
-          ["Ayoconnect", `${sandbox.ayoconnect.baseUrl} (API key ${sandbox.ayoconnect.partner.apiKey})`],
-          ["NICEPAY", `${sandbox.nicepay.baseUrl} (client ID ${sandbox.nicepay.merchant.clientId})`],
-          ["Admin", `GET ${sandbox.url}/_sandbox/requests, POST ${sandbox.url}/_sandbox/faults`]
-        ]),
+        // The same banner as every other entry point of the sandbox (`pnpm sandbox`, `kasir-sandbox`).
+        Sandbox.banner(sandbox, {
+          ayoconnectApiKey: registered.ayoconnectPartners[0]?.apiKey,
+          nicepayClientId: registered.nicepayMerchants[0]?.clientId
+        }),
         "",
-        "Point kasir at it, so state survives between commands (demo secrets are used, never printed):",
+        "Point kasir at it, so state is shared between commands and with other clients:",
         `  export ${urlEnv}=${sandbox.url}`,
         "Stop with Ctrl-C."
       ].join("\n")
@@ -74,9 +77,33 @@ export const serve = (args: { readonly port: number; readonly host: string; read
   Effect.gen(function* () {
     const registered = yield* registrations
     return yield* Effect.flatMap(Sandbox.Sandbox, (sandbox) =>
-      Effect.zipRight(announce(sandbox, args.json), Effect.never)
+      Effect.zipRight(announce(sandbox, registered, args.json), Effect.never)
     ).pipe(Effect.provide(Sandbox.layer({ port: args.port, host: args.host, ...registered })))
   }).pipe(
     Effect.catchTag("ServeError", (error) => Effect.fail(new SandboxUnavailable({ reason: error.message }))),
     Effect.provide(NodeHttpClient.layerUndici)
   )
+
+/**
+ * Empties the embedded sandbox's kept state and records when, so an unknown reference afterwards
+ * can say why.
+ *
+ * @since 0.1.0
+ */
+export const reset = (args: { readonly json: boolean }): Run =>
+  Effect.gen(function* () {
+    const resetAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const file = SandboxState.stateFile()
+    yield* Effect.try({
+      try: () => SandboxState.save({ resetAt }),
+      catch: (error) =>
+        new SandboxUnavailable({ reason: `cannot write ${file}: ${(error as Error).message}` })
+    })
+    yield* emit(
+      {
+        json: { reset: true, stateFile: file, resetAt },
+        text: `Reset the embedded sandbox: its state in ${file} is empty; references from before are gone.`
+      },
+      args
+    )
+  })

@@ -24,7 +24,11 @@ const keyValues = (
  * @since 0.1.0
  */
 export const balance = (balance: Ayoconnect.Schemas.Balance): Report => ({
-  json: { balance: balance.balance, currency: balance.currency, partnerId: balance.partnerId ?? null },
+  json: {
+    balance: balance.balance,
+    currency: balance.currency,
+    ...(balance.partnerId === undefined ? {} : { partnerId: balance.partnerId })
+  },
   text: Table.fields([
     ["Balance", rp(balance.balance)],
     ["Partner", balance.partnerId]

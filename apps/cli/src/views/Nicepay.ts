@@ -47,14 +47,20 @@ const payoutFields = (payout: Nicepay.Schemas.Payout) =>
     ["Amount", rp(payout.amount)]
   ] as const
 
-const payoutJson = (payout: Nicepay.Schemas.Payout) => ({
-  partnerReferenceNo: payout.partnerReferenceNo,
-  originalReferenceNo: payout.originalReferenceNo,
-  beneficiaryAccountNo: payout.beneficiaryAccountNo ?? null,
-  beneficiaryName: payout.beneficiaryName ?? null,
-  beneficiaryBankCode: payout.beneficiaryBankCode ?? null,
-  amount: payout.amount ?? null
-})
+// A field the answer did not carry is left out, never `null`: a consumer reading `status` or
+// `amount` gets a value or no key at all.
+const present = (fields: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined && value !== null))
+
+const payoutJson = (payout: Nicepay.Schemas.Payout) =>
+  present({
+    partnerReferenceNo: payout.partnerReferenceNo,
+    originalReferenceNo: payout.originalReferenceNo,
+    beneficiaryAccountNo: payout.beneficiaryAccountNo,
+    beneficiaryName: payout.beneficiaryName,
+    beneficiaryBankCode: payout.beneficiaryBankCode,
+    amount: payout.amount
+  })
 
 /**
  * @since 0.1.0
@@ -118,8 +124,7 @@ export const state = (state: Nicepay.Schemas.PayoutState): Report => ({
   json: {
     ...payoutJson(state),
     status: state.status,
-    statusDescription: state.statusDescription ?? null,
-    transactionDate: state.transactionDate ?? null
+    ...present({ statusDescription: state.statusDescription, transactionDate: state.transactionDate })
   },
   text: [
     `Payout status: ${state.status}${

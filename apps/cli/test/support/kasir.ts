@@ -2,6 +2,9 @@
  * Runs the real `kasir` executable (the bundle built by the global setup) as a child process.
  */
 import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 /** The bundled executable. */
@@ -30,15 +33,21 @@ export const baseEnv = (): NodeJS.ProcessEnv => {
 }
 
 /**
- * Runs `kasir ...args` to completion (killed after `timeoutMillis`).
+ * Runs `kasir ...args` to completion (killed after `timeoutMillis`). Unless the test sets
+ * `KASIR_DATA_DIR` or a `cwd`, each run gets a data directory of its own, so the embedded
+ * sandbox starts empty as it would on a fresh machine.
  */
 export const kasir = (
   args: ReadonlyArray<string>,
   options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string; readonly timeoutMillis?: number } = {}
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
+    const own =
+      options.env?.KASIR_DATA_DIR === undefined && options.cwd === undefined
+        ? mkdtempSync(path.join(tmpdir(), "kasir-data-"))
+        : undefined
     const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...baseEnv(), ...options.env },
+      env: { ...baseEnv(), ...(own === undefined ? {} : { KASIR_DATA_DIR: own }), ...options.env },
       cwd: options.cwd,
       stdio: ["ignore", "pipe", "pipe"]
     })
@@ -54,6 +63,7 @@ export const kasir = (
     child.on("error", reject)
     child.on("close", (code, signal) => {
       clearTimeout(timer)
+      if (own !== undefined) rmSync(own, { recursive: true, force: true })
       resolve({ code, signal, stdout, stderr })
     })
   })

@@ -8,8 +8,13 @@ import { baseEnv, bin } from "./kasir.js"
 /** What `kasir sandbox --json` prints once it listens. */
 export interface Running {
   readonly url: string
-  readonly ayoconnect: { readonly baseUrl: string; readonly apiKey: string }
-  readonly nicepay: { readonly baseUrl: string; readonly clientId: string }
+  readonly ayoconnect: { readonly baseUrl: string; readonly apiKey: string; readonly secret: string }
+  readonly nicepay: {
+    readonly baseUrl: string
+    readonly clientId: string
+    readonly clientSecret: string
+    readonly privateKey: string
+  }
   readonly admin: { readonly requests: string; readonly faults: string }
   readonly env: { readonly KASIR_SANDBOX_URL: string }
   readonly child: ChildProcess

@@ -11,6 +11,7 @@ import { Ayoconnect } from "@kasir/core"
 import { Schema } from "effect"
 import { ApiKeyAuth } from "../Authentication.js"
 import * as Problem from "../Problem.js"
+import { reportAll } from "./Decoding.js"
 
 /**
  * @since 0.1.0
@@ -30,7 +31,8 @@ export class Products extends Schema.Class<Products>("AyoconnectProducts")({
  * @since 0.1.0
  */
 export const InquiryRequest = Ayoconnect.Schemas.InquiryRequest.annotations({
-  identifier: "AyoconnectInquiryRequest"
+  identifier: "AyoconnectInquiryRequest",
+  ...reportAll
 })
 
 /**
@@ -44,7 +46,8 @@ export const Inquiry = Schema.typeSchema(Ayoconnect.Schemas.Inquiry).annotations
  * @since 0.1.0
  */
 export const PaymentRequest = Ayoconnect.Schemas.PaymentRequest.annotations({
-  identifier: "AyoconnectPaymentRequest"
+  identifier: "AyoconnectPaymentRequest",
+  ...reportAll
 })
 
 /**
@@ -101,7 +104,7 @@ export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
   )
   .add(
     HttpApiEndpoint.get("status", "/payments/:refNumber")
-      .setPath(Schema.Struct({ refNumber: Ayoconnect.Schemas.RefNumber }))
+      .setPath(Schema.Struct({ refNumber: Ayoconnect.Schemas.RefNumber }).annotations(reportAll))
       .addSuccess(Payment)
       .annotate(OpenApi.Summary, "A payment's current status (asked of Ayoconnect, never cached)")
   )

@@ -16,6 +16,7 @@ import { Money, Nicepay } from "@kasir/core"
 import { Schema } from "effect"
 import { ApiKeyAuth } from "../Authentication.js"
 import * as Problem from "../Problem.js"
+import { reportAll } from "./Decoding.js"
 
 const { AccountNo, OriginalReferenceNo, PartnerReferenceNo } = Nicepay.Schemas
 
@@ -40,7 +41,8 @@ export class Balance extends Schema.Class<Balance>("NicepayBalance")({
  * @since 0.1.0
  */
 export const PayoutRequest = Schema.typeSchema(Nicepay.Schemas.PayoutRequest).annotations({
-  identifier: "NicepayPayoutRequest"
+  identifier: "NicepayPayoutRequest",
+  ...reportAll
 })
 
 /**
@@ -93,15 +95,18 @@ export class PayoutInProgress extends Schema.Class<PayoutInProgress>("NicepayPay
  *
  * @since 0.1.0
  */
-export class TransitionRequest extends Schema.Class<TransitionRequest>("NicepayTransitionRequest")({
-  partnerReferenceNo: PartnerReferenceNo,
-  beneficiaryAccountNo: AccountNo
-}) {}
+export class TransitionRequest extends Schema.Class<TransitionRequest>("NicepayTransitionRequest")(
+  {
+    partnerReferenceNo: PartnerReferenceNo,
+    beneficiaryAccountNo: AccountNo
+  },
+  reportAll
+) {}
 
 /**
  * @since 0.1.0
  */
-export const ReferenceNoPath = Schema.Struct({ referenceNo: OriginalReferenceNo })
+export const ReferenceNoPath = Schema.Struct({ referenceNo: OriginalReferenceNo }).annotations(reportAll)
 
 /**
  * @since 0.1.0
@@ -109,7 +114,7 @@ export const ReferenceNoPath = Schema.Struct({ referenceNo: OriginalReferenceNo 
 export const StatusQuery = Schema.Struct({
   partnerReferenceNo: PartnerReferenceNo,
   beneficiaryAccountNo: AccountNo
-})
+}).annotations(reportAll)
 
 const transition = <const Name extends "approve" | "reject" | "cancel">(name: Name, summary: string) =>
   HttpApiEndpoint.post(name, `/payouts/:referenceNo/${name}`)

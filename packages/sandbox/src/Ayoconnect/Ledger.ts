@@ -82,6 +82,8 @@ export interface Transaction {
   debited: boolean
   /** The debit was given back (a failure after acceptance); never twice. */
   refunded: boolean
+  /** While pending: when it settles and with which code (kept so a restored state settles too). */
+  settlement?: { readonly at: number; readonly responseCode: number } | undefined
 }
 
 /**
@@ -132,3 +134,87 @@ export const empty = (): Ledger => ({
  * @since 0.1.0
  */
 export const transactionKey = (apiKey: string, refNumber: string): string => `${apiKey}\u0000${refNumber}`
+
+/**
+ * The ledger as plain JSON data — what `snapshot` yields and `restore` takes, so a simulator's state
+ * can outlive its process (the CLI keeps it between commands). Partners' credentials are not part
+ * of it: partners are registered by whoever starts the simulator; only their deposits are kept.
+ * Products are kept by code and looked up in the catalogue again.
+ *
+ * @since 0.1.0
+ */
+export interface Snapshot {
+  readonly deposits: Readonly<Record<string, number>>
+  readonly inquiries: ReadonlyArray<
+    Omit<Inquiry, "product" | "usedBy"> & { readonly productCode: string; readonly usedBy: string | null }
+  >
+  readonly transactions: ReadonlyArray<
+    Omit<Transaction, "product" | "settledAt" | "settlement"> & {
+      readonly productCode: string
+      readonly settledAt: number | null
+      readonly settlement: { readonly at: number; readonly responseCode: number } | null
+    }
+  >
+  readonly nextInquiryId: number
+  readonly nextTransactionId: number
+}
+
+/**
+ * The snapshot of a ledger.
+ *
+ * @since 0.1.0
+ */
+export const snapshot = (ledger: Ledger): Snapshot => ({
+  deposits: Object.fromEntries(Array.from(ledger.partners.values(), (p) => [p.apiKey, p.deposit])),
+  inquiries: Array.from(ledger.inquiries.values(), ({ product, usedBy, ...rest }) => ({
+    ...rest,
+    productCode: product.code,
+    usedBy: usedBy ?? null
+  })),
+  transactions: Array.from(ledger.transactions.values(), ({ product, settledAt, settlement, ...rest }) => ({
+    ...rest,
+    productCode: product.code,
+    settledAt: settledAt ?? null,
+    settlement: settlement ?? null
+  })),
+  nextInquiryId: ledger.nextInquiryId,
+  nextTransactionId: ledger.nextTransactionId
+})
+
+/**
+ * Replaces a ledger's inquiries, transactions and counters with a snapshot's, and the deposits of
+ * the partners it knows. Entries whose product is no longer in the catalogue are dropped.
+ *
+ * @since 0.1.0
+ */
+export const restore = (
+  ledger: Ledger,
+  snapshot: Snapshot,
+  find: (code: string) => Catalogue.Product | undefined
+): void => {
+  for (const [apiKey, deposit] of Object.entries(snapshot.deposits)) {
+    const partner = ledger.partners.get(apiKey)
+    if (partner !== undefined) partner.deposit = deposit
+  }
+  ledger.inquiries.clear()
+  for (const { productCode, usedBy, ...rest } of snapshot.inquiries) {
+    const product = find(productCode)
+    if (product !== undefined)
+      ledger.inquiries.set(rest.inquiryId, { ...rest, product, usedBy: usedBy ?? undefined })
+  }
+  ledger.transactions.clear()
+  for (const { productCode, settledAt, settlement, ...rest } of snapshot.transactions) {
+    const product = find(productCode)
+    if (product === undefined) continue
+    ledger.transactions.set(transactionKey(rest.apiKey, rest.refNumber), {
+      ...rest,
+      product,
+      callbackUrls: [...rest.callbackUrls],
+      fulfilment: [...rest.fulfilment],
+      settledAt: settledAt ?? undefined,
+      settlement: settlement ?? undefined
+    })
+  }
+  ledger.nextInquiryId = snapshot.nextInquiryId
+  ledger.nextTransactionId = snapshot.nextTransactionId
+}

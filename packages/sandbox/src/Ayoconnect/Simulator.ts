@@ -131,6 +131,13 @@ export interface Service {
   readonly callbacks: Effect.Effect<ReadonlyArray<CallbackView>>
   /** The product catalogue. */
   readonly catalogue: ReadonlyArray<Catalogue.Product>
+  /** The state as plain JSON data (partners' credentials excluded). */
+  readonly snapshot: Effect.Effect<Ledger.Snapshot>
+  /**
+   * Replaces the state with a snapshot's; pending payments settle when they were due (at once if
+   * that time has passed).
+   */
+  readonly restore: (snapshot: Ledger.Snapshot) => Effect.Effect<void>
 }
 
 /**
@@ -292,6 +299,7 @@ export const make = (
 
     const settleNow = (transaction: Ledger.Transaction, responseCode: number, now: number): boolean => {
       if (transaction.state !== "Pending") return false
+      transaction.settlement = undefined
       transaction.responseCode = responseCode
       transaction.settledAt = now
       if (responseCode <= 99) {
@@ -311,13 +319,20 @@ export const make = (
       return true
     }
 
-    const scheduleSettlement = (transaction: Ledger.Transaction, responseCode: number) =>
+    const scheduleSettlement = (
+      transaction: Ledger.Transaction,
+      responseCode: number,
+      now: number,
+      after: Duration.Duration = settleAfter
+    ) => {
+      transaction.settlement = { at: now + Duration.toMillis(after), responseCode }
       runFork(
-        Effect.sleep(settleAfter).pipe(
+        Effect.sleep(after).pipe(
           Effect.zipRight(clock.currentTimeMillis),
           Effect.map((now) => settleNow(transaction, responseCode, now))
         )
       )
+    }
 
     const balance = (apiKey: string): Processed => {
       const partner = ledger.partners.get(apiKey)!
@@ -514,7 +529,7 @@ export const make = (
         if (transaction.debited) partner.deposit -= amount
         ledger.transactions.set(Ledger.transactionKey(apiKey, refNumber), transaction)
         if (effect._tag === "Pend" && effect.settleTo !== "never")
-          scheduleSettlement(transaction, effect.settleTo)
+          scheduleSettlement(transaction, effect.settleTo, now)
       }
       switch (effect._tag) {
         case "Fail":
@@ -674,7 +689,24 @@ export const make = (
           })
         )
       ),
-      catalogue: Catalogue.products
+      catalogue: Catalogue.products,
+      snapshot: Effect.sync(() => Ledger.snapshot(ledger)),
+      restore: (snapshot) =>
+        Effect.flatMap(clock.currentTimeMillis, (now) =>
+          Effect.sync(() => {
+            Ledger.restore(ledger, snapshot, Catalogue.find)
+            for (const transaction of ledger.transactions.values()) {
+              const due = transaction.settlement
+              if (transaction.state !== "Pending" || due === undefined) continue
+              scheduleSettlement(
+                transaction,
+                due.responseCode,
+                now,
+                Duration.millis(Math.max(0, due.at - now))
+              )
+            }
+          })
+        )
     } satisfies Service
   })
 

@@ -170,6 +170,19 @@ export interface Merchant {
 }
 
 /**
+ * The engine's state as plain JSON data: payouts, balances and the tXid sequence. Merchants'
+ * credentials and tokens are not part of it (whoever starts the simulator registers merchants;
+ * a token is fetched again).
+ *
+ * @since 0.1.0
+ */
+export interface EngineSnapshot {
+  readonly payouts: ReadonlyArray<PayoutRecord>
+  readonly balances: Readonly<Record<string, number>>
+  readonly sequence: number
+}
+
+/**
  * The operations the simulator recognises, as named in the request log.
  *
  * @since 0.1.0
@@ -335,6 +348,26 @@ export class Engine {
 
   allPayouts(clientId?: string): ReadonlyArray<PayoutRecord> {
     return [...this.payouts.values()].filter((p) => clientId === undefined || p.clientId === clientId)
+  }
+
+  /** The state as plain data. */
+  snapshot(): EngineSnapshot {
+    return {
+      payouts: [...this.payouts.values()],
+      balances: Object.fromEntries([...this.merchants.values()].map((m) => [m.clientId, m.balance])),
+      sequence: this.sequence
+    }
+  }
+
+  /** Replaces payouts and the sequence with a snapshot's, and the balances of known merchants. */
+  restore(snapshot: EngineSnapshot): void {
+    this.payouts.clear()
+    for (const payout of snapshot.payouts) this.save({ ...payout })
+    for (const [clientId, balance] of Object.entries(snapshot.balances)) {
+      const merchant = this.merchants.get(clientId)
+      if (merchant !== undefined) merchant.balance = balance
+    }
+    this.sequence = snapshot.sequence
   }
 
   /** Forgets every token (of one merchant, or all); returns how many. */

@@ -21,7 +21,14 @@ import { Clock, Context, Duration, Effect, Layer, Option, Redacted, type Scope }
 import * as Fault from "../Fault.js"
 import { RequestLog } from "../RequestLog.js"
 import * as Demo from "./Demo.js"
-import { Engine, type FollowUp, type Operation, type Outcome, type PayoutRecord } from "./Engine.js"
+import {
+  Engine,
+  type EngineSnapshot,
+  type FollowUp,
+  type Operation,
+  type Outcome,
+  type PayoutRecord
+} from "./Engine.js"
 
 /**
  * The simulator's knobs. Every default matches what NICEPAY's own SDKs get away with in NICEPAY's
@@ -122,6 +129,25 @@ export interface Service {
   readonly revokeTokens: (clientId?: string) => Effect.Effect<number>
   /** Every notification delivery attempt so far. */
   readonly notifications: Effect.Effect<ReadonlyArray<NotificationDelivery>>
+  /** The state as plain JSON data (merchants' credentials excluded). */
+  readonly snapshot: Effect.Effect<Snapshot>
+  /** Replaces the state with a snapshot's; due settlements run when due (at once if overdue). */
+  readonly restore: (snapshot: Snapshot) => Effect.Effect<void>
+}
+
+/**
+ * The simulator's state as plain JSON data: the engine's, plus the suspect payouts still due to
+ * settle (so a restored simulator settles them too).
+ *
+ * @since 0.1.0
+ */
+export interface Snapshot extends EngineSnapshot {
+  readonly settlements: ReadonlyArray<{
+    readonly clientId: string
+    readonly partnerReferenceNo: string
+    readonly to: "00" | "09"
+    readonly at: number
+  }>
 }
 
 /**
@@ -282,13 +308,34 @@ export const make = (
     // made interruptible so closing the simulator's scope stops it at once.
     const background = (work: Effect.Effect<unknown>) => Effect.forkIn(Effect.interruptible(work), scope)
 
+    // Suspect payouts due to settle, by payout key: part of the snapshot.
+    const settlements = new Map<string, Snapshot["settlements"][number]>()
+    const scheduleSettle = (due: Snapshot["settlements"][number], now: number) => {
+      const key = `${due.clientId}\u0000${due.partnerReferenceNo}`
+      settlements.set(key, due)
+      return background(
+        Effect.zipRight(
+          Effect.sleep(Duration.millis(Math.max(0, due.at - now))),
+          Effect.zipRight(
+            Effect.sync(() => settlements.delete(key)),
+            settleNow(due.clientId, due.partnerReferenceNo, due.to)
+          )
+        )
+      )
+    }
+
     const runFollowUp = (followUp: FollowUp): Effect.Effect<unknown> =>
       followUp._tag === "Notify"
         ? background(deliver(followUp.payout))
-        : background(
-            Effect.zipRight(
-              Effect.sleep(settleAfter),
-              settleNow(followUp.clientId, followUp.partnerReferenceNo, followUp.to)
+        : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            scheduleSettle(
+              {
+                clientId: followUp.clientId,
+                partnerReferenceNo: followUp.partnerReferenceNo,
+                to: followUp.to,
+                at: now + Duration.toMillis(settleAfter)
+              },
+              now
             )
           )
 
@@ -373,7 +420,16 @@ export const make = (
       payouts: (clientId) => Effect.sync(() => engine.allPayouts(clientId)),
       settle: settleNow,
       revokeTokens: (clientId) => Effect.sync(() => engine.revokeTokens(clientId)),
-      notifications: Effect.sync(() => deliveries.slice())
+      notifications: Effect.sync(() => deliveries.slice()),
+      snapshot: Effect.sync(() => ({ ...engine.snapshot(), settlements: [...settlements.values()] })),
+      restore: (snapshot) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.suspend(() => {
+            engine.restore(snapshot)
+            settlements.clear()
+            return Effect.forEach(snapshot.settlements, (due) => scheduleSettle(due, now), { discard: true })
+          })
+        )
     } satisfies Service
   })
 

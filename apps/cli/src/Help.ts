@@ -1,0 +1,131 @@
+/**
+ * `kasir … --help`, rendered by kasir rather than by @effect/cli's `ShowHelp`, which (0.77) doubles
+ * the words of nested commands ("nicepay nicepay payout register"), pads its command table to the
+ * longest full usage (hundreds of spaces) and gives a subcommand's usage line as its bare name
+ * ("$ payout"). The sections themselves (description, arguments, options) are still
+ * @effect/cli's, taken from each command's descriptor, so descriptions live in one place.
+ *
+ * @since 0.1.0
+ */
+import { type CliConfig, CommandDescriptor, HelpDoc, Usage as CliUsage } from "@effect/cli"
+import * as Usage from "./Usage.js"
+
+// Terminal styling escape sequences, as found in @effect/cli's rendered help docs.
+const ansiPattern = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
+const plain = (doc: HelpDoc.HelpDoc): string => HelpDoc.toAnsiText(doc).replace(ansiPattern, "")
+
+// Removes every `[...]` group (balanced), i.e. the optional parts of a usage line.
+const requiredOnly = (usage: string): string => {
+  let depth = 0
+  let out = ""
+  for (const char of usage) {
+    if (char === "[") depth += 1
+    else if (char === "]") depth = Math.max(0, depth - 1)
+    else if (depth === 0) out += char
+  }
+  return out.replace(/\s+/g, " ").trim()
+}
+
+// @effect/cli's descriptor instructions, as far as the walk below needs them. Its public
+// `getSubcommands` returns a group's children without their own subcommands, so nested groups
+// (`nicepay payout`) are reached by walking the instructions.
+type Instruction =
+  | { readonly _tag: "Standard" | "GetUserInput"; readonly name: string }
+  | { readonly _tag: "Map"; readonly command: Instruction }
+  | {
+      readonly _tag: "Subcommands"
+      readonly parent: Instruction
+      readonly children: ReadonlyArray<Instruction>
+    }
+
+const nameOf = (instruction: Instruction): string =>
+  instruction._tag === "Map"
+    ? nameOf(instruction.command)
+    : instruction._tag === "Subcommands"
+      ? nameOf(instruction.parent)
+      : instruction.name
+
+const childrenOf = (instruction: Instruction): ReadonlyArray<Instruction> =>
+  instruction._tag === "Map"
+    ? childrenOf(instruction.command)
+    : instruction._tag === "Subcommands"
+      ? instruction.children
+      : []
+
+const descriptorAt = (
+  root: { readonly descriptor: unknown },
+  path: ReadonlyArray<string>
+): CommandDescriptor.Command<unknown> | undefined => {
+  let current = root.descriptor as unknown as Instruction
+  for (const name of path) {
+    const next = childrenOf(current).find((child) => nameOf(child) === name)
+    if (next === undefined) return undefined
+    current = next
+  }
+  return current as unknown as CommandDescriptor.Command<unknown>
+}
+
+// The first sentence of a command's description, for its row in its parent's command table.
+const summary = (descriptor: CommandDescriptor.Command<unknown>, config: CliConfig.CliConfig): string => {
+  const text = plain(CommandDescriptor.getHelp(descriptor, config))
+  const description = text.split("DESCRIPTION")[1]?.trim().split("\n")[0]?.trim() ?? ""
+  const sentence = /^(.*?[.:;])(\s|$)/.exec(description)
+  return (sentence?.[1] ?? description).replace(/[:;]$/, ".")
+}
+
+const sectionsWithoutCommands = (text: string): string => {
+  const at = text.search(/^COMMANDS$/m)
+  return (at === -1 ? text : text.slice(0, at)).trimEnd()
+}
+
+/**
+ * The help text for a command path, or `undefined` when the path names no command.
+ *
+ * @since 0.1.0
+ */
+export const render = (options: {
+  /** The root command (anything with @effect/cli's `descriptor`). */
+  readonly root: { readonly descriptor: unknown }
+  readonly path: ReadonlyArray<string>
+  readonly version: string
+  readonly config: CliConfig.CliConfig
+}): string | undefined => {
+  const { config, path } = options
+  const descriptor = descriptorAt(options.root, path)
+  if (descriptor === undefined) return undefined
+  let node: Usage.Tree | null = Usage.tree
+  for (const name of path) node = node?.[name] ?? null
+  const command = ["kasir", ...path].join(" ")
+  const sections = sectionsWithoutCommands(plain(CommandDescriptor.getHelp(descriptor, config)))
+  const header = `kasir ${options.version}`
+  if (node === null) {
+    const usage = plain(CliUsage.getHelp(CommandDescriptor.getUsage(descriptor)))
+    const required = requiredOnly(usage).split(" ").slice(1).join(" ")
+    const line = `$ ${command}${required === "" ? "" : ` ${required}`} [options]`
+    return [header, "", "USAGE", "", line, "", sections, ""].join("\n")
+  }
+  const rows = Object.keys(node).map((name) => {
+    const child = descriptorAt(options.root, [...path, name])
+    return [name, child === undefined ? "" : summary(child, config)] as const
+  })
+  const width = Math.max(...rows.map(([name]) => name.length))
+  const table = rows.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`.trimEnd())
+  return [
+    header,
+    "",
+    "USAGE",
+    "",
+    Usage.runnableGroups.has(path.join(" "))
+      ? `$ ${command} [<command>] [options]`
+      : `$ ${command} <command> [options]`,
+    "",
+    sections,
+    "",
+    "COMMANDS",
+    "",
+    ...table,
+    "",
+    `Run '${command} <command> --help' for a command's options.`,
+    ""
+  ].join("\n")
+}

@@ -1,0 +1,120 @@
+/**
+ * The embedded sandbox's state between commands. Each command that falls back to the embedded
+ * simulator starts it in-process; without a record, `ayoconnect inquiry` and the `pay` it suggests
+ * would meet two empty simulators. So the state (a `Sandbox.Snapshot`: pure data, no
+ * credentials) is read from the data directory when the simulator starts and written back when the
+ * command ends: `$KASIR_DATA_DIR/sandbox/state.json`, `KASIR_DATA_DIR` defaulting to `.kasir` in
+ * the working directory. `kasir sandbox reset` empties it and records when, so a reference that is
+ * unknown because of the reset says so.
+ *
+ * Commands run one after another share the state; two commands at once each write their own
+ * view back, the last one winning (a sandbox for one person at a terminal, not a database).
+ *
+ * @since 0.1.0
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
+import type { Sandbox } from "@kasir/sandbox"
+
+/**
+ * The environment variable naming the data directory.
+ *
+ * @since 0.1.0
+ */
+export const dataDirEnv = "KASIR_DATA_DIR"
+
+/**
+ * The data directory (absolute), from `KASIR_DATA_DIR` or `.kasir` in the working directory.
+ *
+ * @since 0.1.0
+ */
+export const dataDir = (): string => path.resolve(process.env[dataDirEnv] || ".kasir")
+
+/**
+ * The file the embedded sandbox's state is kept in.
+ *
+ * @since 0.1.0
+ */
+export const stateFile = (): string => path.join(dataDir(), "sandbox", "state.json")
+
+/**
+ * What the file holds: the last state, and when the state was last reset (ISO 8601), if ever.
+ *
+ * @since 0.1.0
+ */
+export interface Stored {
+  readonly snapshot?: Sandbox.Snapshot | undefined
+  readonly resetAt?: string | undefined
+}
+
+/**
+ * The stored state; empty when there is none yet. An unreadable file is reported, never ignored
+ * silently: `Error` with a message naming the file and the way out.
+ *
+ * @since 0.1.0
+ */
+export const load = (isSnapshot: (u: unknown) => u is Sandbox.Snapshot): Stored => {
+  const file = stateFile()
+  let text: string
+  try {
+    text = readFileSync(file, "utf8")
+  } catch {
+    return {}
+  }
+  try {
+    const parsed = JSON.parse(text) as { snapshot?: unknown; resetAt?: unknown }
+    const snapshot = parsed.snapshot === undefined ? undefined : parsed.snapshot
+    if (snapshot !== undefined && !isSnapshot(snapshot)) throw new Error("not a sandbox snapshot")
+    return {
+      snapshot,
+      resetAt: typeof parsed.resetAt === "string" ? parsed.resetAt : undefined
+    }
+  } catch (error) {
+    throw new Error(
+      `the embedded sandbox's state in ${file} is unreadable (${(error as Error).message}); run 'kasir sandbox reset'`
+    )
+  }
+}
+
+/**
+ * Writes the state atomically (a temporary file renamed over the old one).
+ *
+ * @since 0.1.0
+ */
+export const save = (stored: Stored): void => {
+  const file = stateFile()
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, `${JSON.stringify(stored)}\n`, { mode: 0o600 })
+  renameSync(temporary, file)
+}
+
+let loaded: Stored | undefined
+
+/**
+ * Remembers what this command loaded, for `resetNotice`.
+ *
+ * @since 0.1.0
+ */
+export const remember = (stored: Stored): void => {
+  loaded = stored
+}
+
+/**
+ * Upstream codes that mean "no such reference": Ayoconnect's 185 (inquiry not available) and 188
+ * (transaction not found), SNAP's 4040001 (transaction not found).
+ *
+ * @since 0.1.0
+ */
+export const unknownReferenceCodes: ReadonlySet<string> = new Set(["185", "188", "4040001"])
+
+/**
+ * The line to add to an unknown-reference error when this command used the embedded sandbox and
+ * its state was reset: the reference may simply predate the reset.
+ *
+ * @since 0.1.0
+ */
+export const resetNotice = (code: string): string | undefined =>
+  loaded?.resetAt !== undefined && unknownReferenceCodes.has(code)
+    ? `The embedded sandbox was reset at ${loaded.resetAt} ('kasir sandbox reset'): references from before then are gone.`
+    : undefined

@@ -1,0 +1,45 @@
+// Bundles the gateway into one ES module, dist/main.js, straight from the TypeScript sources of
+// the gateway, core and the sandbox: `pnpm start` on a fresh clone needs this one step (about a
+// second) instead of three `tsc -b` builds, and loading one file starts faster than resolving
+// hundreds of modules across node_modules. Type-checking stays `tsc -b` (`pnpm check`, `build`),
+// whose output goes to build/ and is never run.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { build } from "esbuild"
+
+const root = (path) => fileURLToPath(new URL(path, import.meta.url))
+const outdir = root("../dist")
+const { version } = JSON.parse(readFileSync(root("../package.json"), "utf8"))
+
+const result = await build({
+  entryPoints: { main: root("../src/main.ts") },
+  outdir,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: "linked",
+  legalComments: "none",
+  logLevel: "warning",
+  metafile: true,
+  write: false,
+  define: { KASIR_VERSION: JSON.stringify(version) },
+  alias: {
+    "@kasir/core": root("../../../packages/core/src/index.ts"),
+    "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts")
+  },
+  // Some bundled CommonJS dependencies call require() for Node built-ins.
+  banner: {
+    js: 'import { createRequire as __kasirCreateRequire } from "node:module"; const require = __kasirCreateRequire(import.meta.url);'
+  }
+})
+// Each file is replaced atomically, so a gateway being started meanwhile (a test, another
+// terminal) loads either the old bundle or the new one, never half a file.
+mkdirSync(outdir, { recursive: true })
+for (const file of result.outputFiles) {
+  const temporary = `${file.path}.${process.pid}.tmp`
+  writeFileSync(temporary, file.contents)
+  renameSync(temporary, file.path)
+}
+mkdirSync(root("../build"), { recursive: true })
+writeFileSync(root("../build/bundle-meta.json"), JSON.stringify(result.metafile))
