@@ -21,7 +21,7 @@ const run = (env: Record<string, string>, args: ReadonlyArray<string> = []) =>
     execFile(
       process.execPath,
       ["dist/main.js", ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 60_000 },
+      { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 170_000 },
       (error, stdout, stderr) =>
         resume(Effect.succeed({ code: error === null ? 0 : Number(error.code), stdout, stderr }))
     )
@@ -40,37 +40,44 @@ execFileSync(
 layer(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)), { timeout: 120_000 })(
   "the library example",
   (it) => {
-    it.effect("pays a bill against the sandbox and prints the result", () =>
-      Effect.gen(function* () {
-        const sandbox = yield* Sandbox.Sandbox
-        const result = yield* run(
-          {
-            AYOCONNECT_BASE_URL: sandbox.ayoconnect.baseUrl,
-            AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
-            AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret)
-          },
-          ["512345678901", "example-ref-1"]
-        )
-        expect(result.stderr).toBe("")
-        expect(result.code).toBe(0)
-        expect(result.stdout).toMatch(/^Succeeded: \{.*"refNumber":"example-ref-1".*\}\n$/)
-        const recorded = yield* sandbox.ayoconnect.simulator.transaction(
-          sandbox.ayoconnect.partner.apiKey,
-          "example-ref-1"
-        )
-        expect(Option.map(recorded, (t) => t.state)).toEqual(Option.some("Succeeded"))
-      })
+    it.effect(
+      "pays a bill against the sandbox and prints the result",
+      () =>
+        Effect.gen(function* () {
+          const sandbox = yield* Sandbox.Sandbox
+          const result = yield* run(
+            {
+              AYOCONNECT_BASE_URL: sandbox.ayoconnect.baseUrl,
+              AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
+              AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret)
+            },
+            ["512345678901", "example-ref-1"]
+          )
+          expect(result.stderr).toBe("")
+          expect(result.code).toBe(0)
+          expect(result.stdout).toMatch(/^Succeeded: \{.*"refNumber":"example-ref-1".*\}\n$/)
+          const recorded = yield* sandbox.ayoconnect.simulator.transaction(
+            sandbox.ayoconnect.partner.apiKey,
+            "example-ref-1"
+          )
+          expect(Option.map(recorded, (t) => t.state)).toEqual(Option.some("Succeeded"))
+        }),
+      // A budget for starting a Node process on a loaded machine, not a speed assertion.
+      180_000
     )
 
-    it.effect("without configuration: one line on stderr, exit 2, no stack trace", () =>
-      Effect.gen(function* () {
-        const result = yield* run({})
-        expect(result.code).toBe(2)
-        expect(result.stdout).toBe("")
-        expect(result.stderr).toBe(
-          "example: set AYOCONNECT_BASE_URL, AYOCONNECT_API_KEY and AYOCONNECT_API_SECRET (`pnpm sandbox` prints demo values)\n"
-        )
-      })
+    it.effect(
+      "without configuration: one line on stderr, exit 2, no stack trace",
+      () =>
+        Effect.gen(function* () {
+          const result = yield* run({})
+          expect(result.code).toBe(2)
+          expect(result.stdout).toBe("")
+          expect(result.stderr).toBe(
+            "example: set AYOCONNECT_BASE_URL, AYOCONNECT_API_KEY and AYOCONNECT_API_SECRET (`pnpm sandbox` prints demo values)\n"
+          )
+        }),
+      180_000
     )
 
     it("the README's library example is exactly this app's src/main.ts", () => {
