@@ -32,7 +32,8 @@ const suggested = (stdout: string, prefix: string, fill: Readonly<Record<string,
   return words.slice(1)
 }
 
-describe("embedded-mode flows across commands", () => {
+// Several processes per test: an explicit budget for a loaded machine, not a speed assertion.
+describe("embedded-mode flows across commands", { timeout: 180_000 }, () => {
   it("inquiry, then the printed pay line, then status: the state is kept between commands", async () => {
     const inquiry = await run(["ayoconnect", "inquiry", "--product", "DANA50", "--account", "081298765432"])
     expect(inquiry.code).toBe(0)

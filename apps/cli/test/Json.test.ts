@@ -58,7 +58,8 @@ const registered = async (account: string) => {
   return { ref, id: document(run).originalReferenceNo as string }
 }
 
-describe("kasir --json on failure", () => {
+// Several processes per test: an explicit budget for a loaded machine, not a speed assertion.
+describe("kasir --json on failure", { timeout: 180_000 }, () => {
   it("a declined registration: one document with the kind, the SNAP code and message, exit 1", async () => {
     const run = await register(reference("js"), "9033272009914")
     expect(run.code).toBe(1)

@@ -68,7 +68,8 @@ const startGateway = async (): Promise<{ child: ChildProcess; port: number; outp
   return { child, port: Number(match[1]), output: () => output }
 }
 
-describe("pnpm start", () => {
+// Bundling, starting and draining a process: an explicit budget, not a speed assertion.
+describe("pnpm start", { timeout: 240_000 }, () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`${signal} to the pnpm process drains the gateway, exits 0 and releases the port`, async () => {
       const { child, port, output } = await startGateway()

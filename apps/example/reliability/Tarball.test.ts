@@ -1,0 +1,161 @@
+/**
+ * The library outside the monorepo (issue 16 row 1): `pnpm pack` of @kasir/core and
+ * @kasir/sandbox, the tarballs installed with npm into an empty project in a temporary directory
+ * outside the repository (effect and the platform packages resolved from the registry as any user
+ * would), the README's example type-checked there with strict `tsc`, then a program using both
+ * packages run there: it pays a bill against @kasir/sandbox with @kasir/core.
+ *
+ * Needs the packages built (`pnpm test:reliability` builds them) and the npm registry.
+ */
+import { execFileSync } from "node:child_process"
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url))
+const work = mkdtempSync(path.join(tmpdir(), "kasir-tarball-"))
+const catalogVersion = (name: string): string => {
+  const yaml = readFileSync(path.join(repoRoot, "pnpm-workspace.yaml"), "utf8")
+  const line = yaml.split("\n").find((l) => l.trim().replace(/"/g, "").startsWith(`${name}:`))
+  return line!.split(":").at(-1)!.trim()
+}
+const version = (dir: string): string =>
+  (JSON.parse(readFileSync(path.join(repoRoot, dir, "package.json"), "utf8")) as { version: string }).version
+
+const sh = (command: string, args: ReadonlyArray<string>, cwd: string): string => {
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string }
+    throw Object.assign(new Error(`${command} ${args.join(" ")} failed:\n${stdout ?? ""}${stderr ?? ""}`), {
+      stderr
+    })
+  }
+}
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+})
+
+const program = `import { NodeHttpClient } from "@effect/platform-node"
+import { Ayoconnect } from "@kasir/core"
+import { Sandbox } from "@kasir/sandbox"
+import { Effect, Layer } from "effect"
+
+const client = Layer.unwrapEffect(
+  Effect.map(Sandbox.Sandbox, (sandbox) =>
+    Ayoconnect.layer({
+      baseUrl: sandbox.ayoconnect.baseUrl,
+      apiKey: sandbox.ayoconnect.partner.apiKey,
+      apiSecret: sandbox.ayoconnect.partner.secret
+    })
+  )
+)
+
+const pay = Effect.gen(function* () {
+  const ayoconnect = yield* Ayoconnect.Ayoconnect
+  const bill = yield* ayoconnect.inquiry({ accountNumber: "081298765432", productCode: "DANA50" })
+  const paid = yield* ayoconnect.payment({
+    inquiryId: bill.inquiryId,
+    accountNumber: "081298765432",
+    productCode: "DANA50",
+    amount: bill.amount,
+    refNumber: "tarball-1"
+  })
+  console.log(\`\${paid._tag} \${paid.refNumber} \${bill.amount}\`)
+})
+
+Effect.runPromise(
+  pay.pipe(
+    Effect.provide(client.pipe(Layer.provideMerge(Sandbox.layer()), Layer.provide(NodeHttpClient.layerUndici)))
+  )
+)
+`
+
+describe("the packed library in an empty project outside the repository", () => {
+  it("installs from the tarballs, type-checks the README example and runs", () => {
+    expect(work.startsWith(repoRoot)).toBe(false)
+    const tarballs = path.join(work, "tarballs")
+    mkdirSync(tarballs)
+    for (const pkg of ["@kasir/core", "@kasir/sandbox"]) {
+      sh("pnpm", ["--filter", pkg, "pack", "--pack-destination", tarballs], repoRoot)
+    }
+    const files = readdirSync(tarballs).sort()
+    expect(files).toEqual([
+      `kasir-core-${version("packages/core")}.tgz`,
+      `kasir-sandbox-${version("packages/sandbox")}.tgz`
+    ])
+
+    const project = path.join(work, "project")
+    mkdirSync(path.join(project, "src"), { recursive: true })
+    writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify(
+        {
+          name: "kasir-tarball-check",
+          private: true,
+          type: "module",
+          dependencies: {
+            "@kasir/core": `file:${path.join(tarballs, files[0]!)}`,
+            "@kasir/sandbox": `file:${path.join(tarballs, files[1]!)}`,
+            "@effect/platform-node": catalogVersion("@effect/platform-node"),
+            effect: catalogVersion("effect")
+          },
+          devDependencies: {
+            typescript: catalogVersion("typescript"),
+            "@types/node": catalogVersion("@types/node")
+          }
+        },
+        null,
+        2
+      )
+    )
+    writeFileSync(
+      path.join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: ["node"],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
+          skipLibCheck: true, // as the repository does: effect's platform declarations need @types/ws otherwise
+          outDir: "dist",
+          rootDir: "src"
+        },
+        include: ["src"]
+      })
+    )
+    copyFileSync(path.join(repoRoot, "apps/example/src/main.ts"), path.join(project, "src/example.ts"))
+    writeFileSync(path.join(project, "src/check.ts"), program)
+
+    sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error"], project)
+    // The published type declarations, effect's included, type-check under strict settings.
+    sh(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], project)
+
+    expect(sh(process.execPath, ["dist/check.js"], project)).toBe("Succeeded tarball-1 51000\n")
+    // The README example, installed: without configuration it says so in one line.
+    let failure = ""
+    try {
+      sh(process.execPath, ["dist/example.js"], project)
+    } catch (error) {
+      failure = String((error as { stderr: string }).stderr)
+    }
+    expect(failure).toBe(
+      "example: set AYOCONNECT_BASE_URL, AYOCONNECT_API_KEY and AYOCONNECT_API_SECRET (`pnpm sandbox` prints demo values)\n"
+    )
+  })
+})
