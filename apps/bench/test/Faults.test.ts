@@ -6,7 +6,7 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, layer } from "@effect/vitest"
-import { Ayoconnect, Nicepay } from "@kasir/core"
+import { Ayoconnect, Nicepay, Transport } from "@kasir/core"
 import { Fault, RequestLog, Sandbox } from "@kasir/sandbox"
 import { Effect, Layer, Schedule } from "effect"
 
@@ -38,7 +38,19 @@ const Clients = Layer.unwrapEffect(
   )
 )
 
-const Live = Clients.pipe(Layer.provideMerge(Sandbox.layer()), Layer.provideMerge(NodeHttpClient.layerUndici))
+// The clients over the given transport; the sandbox (its callbacks) over layerUndici. The matrix
+// runs over both: kasir's lean transport (the default) and @effect/platform's layerUndici.
+const transports = [
+  ["Transport.layer", Transport.layer],
+  ["layerUndici", NodeHttpClient.layerUndici]
+] as const
+
+const liveWith = (transport: (typeof transports)[number][1]) =>
+  Clients.pipe(
+    Layer.provide(transport),
+    Layer.provideMerge(Sandbox.layer()),
+    Layer.provideMerge(NodeHttpClient.layerUndici)
+  )
 
 type Upstream = "ayoconnect" | "nicepay"
 
@@ -152,159 +164,163 @@ const none = Effect.void
 const ayo = Ayoconnect.Ayoconnect
 const nicepay = Nicepay.NicepayPayout
 
-describe("every fault × every Ayoconnect operation", () => {
-  layer(Live, { timeout: 120_000, excludeTestServices: true })((it) => {
-    // awaitFinal polls `status` on its schedule (3 polls here) and keeps polling through transient
-    // errors, each poll being a read with its own retries: 3 × 3 attempts.
-    const polls = (name: string, expected: Expected): Expected =>
-      name === "awaitFinal" && expected.attempts > 1
-        ? { ...expected, attempts: expected.attempts * 3 }
-        : expected
-    const reads: ReadonlyArray<
-      readonly [string, string, Effect.Effect<unknown, unknown, Ayoconnect.Ayoconnect>]
-    > = [
-      ["balance", "partner/balance", Effect.flatMap(ayo, (c) => c.balance())],
-      ["products", "partner/products", Effect.flatMap(ayo, (c) => c.products())],
-      ["inquiry", "bill/check", Effect.flatMap(ayo, (c) => c.inquiry(inquiryInput))],
-      ["status", "bill/status", Effect.flatMap(ayo, (c) => c.status({ refNumber: "never-paid-1" }))],
-      ["recoverPayment", "bill/status", Effect.flatMap(ayo, (c) => c.recoverPayment("never-paid-2"))],
-      ["awaitFinal", "bill/status", Effect.flatMap(ayo, (c) => c.awaitFinal({ refNumber: "never-paid-3" }))]
-    ]
-    for (const fault of faults) {
-      for (const [name, operation, call] of reads) {
-        it.effect(`${name} + ${fault}`, () =>
-          check({
-            upstream: "ayoconnect",
-            operation,
-            fault,
-            setup: none,
-            call: () => call,
-            expected: polls(name, readExpectation("ayoconnect", fault))
-          })
-        )
-      }
-      it.effect(`payment + ${fault}: PaymentOutcomeUnknown, sent once`, () =>
-        check({
-          upstream: "ayoconnect",
-          operation: "bill/payment",
-          fault,
-          setup: Effect.flatMap(ayo, (c) => c.inquiry(inquiryInput)),
-          call: (inquiry: Ayoconnect.Schemas.Inquiry) =>
-            Effect.flatMap(ayo, (c) =>
-              c.payment({
-                ...inquiryInput,
-                inquiryId: inquiry.inquiryId,
-                amount: inquiry.amount,
-                refNumber: unique("pay")
-              } as Ayoconnect.PaymentInput)
-            ),
-          expected: { tag: "PaymentOutcomeUnknown", attempts: 1 }
-        })
-      )
-    }
-  })
-})
+for (const [label, transport] of transports) {
+  const Live = liveWith(transport)
 
-describe("every fault × every NICEPAY operation", () => {
-  layer(Live, { timeout: 120_000, excludeTestServices: true })((it) => {
-    const register = (overrides?: Partial<Nicepay.Schemas.PayoutRequest>) =>
-      Effect.flatMap(nicepay, (c) => c.register(payoutInput(overrides)))
-    const reference = (r: Nicepay.Schemas.Registered) => ({
-      partnerReferenceNo: r.partnerReferenceNo,
-      originalReferenceNo: r.originalReferenceNo,
-      beneficiaryAccountNo: r.beneficiaryAccountNo
-    })
-    // Money moves, and how a payout is brought to the state the call needs.
-    const moneyMoving = [
-      { name: "register", operation: "transfer/registration", setup: Effect.succeed(payoutInput()) },
-      { name: "approve", operation: "transfer/approve", setup: register() },
-      { name: "reject", operation: "transfer/reject", setup: register() },
-      {
-        name: "cancel",
-        operation: "transfer/cancel",
-        setup: Effect.tap(register({ reservedDt: "20991231", reservedTm: "235959" }), (r) =>
-          Effect.flatMap(nicepay, (c) => c.approve(reference(r)))
-        )
-      }
-    ] as const
-
-    for (const fault of faults) {
-      it.effect(`balance + ${fault}`, () =>
-        check({
-          upstream: "nicepay",
-          operation: "balance-inquiry",
-          fault,
-          setup: none,
-          call: () => Effect.flatMap(nicepay, (c) => c.balance()),
-          expected: readExpectation("nicepay", fault)
-        })
-      )
-      it.effect(`inquiry + ${fault}`, () =>
-        check({
-          upstream: "nicepay",
-          operation: "transfer/inquiry",
-          fault,
-          setup: register(),
-          call: (r) => Effect.flatMap(nicepay, (c) => c.inquiry(reference(r))),
-          expected: readExpectation("nicepay", fault)
-        })
-      )
-      for (const { name, operation, setup } of moneyMoving) {
-        it.effect(`${name} + ${fault}: OutcomeUnknown, sent once`, () =>
-          check({
-            upstream: "nicepay",
-            operation,
-            fault,
-            setup: setup as Effect.Effect<
-              Nicepay.Schemas.PayoutRequest | Nicepay.Schemas.Registered,
-              unknown,
-              never
-            >,
-            call: (state) =>
-              Effect.flatMap(
-                nicepay,
-                (c): Effect.Effect<unknown, Nicepay.MoneyError> =>
-                  name === "register"
-                    ? c.register(state as Nicepay.Schemas.PayoutRequest)
-                    : c[name](reference(state as Nicepay.Schemas.Registered))
-              ),
-            expected: {
-              tag: "OutcomeUnknown",
-              detail:
-                fault === "latency" || fault === "stall"
-                  ? "UpstreamTimeout"
-                  : fault === "reset-before" || fault === "reset-after"
-                    ? "UpstreamUnavailable"
-                    : "MalformedResponse",
-              attempts: 1
-            }
-          })
-        )
-      }
-    }
-
-    it.effect(
-      "a cold token cache under every fault: the token request is a read (3 attempts, not 3 × 3)",
-      () =>
-        Effect.gen(function* () {
-          const sandbox = yield* Sandbox.Sandbox
-          for (const fault of faults) {
-            const fresh = Nicepay.layer({
-              baseUrl: sandbox.nicepay.baseUrl,
-              ...sandbox.nicepay.merchant,
-              timeout: `${TIMEOUT_MILLIS} millis`,
-              retryPolicy: retry
-            })
-            yield* check({
-              upstream: "nicepay",
-              operation: "access-token",
+  describe(`every fault × every Ayoconnect operation (${label})`, () => {
+    layer(Live, { timeout: 120_000, excludeTestServices: true })((it) => {
+      // awaitFinal polls `status` on its schedule (3 polls here) and keeps polling through transient
+      // errors, each poll being a read with its own retries: 3 × 3 attempts.
+      const polls = (name: string, expected: Expected): Expected =>
+        name === "awaitFinal" && expected.attempts > 1
+          ? { ...expected, attempts: expected.attempts * 3 }
+          : expected
+      const reads: ReadonlyArray<
+        readonly [string, string, Effect.Effect<unknown, unknown, Ayoconnect.Ayoconnect>]
+      > = [
+        ["balance", "partner/balance", Effect.flatMap(ayo, (c) => c.balance())],
+        ["products", "partner/products", Effect.flatMap(ayo, (c) => c.products())],
+        ["inquiry", "bill/check", Effect.flatMap(ayo, (c) => c.inquiry(inquiryInput))],
+        ["status", "bill/status", Effect.flatMap(ayo, (c) => c.status({ refNumber: "never-paid-1" }))],
+        ["recoverPayment", "bill/status", Effect.flatMap(ayo, (c) => c.recoverPayment("never-paid-2"))],
+        ["awaitFinal", "bill/status", Effect.flatMap(ayo, (c) => c.awaitFinal({ refNumber: "never-paid-3" }))]
+      ]
+      for (const fault of faults) {
+        for (const [name, operation, call] of reads) {
+          it.effect(`${name} + ${fault}`, () =>
+            check({
+              upstream: "ayoconnect",
+              operation,
               fault,
               setup: none,
-              call: () => Effect.flatMap(nicepay, (c) => c.balance()).pipe(Effect.provide(fresh)),
-              expected: readExpectation("nicepay", fault)
+              call: () => call,
+              expected: polls(name, readExpectation("ayoconnect", fault))
             })
-          }
-        })
-    )
+          )
+        }
+        it.effect(`payment + ${fault}: PaymentOutcomeUnknown, sent once`, () =>
+          check({
+            upstream: "ayoconnect",
+            operation: "bill/payment",
+            fault,
+            setup: Effect.flatMap(ayo, (c) => c.inquiry(inquiryInput)),
+            call: (inquiry: Ayoconnect.Schemas.Inquiry) =>
+              Effect.flatMap(ayo, (c) =>
+                c.payment({
+                  ...inquiryInput,
+                  inquiryId: inquiry.inquiryId,
+                  amount: inquiry.amount,
+                  refNumber: unique("pay")
+                } as Ayoconnect.PaymentInput)
+              ),
+            expected: { tag: "PaymentOutcomeUnknown", attempts: 1 }
+          })
+        )
+      }
+    })
   })
-})
+
+  describe(`every fault × every NICEPAY operation (${label})`, () => {
+    layer(Live, { timeout: 120_000, excludeTestServices: true })((it) => {
+      const register = (overrides?: Partial<Nicepay.Schemas.PayoutRequest>) =>
+        Effect.flatMap(nicepay, (c) => c.register(payoutInput(overrides)))
+      const reference = (r: Nicepay.Schemas.Registered) => ({
+        partnerReferenceNo: r.partnerReferenceNo,
+        originalReferenceNo: r.originalReferenceNo,
+        beneficiaryAccountNo: r.beneficiaryAccountNo
+      })
+      // Money moves, and how a payout is brought to the state the call needs.
+      const moneyMoving = [
+        { name: "register", operation: "transfer/registration", setup: Effect.succeed(payoutInput()) },
+        { name: "approve", operation: "transfer/approve", setup: register() },
+        { name: "reject", operation: "transfer/reject", setup: register() },
+        {
+          name: "cancel",
+          operation: "transfer/cancel",
+          setup: Effect.tap(register({ reservedDt: "20991231", reservedTm: "235959" }), (r) =>
+            Effect.flatMap(nicepay, (c) => c.approve(reference(r)))
+          )
+        }
+      ] as const
+
+      for (const fault of faults) {
+        it.effect(`balance + ${fault}`, () =>
+          check({
+            upstream: "nicepay",
+            operation: "balance-inquiry",
+            fault,
+            setup: none,
+            call: () => Effect.flatMap(nicepay, (c) => c.balance()),
+            expected: readExpectation("nicepay", fault)
+          })
+        )
+        it.effect(`inquiry + ${fault}`, () =>
+          check({
+            upstream: "nicepay",
+            operation: "transfer/inquiry",
+            fault,
+            setup: register(),
+            call: (r) => Effect.flatMap(nicepay, (c) => c.inquiry(reference(r))),
+            expected: readExpectation("nicepay", fault)
+          })
+        )
+        for (const { name, operation, setup } of moneyMoving) {
+          it.effect(`${name} + ${fault}: OutcomeUnknown, sent once`, () =>
+            check({
+              upstream: "nicepay",
+              operation,
+              fault,
+              setup: setup as Effect.Effect<
+                Nicepay.Schemas.PayoutRequest | Nicepay.Schemas.Registered,
+                unknown,
+                never
+              >,
+              call: (state) =>
+                Effect.flatMap(
+                  nicepay,
+                  (c): Effect.Effect<unknown, Nicepay.MoneyError> =>
+                    name === "register"
+                      ? c.register(state as Nicepay.Schemas.PayoutRequest)
+                      : c[name](reference(state as Nicepay.Schemas.Registered))
+                ),
+              expected: {
+                tag: "OutcomeUnknown",
+                detail:
+                  fault === "latency" || fault === "stall"
+                    ? "UpstreamTimeout"
+                    : fault === "reset-before" || fault === "reset-after"
+                      ? "UpstreamUnavailable"
+                      : "MalformedResponse",
+                attempts: 1
+              }
+            })
+          )
+        }
+      }
+
+      it.effect(
+        "a cold token cache under every fault: the token request is a read (3 attempts, not 3 × 3)",
+        () =>
+          Effect.gen(function* () {
+            const sandbox = yield* Sandbox.Sandbox
+            for (const fault of faults) {
+              const fresh = Nicepay.layer({
+                baseUrl: sandbox.nicepay.baseUrl,
+                ...sandbox.nicepay.merchant,
+                timeout: `${TIMEOUT_MILLIS} millis`,
+                retryPolicy: retry
+              })
+              yield* check({
+                upstream: "nicepay",
+                operation: "access-token",
+                fault,
+                setup: none,
+                call: () => Effect.flatMap(nicepay, (c) => c.balance()).pipe(Effect.provide(fresh)),
+                expected: readExpectation("nicepay", fault)
+              })
+            }
+          })
+      )
+    })
+  })
+}
