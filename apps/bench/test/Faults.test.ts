@@ -263,7 +263,7 @@ describe("every fault × every NICEPAY operation", () => {
             call: (state) =>
               Effect.flatMap(
                 nicepay,
-                (c): Effect.Effect<unknown, Nicepay.MoneyError> =>
+                (c): Effect.Effect<unknown, Nicepay.TransitionError> =>
                   name === "register"
                     ? c.register(state as Nicepay.Schemas.PayoutRequest)
                     : c[name](reference(state as Nicepay.Schemas.Registered))
