@@ -242,7 +242,9 @@ describe("soak", () => {
           }
           if (h["x-signature"] !== undefined) seen.add(h["x-signature"])
         }
-        expect(seen.size).toBeGreaterThan(1_000)
+        // The leak check below has material: hundreds of distinct tokens and signatures (by count
+        // of requests, not of time: about 0.7 per request).
+        expect(seen.size).toBeGreaterThan(SOAK_REQUESTS / 2)
 
         expect(await gateway.stop()).toBe(0)
         const log = readFileSync(gateway.logFile, "utf8")

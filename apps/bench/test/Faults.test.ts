@@ -16,27 +16,34 @@ const retry = { retries: 2, baseDelay: "10 millis", maxDelay: "40 millis" } as c
 
 const faults = Fault.Fault.literals
 
-const Clients = Layer.unwrapEffect(
-  Effect.map(Sandbox.Sandbox, (sandbox) =>
-    Layer.mergeAll(
-      Ayoconnect.layer({
-        baseUrl: sandbox.ayoconnect.baseUrl,
-        apiKey: sandbox.ayoconnect.partner.apiKey,
-        apiSecret: sandbox.ayoconnect.partner.secret,
-        readTimeout: `${TIMEOUT_MILLIS} millis`,
-        paymentTimeout: `${TIMEOUT_MILLIS} millis`,
-        retry,
-        awaitSchedule: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
-      }),
-      Nicepay.layer({
-        baseUrl: sandbox.nicepay.baseUrl,
-        ...sandbox.nicepay.merchant,
-        timeout: `${TIMEOUT_MILLIS} millis`,
-        retryPolicy: retry
-      })
+const clientsWith = (timeoutMillis: number) =>
+  Layer.unwrapEffect(
+    Effect.map(Sandbox.Sandbox, (sandbox) =>
+      Layer.mergeAll(
+        Ayoconnect.layer({
+          baseUrl: sandbox.ayoconnect.baseUrl,
+          apiKey: sandbox.ayoconnect.partner.apiKey,
+          apiSecret: sandbox.ayoconnect.partner.secret,
+          readTimeout: `${timeoutMillis} millis`,
+          paymentTimeout: `${timeoutMillis} millis`,
+          retry,
+          awaitSchedule: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
+        }),
+        Nicepay.layer({
+          baseUrl: sandbox.nicepay.baseUrl,
+          ...sandbox.nicepay.merchant,
+          timeout: `${timeoutMillis} millis`,
+          retryPolicy: retry
+        })
+      )
     )
   )
-)
+
+const Clients = clientsWith(TIMEOUT_MILLIS)
+
+// Setup (registering the payout a case then approves, say) is not under test: it runs on clients
+// with a generous deadline, so a loaded machine cannot fail a case before its fault is injected.
+const SetupClients = clientsWith(30_000).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 // The clients over the given transport; the sandbox (its callbacks) over layerUndici. The matrix
 // runs over both: kasir's lean transport (the default) and @effect/platform's layerUndici.
@@ -124,7 +131,7 @@ const check = <S, E, R>(options: {
 }) =>
   Effect.gen(function* () {
     yield* reset
-    const state = yield* options.setup
+    const state = yield* Effect.provide(options.setup, SetupClients)
     yield* Effect.flatMap(RequestLog.RequestLog, (log) => log.clear)
     yield* inject(options.upstream, options.operation, options.fault)
     const error = yield* Effect.flip(options.call(state))
@@ -278,7 +285,7 @@ for (const [label, transport] of transports) {
               call: (state) =>
                 Effect.flatMap(
                   nicepay,
-                  (c): Effect.Effect<unknown, Nicepay.MoneyError> =>
+                  (c): Effect.Effect<unknown, Nicepay.TransitionError> =>
                     name === "register"
                       ? c.register(state as Nicepay.Schemas.PayoutRequest)
                       : c[name](reference(state as Nicepay.Schemas.Registered))

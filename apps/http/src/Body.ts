@@ -9,8 +9,8 @@
  * decoding, the raw callback and notification handlers all read through it.
  *
  * - A declared `Content-Length` above the limit is refused before a byte is read; a streamed
- *   (chunked) body is refused as soon as it crosses the limit. Nothing beyond the limit is kept,
- *   and the edge closes the connection instead of draining the rest.
+ *   (chunked) body is refused as soon as it crosses the limit. Nothing beyond the limit is kept;
+ *   the rest is discarded up to `lingerBytes`, then the connection is cut.
  * - Chunks are kept in a list and joined once: linear in the size.
  * - Text is decoded with a fatal `TextDecoder`: invalid UTF-8 is refused, never replaced.
  * - JSON is scanned once (linear, no recursion) for its nesting depth and the element count of
@@ -99,8 +99,42 @@ const unreadable = new BodyRefused({
 })
 
 /**
+ * How much of a refused or unread body is still read — and thrown away — after the answer, before
+ * the connection is cut. Closing a socket with unread data makes the kernel send a reset, which
+ * can destroy the answer before the client reads it; so a client that stops sending gets its 413
+ * or 401, and one that keeps sending is cut off after this many bytes (or by
+ * `KASIR_REQUEST_TIMEOUT`). Discarding is linear and keeps nothing.
+ *
+ * @since 0.1.0
+ */
+export const lingerBytes = 1_048_576
+
+/**
+ * Discards the rest of a body the gateway will not read, up to `lingerBytes`, then destroys the
+ * connection.
+ *
+ * @since 0.1.0
+ */
+const lingering = new WeakSet<IncomingMessage>()
+
+export const linger = (source: IncomingMessage): void => {
+  if (source.complete || source.destroyed || lingering.has(source)) return
+  lingering.add(source)
+  let discarded = 0
+  const discard = (chunk: Buffer) => {
+    discarded += chunk.length
+    if (discarded > lingerBytes) {
+      source.off("data", discard)
+      source.socket?.destroy()
+    }
+  }
+  source.on("data", discard)
+  source.resume()
+}
+
+/**
  * Reads the body of a Node request, refusing it once it crosses `limits.maxBytes`. On refusal
- * the stream is paused, not destroyed, so the 413 can still be written.
+ * nothing read is kept and the rest `linger`s, so the 413 can still be written and read.
  *
  * @since 0.1.0
  */
@@ -127,8 +161,8 @@ export const readBytes = (source: IncomingMessage, limits: Limits): Effect.Effec
       bytes += chunk.length
       if (bytes > limits.maxBytes) {
         cleanup()
-        source.pause()
         chunks.length = 0
+        linger(source)
         resume(Effect.fail(tooLarge(limits)))
         return
       }

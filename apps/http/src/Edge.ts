@@ -3,9 +3,9 @@
  *
  * - a request id (the caller's `X-Request-Id` when it is a sane token, else a fresh UUID), echoed
  *   on the response and attached to every log line of the request;
- * - the body limits: every route below reads its body through `Body.bounded`; a response sent
- *   before the request body was read whole (a 401 before the body, a 413) closes the connection
- *   instead of letting Node drain the rest of the body;
+ * - the body limits: every route below reads its body through `Body.bounded`; the rest of a body
+ *   refused before it was read whole (a 401 before the body, a 413) is discarded up to
+ *   `Body.lingerBytes`, then the connection is cut;
  * - in-flight counting for the graceful drain, and `Connection: close` once draining;
  * - problem+json for whatever the HttpApi did not answer itself (unknown routes, defects) —
  *   never a stack trace;
@@ -137,7 +137,9 @@ export const middleware =
         })
       }
       const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
-      const unread = status >= 400 && !NodeHttpServerRequest.toIncomingMessage(request).complete
-      return draining || unread ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+      // Refused before its body was read (401, 413): the rest is discarded, within a bound.
+      const source = NodeHttpServerRequest.toIncomingMessage(request)
+      if (status >= 400 && !source.complete) Body.linger(source)
+      return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
     })
   }

@@ -162,7 +162,13 @@ export const layer = (
         Layer.provide(layerApiKeyAuth),
         Layer.provide(layerCallbackAuth),
         Layer.provide(ApiKeys.layer(digests)),
-        Layer.provide(Layer.succeed(CallbackCredentials, inbound.callbackCredentials))
+        Layer.provide(Layer.succeed(CallbackCredentials, inbound.callbackCredentials)),
+        Layer.provide(
+          Layer.succeed(
+            AyoconnectHandlers.CallbackTarget,
+            Option.map(config.publicUrl, (url) => `${url}/callbacks/ayoconnect`)
+          )
+        )
       )
 
       // Like HttpApiBuilder.serve, but the edge middleware wraps the HttpApi app itself: a middleware

@@ -10,6 +10,8 @@
  * | `KASIR_CALLBACK_PASSWORD`  | (none)       | its password                                              |
  * | `KASIR_SHUTDOWN_TIMEOUT`   | `10 seconds` | how long in-flight requests may take to finish on SIGTERM |
  * | `KASIR_LOG_LEVEL`          | `Info`       | minimum log level                                         |
+ * | `KASIR_PUBLIC_URL`         | (none)       | the gateway's public base URL: payments name              |
+ * |                            |              | `<it>/callbacks/ayoconnect` as their callback URL         |
  * | `KASIR_MAX_BODY_BYTES`     | `65536`      | largest request body accepted on any route (else 413)     |
  * | `KASIR_HEADERS_TIMEOUT`    | `5 seconds`  | a request's headers must arrive within this               |
  * | `KASIR_REQUEST_TIMEOUT`    | `30 seconds` | a whole request (headers and body) must arrive within this |
@@ -49,6 +51,8 @@ export interface GatewayConfig {
   }>
   readonly shutdownTimeout: Duration.Duration
   readonly logLevel: LogLevel.LogLevel
+  /** `KASIR_PUBLIC_URL` without a trailing slash. */
+  readonly publicUrl: Option.Option<string>
   readonly maxBodyBytes: number
   readonly headersTimeout: Duration.Duration
   readonly requestTimeout: Duration.Duration
@@ -116,6 +120,22 @@ export const config: Config.Config<GatewayConfig> = Config.all({
   callbackCredentials,
   shutdownTimeout: Config.duration("KASIR_SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   logLevel: Config.logLevel("KASIR_LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
+  publicUrl: Config.option(
+    Config.string("KASIR_PUBLIC_URL").pipe(
+      Config.validate({
+        message: "expected the gateway's public base URL, e.g. https://pay.example.com",
+        validation: (url) => {
+          try {
+            const parsed = new URL(url)
+            return (parsed.protocol === "https:" || parsed.protocol === "http:") && parsed.search === ""
+          } catch {
+            return false
+          }
+        }
+      }),
+      Config.map((url) => url.replace(/\/+$/, ""))
+    )
+  ),
   maxBodyBytes: positiveInteger("KASIR_MAX_BODY_BYTES", 65_536),
   headersTimeout: positiveDuration("KASIR_HEADERS_TIMEOUT", Duration.seconds(5)),
   requestTimeout: positiveDuration("KASIR_REQUEST_TIMEOUT", Duration.seconds(30)),

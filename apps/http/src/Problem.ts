@@ -255,7 +255,7 @@ const titles: Record<Status, string> = {
   400: "Invalid request",
   401: "Unauthorized",
   404: "Not found",
-  409: "Reference already used",
+  409: "Conflict with the current state",
   413: "Body too large",
   422: "Declined by the upstream",
   500: "Internal error",

@@ -306,3 +306,64 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
     })
   )
 })
+
+const paymentBody = (refNumber: string, extra: Record<string, unknown> = {}) =>
+  Effect.gen(function* () {
+    const inquiry = yield* send("/v1/ayoconnect/inquiries", {
+      body: { accountNumber: "0812345000", productCode: "PPLSIND12" }
+    })
+    return {
+      inquiryId: inquiry.json.inquiryId,
+      accountNumber: "0812345000",
+      productCode: "PPLSIND12",
+      amount: inquiry.json.amount,
+      refNumber,
+      ...extra
+    }
+  })
+
+layer(gateway(), { timeout: 60_000, excludeTestServices: true })("callback destinations", (it) => {
+  it.effect(
+    "callbackUrls from a caller are refused 400 (loopback, metadata or any other); nothing is paid",
+    () =>
+      Effect.gen(function* () {
+        const { sandbox } = yield* TestGateway
+        for (const url of [
+          "http://127.0.0.1:18090/hook",
+          "http://169.254.169.254/latest",
+          "https://hooks.example.com/x"
+        ]) {
+          const reply = yield* send("/v1/ayoconnect/payments", {
+            body: yield* paymentBody("gw-cb-refused", { callbackUrls: [url] })
+          })
+          expect(reply.status).toBe(400)
+          expect(reply.json.errors).toEqual([
+            {
+              path: "body.callbackUrls",
+              message:
+                "is not accepted: the gateway receives Ayoconnect's callbacks itself (at KASIR_PUBLIC_URL/callbacks/ayoconnect)"
+            }
+          ])
+        }
+        const payments = (yield* sandbox.requestLog.entries).filter((e) => e.body.includes("gw-cb-refused"))
+        expect(payments.filter((e) => !e.operation.includes("check"))).toEqual([])
+      })
+  )
+})
+
+layer(gateway({ KASIR_PUBLIC_URL: "https://pay.example.com/" }), {
+  timeout: 60_000,
+  excludeTestServices: true
+})("KASIR_PUBLIC_URL", (it) => {
+  it.effect("every payment names the gateway's own callback URL", () =>
+    Effect.gen(function* () {
+      const { sandbox } = yield* TestGateway
+      const reply = yield* send("/v1/ayoconnect/payments", { body: yield* paymentBody("gw-cb-public") })
+      expect(reply.status).toBe(200)
+      const [payment] = (yield* sandbox.requestLog.entries).filter(
+        (e) => e.body.includes("gw-cb-public") && e.operation.includes("payment")
+      )
+      expect(JSON.parse(payment!.body).callbackUrls).toEqual(["https://pay.example.com/callbacks/ayoconnect"])
+    })
+  )
+})

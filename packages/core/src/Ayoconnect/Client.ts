@@ -29,6 +29,7 @@ import {
 } from "./Errors.js"
 import * as Envelope from "./internal/envelope.js"
 import * as ResponseCode from "./ResponseCode.js"
+import * as CallbackUrl from "./internal/callbackUrl.js"
 import * as Schemas from "./Schemas.js"
 import * as Signer from "./Signer.js"
 import * as Status from "./Status.js"
@@ -318,6 +319,18 @@ export const make = (
 
     const payment = fn("ayoconnect.payment")(function* (input: PaymentInput) {
       const request = yield* validate("payment", Schemas.PaymentRequest, input)
+      if (request.allowPrivateCallbackUrls !== true) {
+        for (const [index, url] of (request.callbackUrls ?? []).entries()) {
+          const refused = CallbackUrl.refusal(url)
+          if (refused !== undefined) {
+            return yield* new InvalidInput({
+              operation: "payment",
+              field: `callbackUrls.${index}`,
+              detail: refused
+            })
+          }
+        }
+      }
       const refNumber = request.refNumber
       yield* annotate({
         "ayoconnect.refNumber": refNumber,

@@ -375,7 +375,17 @@ export const PaymentRequest = Schema.Struct({
   productCode: InquiryRequest.fields.productCode,
   amount: Money.Rupiah,
   refNumber: RefNumber,
+  /**
+   * Where Ayoconnect POSTs the settlement, with the partner's callback credentials: https URLs to
+   * public hosts only, unless `allowPrivateCallbackUrls` is set.
+   */
   callbackUrls: Schema.optional(Schema.Array(CallbackUrl)),
+  /**
+   * Explicit opt-in for `callbackUrls` that are plain http or point at loopback, private,
+   * link-local or metadata addresses (a local development receiver). Never set it for URLs a
+   * third party chose.
+   */
+  allowPrivateCallbackUrls: Schema.optional(Schema.Boolean),
   buyerDetails: Schema.optional(BuyerDetails),
   month: InquiryRequest.fields.month
 })

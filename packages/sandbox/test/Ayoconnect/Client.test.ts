@@ -453,6 +453,37 @@ describe("Ayoconnect client ↔ simulator: payment", () => {
       expect(yield* fieldOf(ayoconnect.payment({ ...good, callbackUrls: ["ftp://x"] }))).toBe(
         "callbackUrls.0"
       )
+      // Callback URLs receive the partner's callback credentials: https to public hosts only,
+      // unless the caller opts in.
+      const refusedUrl = (url: string) =>
+        Effect.map(
+          Effect.flip(ayoconnect.payment({ ...good, callbackUrls: ["https://hooks.example.com/ok", url] })),
+          (e) =>
+            e._tag === "InvalidInput"
+              ? `${(e as Client.InvalidInput).field}: ${(e as Client.InvalidInput).detail}`
+              : e._tag
+        )
+      const privateRefusal =
+        "callbackUrls.1: points at a loopback, private, link-local or metadata address (set allowPrivateCallbackUrls to allow it)"
+      expect(yield* refusedUrl("http://127.0.0.1:18090/hook")).toBe(
+        "callbackUrls.1: must be https (set allowPrivateCallbackUrls to allow others)"
+      )
+      for (const url of [
+        "https://169.254.169.254/latest/meta-data",
+        "https://127.0.0.1/hook",
+        "https://2130706433/hook",
+        "https://10.1.2.3/hook",
+        "https://172.20.0.1/hook",
+        "https://192.168.1.1/hook",
+        "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://[fd00::1]/hook",
+        "https://[fe80::1]/hook",
+        "https://localhost/hook",
+        "https://metadata.google.internal/computeMetadata"
+      ]) {
+        expect(yield* refusedUrl(url)).toBe(privateRefusal)
+      }
       expect(yield* fieldOf(ayoconnect.inquiry({ accountNumber: "", productCode: "PLSTSEL10" }))).toBe(
         "accountNumber"
       )

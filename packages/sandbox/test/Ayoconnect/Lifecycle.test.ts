@@ -17,7 +17,8 @@ const payFor = (inquiryInput: Client.InquiryInput, refNumber: string, callbackUr
       productCode: inquiry.productCode,
       amount: inquiry.amount,
       refNumber,
-      ...(callbackUrls === undefined ? {} : { callbackUrls })
+      // The receiver is on loopback: an explicit opt-in, as the library requires for one.
+      ...(callbackUrls === undefined ? {} : { callbackUrls, allowPrivateCallbackUrls: true })
     })
   })
 
