@@ -59,7 +59,7 @@ export const kasir = (
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk
     })
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMillis ?? 20_000)
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMillis ?? 120_000)
     child.on("error", reject)
     child.on("close", (code, signal) => {
       clearTimeout(timer)

@@ -35,7 +35,7 @@ export const startSandbox = (env: NodeJS.ProcessEnv = {}): Promise<Running> =>
     const timer = setTimeout(() => {
       child.kill("SIGKILL")
       reject(new Error(`kasir sandbox did not start: ${stderr}`))
-    }, 15_000)
+    }, 120_000)
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk
     })
