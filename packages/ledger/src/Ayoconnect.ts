@@ -130,13 +130,15 @@ export const stateOf = (status: Core.Status.TransactionStatus): Ledger.State =>
   status._tag === "Succeeded" ? "succeeded" : status._tag === "Pending" ? "pending" : "failed"
 
 /**
- * What the ledger keeps of a status: code, English message, Indonesian message and ids
- * (`transactionId`; `token` once there is one). No secret is part of an answer.
+ * What the ledger keeps of a status: code, English message, and as ids the Indonesian message
+ * (`messageID`), `transactionId`, the `token` once there is one and, for a failure, the meaning
+ * of its code (`reason`). No secret is part of an answer.
  *
  * @since 0.1.0
  */
 export const upstreamOf = (status: Core.Status.TransactionStatus): Ledger.UpstreamDetails => {
   const ids: Record<string, string> = { messageID: status.message.ID }
+  if (status._tag === "Failed") ids.reason = status.error._tag
   const transaction = status.transaction
   if (transaction !== undefined) {
     if (transaction.transactionId !== 0) ids.transactionId = String(transaction.transactionId)
@@ -154,10 +156,15 @@ const errorUpstream = (error: unknown): Ledger.UpstreamDetails => {
   const code = typeof e.responseCode === "number" ? String(e.responseCode) : undefined
   const en = typeof e.upstreamMessage?.EN === "string" ? e.upstreamMessage.EN : undefined
   const id = typeof e.upstreamMessage?.ID === "string" ? e.upstreamMessage.ID : undefined
+  const ids: Record<string, string> = {}
+  if (id !== undefined) ids.messageID = id
+  // The meaning of a failure code, e.g. `WrongAccountNumber`.
+  const tag = (error as { readonly _tag?: unknown })._tag
+  if (code !== undefined && typeof tag === "string") ids.reason = tag
   return {
     code,
     message: en ?? (typeof e.message === "string" ? e.message.slice(0, 500) : undefined),
-    ids: id === undefined ? {} : { messageID: id }
+    ids
   }
 }
 
@@ -196,8 +203,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
           }
         })
         const recovery = yield* Effect.either(client.recoverPayment(input.refNumber))
-        if (recovery._tag === "Left" || recovery.right._tag === "NotCreated")
-          return yield* Effect.fail(unknown)
+        if (recovery._tag === "Left") return yield* Effect.fail(unknown)
+        if (recovery.right._tag === "NotCreated") {
+          // Right after an unclear outcome, 188 proves nothing: the entry stays `unknown`.
+          return yield* Effect.fail(
+            new Core.PaymentOutcomeUnknown({
+              ...unknown,
+              reason: `${unknown.reason}; Ayoconnect has no transaction under this refNumber yet, which right after an unclear outcome does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait 150 s before trusting its status`
+            })
+          )
+        }
         const status = recovery.right.status
         const differing = Core.Status.differingFields(input, status)
         if (differing.length > 0) {

@@ -194,12 +194,13 @@ const scheduledAtOf = (entry: Ledger.Entry): DateTime.Utc | undefined => {
 }
 
 /**
- * The payout as the ledger knows it (for answers from the ledger); `undefined` while NICEPAY's
- * id or status is not known (a lost answer).
+ * The payout as the ledger knows it (for answers from the ledger); `undefined` while its outcome
+ * is not known (`sending`, `unknown`) or NICEPAY's id or status never was (a lost answer).
  *
  * @since 0.1.0
  */
 export const payoutOf = (entry: Ledger.Entry): Core.Schemas.PayoutState | undefined => {
+  if (entry.state === "sending" || entry.state === "unknown") return undefined
   const status = statusOf(entry)
   const originalReferenceNo = entry.upstreamIds.originalReferenceNo
   if (status === undefined || originalReferenceNo === undefined) return undefined

@@ -64,7 +64,10 @@ export const entryToPayment = (entry: Ledger.Entry): Payment | undefined => {
     refNumber: entry.reference,
     state: entry.state,
     responseCode: Number(entry.upstreamCode ?? "0"),
-    message: { ID: entry.upstreamIds.messageID ?? message, EN: message }
+    message: { ID: entry.upstreamIds.messageID ?? message, EN: message },
+    ...(entry.state === "failed" && entry.upstreamIds.reason !== undefined
+      ? { reason: entry.upstreamIds.reason }
+      : {})
   })
 }
 
@@ -170,7 +173,10 @@ export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
             const found = yield* ledger
               .get("ayoconnect", path.refNumber)
               .pipe(Effect.catchTag("LedgerUnavailable", () => Effect.succeed(Option.none<Ledger.Entry>())))
-            if (Option.isSome(found)) return yield* fromEntryRead(found.value)
+            // An entry whose outcome the ledger does not know yet is asked of Ayoconnect (below).
+            if (Option.isSome(found) && found.value.state !== "sending" && found.value.state !== "unknown") {
+              return yield* fromEntryRead(found.value)
+            }
           }
           const refreshed = yield* payments.refresh(path.refNumber).pipe(
             Effect.catchTag("LedgerUnavailable", () =>

@@ -14,7 +14,8 @@
  * Every payout answer has `status`.
  *
  * `GET /v1/nicepay/payouts/{referenceNo}` answers from the ledger; `?refresh=true` asks NICEPAY
- * and records what it says; a payout the ledger does not hold is asked of NICEPAY.
+ * and records what it says; so does a payout whose outcome the ledger does not know yet
+ * (`sending`, `unknown`: NICEPAY's inquiry is the truth), or one the ledger does not hold.
  *
  * @since 0.1.0
  */
@@ -281,10 +282,12 @@ export const layer = HttpApiBuilder.group(Api, "nicepay", (handlers) =>
             const found = yield* ledger
               .get("nicepay", ref.partnerReferenceNo)
               .pipe(Effect.catchTag("LedgerUnavailable", () => Effect.succeed(Option.none<Ledger.Entry>())))
+            // An entry whose outcome the ledger does not know yet is read from NICEPAY (below).
             if (
               Option.isSome(found) &&
-              (found.value.upstreamIds.originalReferenceNo === undefined ||
-                found.value.upstreamIds.originalReferenceNo === ref.originalReferenceNo)
+              found.value.state !== "sending" &&
+              found.value.state !== "unknown" &&
+              found.value.upstreamIds.originalReferenceNo === ref.originalReferenceNo
             ) {
               return yield* fromEntry(found.value, "inquiry", ref.beneficiaryAccountNo)
             }
