@@ -19,6 +19,7 @@ const root = fileURLToPath(new URL("..", import.meta.url))
 // environment, the embedded default in a new data directory of its own.
 const ledgerEnv = (): Record<string, string> => ({ KASIR_DATABASE_URL: inject("postgresUrl") })
 const embeddedLedgerEnv = (): Record<string, string> => ({
+  KASIR_DATABASE_URL: "",
   KASIR_DATA_DIR: mkdtempSync(join(tmpdir(), "kasir-gw-data-"))
 })
 const SLOW_ACCOUNT = "0812345501" // Ayoconnect simulator: inquiry answered after 5 s

@@ -99,6 +99,7 @@ describe("pnpm start", () => {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       expect(descendants.filter(alive)).toEqual([])
-    })
+      // A fresh embedded ledger initialises its data directory first (seconds on a loaded machine).
+    }, 180_000)
   }
 })
