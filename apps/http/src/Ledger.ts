@@ -5,7 +5,8 @@
  * Composition: `Database.layerConfig` (`KASIR_DATABASE_URL`, else PGlite under
  * `KASIR_DATA_DIR/ledger`, default `.kasir/`), then `Migrations.layer` unless
  * `KASIR_DATABASE_MIGRATE=false` (deploys that migrate separately), then `Ledger.layer` and the
- * ledger's provider modules over core's clients. The gateway starts listening only after the
+ * ledger's provider modules over core's clients (a request waits `KASIR_IDEMPOTENCY_WAIT`,
+ * default 10 s, for a concurrent one holding its reference). The gateway starts listening only after the
  * migrations ran; a database migrated by a newer kasir (`SchemaTooNew`) or a malformed
  * `KASIR_DATABASE_URL` (`InvalidConfig`, naming the variable, never its value) fail startup.
  *
@@ -30,7 +31,7 @@ import {
   Migrations,
   Nicepay as LedgerNicepay
 } from "@kasir/ledger"
-import { Config, type ConfigError, Effect, Layer } from "effect"
+import { Config, type ConfigError, Duration, Effect, Layer } from "effect"
 import type * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
 
@@ -40,6 +41,14 @@ import * as RequestContext from "./RequestContext.js"
  * @since 0.1.0
  */
 export const migrateVariable = "KASIR_DATABASE_MIGRATE"
+
+/**
+ * How long a request waits for a concurrent one holding its reference before answering 409
+ * `in-progress` (default 10 seconds; `0 seconds`: answer at once).
+ *
+ * @since 0.1.0
+ */
+export const waitVariable = "KASIR_IDEMPOTENCY_WAIT"
 
 /**
  * Why the ledger can fail to start.
@@ -72,12 +81,17 @@ export const layer = (
   > = Database.layerConfig
 ): Layer.Layer<Services, LedgerStartError, Ayoconnect.Ayoconnect | Nicepay.NicepayPayout> =>
   Layer.unwrapEffect(
-    Effect.map(Config.boolean(migrateVariable).pipe(Config.withDefault(true)), (migrate) =>
-      Layer.mergeAll(LedgerAyoconnect.layer(), LedgerNicepay.layer()).pipe(
-        Layer.provideMerge(Ledger.layer()),
-        Layer.provide(migrate ? Migrations.layer : Layer.empty),
-        Layer.provide(database)
-      )
+    Effect.map(
+      Config.all({
+        migrate: Config.boolean(migrateVariable).pipe(Config.withDefault(true)),
+        awaitTimeout: Config.duration(waitVariable).pipe(Config.withDefault(Duration.seconds(10)))
+      }),
+      ({ awaitTimeout, migrate }) =>
+        Layer.mergeAll(LedgerAyoconnect.layer({ awaitTimeout }), LedgerNicepay.layer({ awaitTimeout })).pipe(
+          Layer.provideMerge(Ledger.layer()),
+          Layer.provide(migrate ? Migrations.layer : Layer.empty),
+          Layer.provide(database)
+        )
     )
   )
 

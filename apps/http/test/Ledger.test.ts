@@ -5,7 +5,7 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { Database } from "@kasir/ledger"
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit, Fiber, Layer } from "effect"
 import { layer as gateway, payoutRequest, send, TestGateway } from "./support/Harness.js"
 
 const inquire = (accountNumber: string) =>
@@ -185,6 +185,46 @@ layer(gateway(), { timeout: 120_000, excludeTestServices: true })(
         const tooMany = yield* send("/v1/transactions?limit=501")
         expect(tooMany.status).toBe(400)
       })
+    )
+  }
+)
+
+layer(gateway({ KASIR_IDEMPOTENCY_WAIT: "0 seconds" }), { timeout: 120_000, excludeTestServices: true })(
+  "a reference being sent",
+  (it) => {
+    it.effect(
+      "a second request while the first is in flight is 409 in-progress with Retry-After; nothing sent",
+      () =>
+        Effect.gen(function* () {
+          const { sandbox } = yield* TestGateway
+          const body = yield* paymentBody("0812345000", "ldg-inflight-1")
+          // The first payment is answered after 3 s (within AYOCONNECT_PAYMENT_TIMEOUT's 10 s).
+          yield* sandbox.faults.inject({
+            upstream: "ayoconnect",
+            operation: "bill/payment",
+            fault: "latency",
+            latencyMillis: 3000
+          })
+          const first = yield* Effect.fork(send("/v1/ayoconnect/payments", { body }))
+          // Wait for the condition — the entry written ahead — bounded by count, not by a clock.
+          let sending = false
+          for (let poll = 0; poll < 200 && !sending; poll++) {
+            const page = yield* send("/v1/transactions?provider=ayoconnect&state=sending")
+            sending = page.json.entries.some((e: { reference: string }) => e.reference === "ldg-inflight-1")
+            if (!sending) yield* Effect.sleep("50 millis")
+          }
+          expect(sending).toBe(true)
+          const second = yield* send("/v1/ayoconnect/payments", { body })
+          expect(second.status).toBe(409)
+          expect(second.json).toMatchObject({ type: "urn:kasir:problem:in-progress", status: 409 })
+          expect(Number(second.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
+          expect(second.json.detail).toContain("ldg-inflight-1")
+
+          const answered = yield* Fiber.join(first)
+          expect(answered.status).toBe(200)
+          expect(answered.json.state).toBe("succeeded")
+          expect(yield* upstreamCalls("bill/payment", "ldg-inflight-1")).toHaveLength(1)
+        })
     )
   }
 )
