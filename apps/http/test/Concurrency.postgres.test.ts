@@ -8,10 +8,10 @@ import { HttpServer } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Transport } from "@kasir/core"
-import { Database } from "@kasir/ledger"
+import { Database, Migrations } from "@kasir/ledger"
 import { Sandbox } from "@kasir/sandbox"
 import { generateKeyPairSync } from "node:crypto"
-import { ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { Cause, ConfigProvider, Context, Effect, Exit, Layer, Logger, LogLevel, Redacted } from "effect"
 import { inject } from "vitest"
 import * as Gateway from "../src/Gateway.js"
 import { API_KEY, envFor } from "./support/Harness.js"
@@ -158,5 +158,48 @@ layer(instances, { timeout: 180_000, excludeTestServices: true })("two gateways 
         )
       ).toHaveLength(1)
     })
+  )
+})
+
+layer(Layer.empty, { timeout: 120_000 })("a database migrated by a newer kasir", (it) => {
+  it.effect("refuses to start with one line saying so, before listening", () =>
+    Effect.gen(function* () {
+      const newer = `gw_newer_${process.pid}`
+      const url = Redacted.make(serverUrl.replace(/\/postgres$/, `/${newer}`))
+      yield* Effect.gen(function* () {
+        const admin = yield* SqlClient.SqlClient
+        yield* admin.unsafe(`CREATE DATABASE ${newer}`)
+      }).pipe(Effect.provide(Database.layerPostgres({ url: Redacted.make(serverUrl) })))
+      yield* Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        yield* Migrations.run
+        yield* sql.unsafe(
+          `INSERT INTO ${Migrations.table} (migration_id, name) VALUES (${Migrations.latest + 1}, 'from_the_future')`
+        )
+      }).pipe(Effect.provide(Database.layerPostgres({ url })))
+
+      const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      const exit = yield* Effect.gen(function* () {
+        const sandbox = yield* Sandbox.Sandbox
+        const env = envFor(sandbox, publicKey.export({ type: "spki", format: "pem" }).toString())
+        return yield* Effect.exit(
+          Layer.build(
+            Gateway.layer({ port: 0, host: "127.0.0.1", database: Database.layerPostgres({ url }) }).pipe(
+              Layer.provide(Transport.layer),
+              Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env)))
+            )
+          )
+        )
+      }).pipe(Effect.provide(Sandbox.layer({})), Effect.provide(NodeHttpClient.layerUndici), Effect.scoped)
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) {
+        const failure = Cause.squash(exit.cause) as { readonly _tag: string; readonly message: string }
+        expect(failure._tag).toBe("SchemaTooNew")
+        expect(failure.message).toBe(
+          `the ledger database is at schema version ${Migrations.latest + 1}, newer than this kasir's ${Migrations.latest}; upgrade kasir (or point KASIR_DATABASE_URL at a database of this version)`
+        )
+        expect(failure.message).not.toContain("\n")
+      }
+    }).pipe(Effect.orDie)
   )
 })

@@ -156,6 +156,8 @@ layer(gateway(), { timeout: 120_000, excludeTestServices: true })(
     it.effect("GET /v1/transactions pages exactly through the filtered entries, oldest first", () =>
       Effect.gen(function* () {
         const references = ["ldg-page-1", "ldg-page-2", "ldg-page-3", "ldg-page-4", "ldg-page-5"]
+        // Entries created from here on (the gateway's clock is this machine's).
+        const from = new Date(Date.now() - 1).toISOString()
         for (const reference of references) {
           const reply = yield* send("/v1/nicepay/payouts", { body: payoutRequest(reference, "5345000070") })
           expect(reply.status).toBe(200)
@@ -163,22 +165,25 @@ layer(gateway(), { timeout: 120_000, excludeTestServices: true })(
         const seen: Array<Array<string>> = []
         let cursor: string | undefined
         for (let page = 0; page < 10; page++) {
-          const query = new URLSearchParams({ provider: "nicepay", state: "pending", limit: "2" })
+          const query = new URLSearchParams({ provider: "nicepay", state: "pending", from, limit: "2" })
           if (cursor !== undefined) query.set("cursor", cursor)
           const reply = yield* send(`/v1/transactions?${query.toString()}`)
           expect(reply.status).toBe(200)
-          seen.push(
-            reply.json.entries
-              .map((e: { reference: string }) => e.reference)
-              .filter((r: string) => r.startsWith("ldg-page-"))
-          )
+          seen.push(reply.json.entries.map((e: { reference: string }) => e.reference))
           for (const e of reply.json.entries)
             expect(e).toMatchObject({ provider: "nicepay", state: "pending" })
           cursor = reply.json.next
           if (cursor === undefined) break
         }
-        expect(seen.flat()).toEqual(references)
-        expect(seen.every((page) => page.length <= 2)).toBe(true)
+        expect(seen).toEqual([["ldg-page-1", "ldg-page-2"], ["ldg-page-3", "ldg-page-4"], ["ldg-page-5"]])
+        // `to` bounds the other side; another provider has none since `from`.
+        const before = yield* send(`/v1/transactions?${new URLSearchParams({ to: from }).toString()}`)
+        expect(before.status).toBe(200)
+        expect(before.json.entries.map((e: { reference: string }) => e.reference)).not.toContain("ldg-page-1")
+        const other = yield* send(
+          `/v1/transactions?${new URLSearchParams({ from, provider: "ayoconnect" }).toString()}`
+        )
+        expect(other.json).toEqual({ entries: [] })
 
         const bad = yield* send("/v1/transactions?cursor=not-a-cursor")
         expect(bad.status).toBe(400)
