@@ -4,8 +4,9 @@
  * separately from the load generator's (Linux `/proc`).
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { openSync, readFileSync } from "node:fs"
+import { mkdtempSync, openSync, readFileSync } from "node:fs"
 import { createServer } from "node:net"
+import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -99,7 +100,15 @@ export const start = async (options: {
     process.execPath,
     [...(options.nodeOptions ?? []), options.script, ...(options.args?.(port) ?? [])],
     {
-      env: { PATH: process.env.PATH ?? "", ...options.env, PORT: String(port), HOST: "127.0.0.1" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        // The gateway's embedded ledger (PGlite) holds its data directory for one process: each
+        // process gets a fresh one unless the caller chose (KASIR_DATA_DIR / KASIR_DATABASE_URL).
+        KASIR_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), `kasir-${options.name}-data-`)),
+        ...options.env,
+        PORT: String(port),
+        HOST: "127.0.0.1"
+      },
       stdio: ["ignore", out, out]
     }
   )

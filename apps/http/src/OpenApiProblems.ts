@@ -25,6 +25,45 @@ const withoutDecodeError = (schema: unknown): unknown => {
   return schema
 }
 
+// The money routes go through the ledger: a replayed answer carries `Idempotent-Replayed`, a 409
+// `in-progress` carries `Retry-After`. HttpApi has no way to declare response headers.
+const moneyRoutes = [
+  "/v1/ayoconnect/payments",
+  "/v1/nicepay/payouts",
+  "/v1/nicepay/payouts/{referenceNo}/approve",
+  "/v1/nicepay/payouts/{referenceNo}/reject",
+  "/v1/nicepay/payouts/{referenceNo}/cancel"
+]
+
+const replayedHeader = {
+  "Idempotent-Replayed": {
+    description:
+      "`true` when the answer comes from the ledger: an earlier request with this reference was sent, this one sent nothing",
+    schema: { type: "string", enum: ["true"] }
+  }
+}
+
+const documentLedgerHeaders = (paths: Record<string, Record<string, Json>>): void => {
+  for (const path of moneyRoutes) {
+    const responses = paths[path]?.post?.responses
+    if (!isObject(responses)) continue
+    for (const [status, response] of Object.entries(responses)) {
+      if (!isObject(response)) continue
+      if (status === "409") {
+        response.headers = {
+          ...(isObject(response.headers) ? response.headers : {}),
+          "Retry-After": {
+            description: "With problem `in-progress`: seconds until the request holding the reference is due",
+            schema: { type: "integer", minimum: 1 }
+          }
+        }
+      } else if (status === "200" || status === "202" || status === "422") {
+        response.headers = { ...(isObject(response.headers) ? response.headers : {}), ...replayedHeader }
+      }
+    }
+  }
+}
+
 const references = (spec: unknown, ref: string): boolean => JSON.stringify(spec).includes(`"${ref}"`)
 
 /**
@@ -57,6 +96,7 @@ export const transform = (spec: Record<string, unknown>): Record<string, unknown
       }
     }
   }
+  documentLedgerHeaders(paths)
   const schemas = isObject(spec.components) ? spec.components.schemas : undefined
   if (isObject(schemas)) {
     delete schemas.HttpApiDecodeError

@@ -39,7 +39,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
   )
 
   it.effect(
-    "inquiry then payment succeeds; the same refNumber again is answered from status, charged once",
+    "inquiry then payment succeeds; the same refNumber again is answered from the ledger, charged once",
     () =>
       Effect.gen(function* () {
         const before = yield* balance
@@ -55,6 +55,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
 
         const again = yield* pay(account("000"), "ref-gw-success-1")
         expect(again.status).toBe(200)
+        expect(again.headers.get("idempotent-replayed")).toBe("true")
         expect(again.json).toMatchObject({
           refNumber: "ref-gw-success-1",
           state: "succeeded",
@@ -74,7 +75,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
         const payments = (yield* sandbox.requestLog.entries).filter(
           (e) => e.operation === "bill/payment" && e.body.includes("ref-gw-success-1")
         )
-        expect(payments.map((e) => e.responseCode)).toEqual(["0", "102"])
+        expect(payments.map((e) => e.responseCode)).toEqual(["0"])
       })
   )
 
@@ -113,11 +114,12 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
         const payments = entries.filter(
           (e) => e.operation === "bill/payment" && e.body.includes("ref-gw-reuse-1")
         )
-        expect(payments.map((e) => e.responseCode)).toEqual(["0", "102"])
+        expect(payments.map((e) => e.responseCode)).toEqual(["0"])
+        // Refused from the ledger's fingerprint: nothing sent, nothing read.
         const statuses = entries.filter(
           (e) => e.operation === "bill/status" && e.body.includes("ref-gw-reuse-1")
         )
-        expect(statuses).toHaveLength(1)
+        expect(statuses).toHaveLength(0)
 
         // The original request, repeated, is still answered with its payment.
         const again = yield* pay("0812345000", "ref-gw-reuse-1")
@@ -145,8 +147,8 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
       expect(other.status).toBe(409)
       expect(other.json.type).toBe("urn:kasir:problem:idempotency-key-reused")
       expect(other.json.errors.map((e: { path: string }) => e.path)).toEqual([
-        "body.productCode",
-        "body.amount"
+        "body.amount",
+        "body.productCode"
       ])
     })
   )
@@ -277,7 +279,12 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("ayoconnect rou
       const line = logs.find(
         (l) => l.message === "http request" && l.annotations.requestId === reply.headers.get("x-request-id")
       )
-      expect(line?.annotations.operations).toEqual(["ayoconnect.payment", "ayoconnect.recoverPayment"])
+      // The status read happens inside the ledger's payment flow (recorded as status_read).
+      expect(line?.annotations.operations).toEqual(["ayoconnect.payment"])
+      const entry = (yield* send("/v1/transactions?provider=ayoconnect")).json.entries.find(
+        (e: { reference: string }) => e.reference === "ref-gw-reset-1"
+      )
+      expect(entry.state).toBe(reply.json.state)
     })
   )
 

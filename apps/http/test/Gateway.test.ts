@@ -196,8 +196,30 @@ layer(gateway(), { timeout: 30_000, excludeTestServices: true })("gateway infras
           "422",
           "500",
           "502",
+          "503",
           "504"
         ])
+        expect(Object.keys(payment.responses["200"].headers)).toEqual(["Idempotent-Replayed"])
+        expect(Object.keys(payment.responses["409"].headers)).toEqual(["Retry-After"])
+        expect(payment.responses["503"].content["application/problem+json"].schema).toEqual({
+          $ref: "#/components/schemas/ServiceUnavailableProblem"
+        })
+        const approve = reply.json.paths["/v1/nicepay/payouts/{referenceNo}/approve"].post
+        expect(Object.keys(approve.responses["200"].headers)).toEqual(["Idempotent-Replayed"])
+        const transactions = reply.json.paths["/v1/transactions"].get
+        expect(transactions.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+          "cursor",
+          "from",
+          "limit",
+          "provider",
+          "state",
+          "to"
+        ])
+        expect(transactions.responses["200"].content["application/json"].schema).toEqual({
+          $ref: "#/components/schemas/TransactionPage"
+        })
+        const status = reply.json.paths["/v1/ayoconnect/payments/{refNumber}"].get
+        expect(status.parameters.map((p: { name: string }) => p.name)).toContain("refresh")
         expect(Object.keys(payment.responses["400"].content)).toEqual(["application/problem+json"])
         expect(payment.responses["400"].content["application/problem+json"].schema).toEqual({
           $ref: "#/components/schemas/BadRequestProblem"

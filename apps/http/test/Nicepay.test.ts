@@ -52,6 +52,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
 
       const again = yield* register("gw-payout-1")
       expect(again.status).toBe(200)
+      expect(again.headers.get("idempotent-replayed")).toBe("true")
       expect(again.json).toMatchObject({
         partnerReferenceNo: "gw-payout-1",
         originalReferenceNo: referenceNo,
@@ -66,11 +67,8 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
       expect(approved.status).toBe(200)
       expect(approved.json).toMatchObject({ originalReferenceNo: referenceNo, status: "Success" })
 
-      // The repeat was sent once, refused as a duplicate naming the payout, and read: never resent.
-      expect(yield* sent("gw-payout-1")).toEqual({
-        registrations: ["2000000", "4090001"],
-        inquiries: ["2000000", "2000000"]
-      })
+      // The repeat and the status were answered from the ledger: registered once, never read.
+      expect(yield* sent("gw-payout-1")).toEqual({ registrations: ["2000000"], inquiries: [] })
     })
   )
 
@@ -99,18 +97,17 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
       expect(bigger.json.originalReferenceNo).toBeUndefined()
       expect(bigger.text).not.toContain("150000")
 
-      // Another beneficiary: NICEPAY's inquiry finds no payout for that account under the reference.
+      // Another beneficiary and bank: the ledger names both.
       const elsewhere = yield* register("gw-dup-1", "5345000077", { beneficiaryBankCode: "CENA" })
       expect(elsewhere.status).toBe(409)
       expect(elsewhere.json.type).toBe("urn:kasir:problem:idempotency-key-reused")
       expect(elsewhere.json.errors.map((e: { path: string }) => e.path)).toEqual([
-        "body.beneficiaryAccountNo"
+        "body.beneficiaryAccountNo",
+        "body.beneficiaryBankCode"
       ])
 
-      expect(yield* sent("gw-dup-1")).toEqual({
-        registrations: ["2000000", "4090001", "4090001"],
-        inquiries: ["2000000", "4040001"]
-      })
+      // Both refused from the ledger's fingerprint: nothing sent again, nothing read.
+      expect(yield* sent("gw-dup-1")).toEqual({ registrations: ["2000000"], inquiries: [] })
       const { sandbox } = yield* TestGateway
       const payouts = (yield* sandbox.nicepay.simulator.payouts()).filter(
         (p) => p.partnerReferenceNo === "gw-dup-1"
@@ -120,7 +117,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
   )
 
   it.effect(
-    "a registration whose answer is lost is 202 with nothing to poll, and is not resent; repeating it reads the payout",
+    "a registration whose answer is lost is 202 with nothing to poll, and is not resent, also when repeated",
     () =>
       Effect.gen(function* () {
         const { sandbox } = yield* TestGateway
@@ -140,21 +137,21 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("nicepay routes
         })
         expect(lost.json.location).toBeUndefined()
         expect(lost.json.detail).toContain("may or may not be registered")
-        expect(lost.json.detail).toContain("same partnerReferenceNo")
+        expect(lost.json.detail).toContain("never by resending")
         // Sent once (NICEPAY registered it, then the connection reset), nothing read, nothing resent.
         expect(yield* sent("gw-lost-1")).toEqual({ registrations: ["reset-after"], inquiries: [] })
 
+        // The ledger holds it as unknown: a repeat is answered from there, never resent.
         const again = yield* register("gw-lost-1")
-        expect(again.status).toBe(200)
+        expect(again.status).toBe(202)
+        expect(again.headers.get("idempotent-replayed")).toBe("true")
         expect(again.json).toMatchObject({
-          partnerReferenceNo: "gw-lost-1",
-          status: "Pending",
-          amount: 150_000
+          type: "urn:kasir:problem:outcome-unknown",
+          kind: "OutcomeUnknown"
         })
-        expect(yield* sent("gw-lost-1")).toEqual({
-          registrations: ["reset-after", "4090001"],
-          inquiries: ["2000000"]
-        })
+        expect(yield* sent("gw-lost-1")).toEqual({ registrations: ["reset-after"], inquiries: [] })
+        const { entries } = (yield* send("/v1/transactions?provider=nicepay&state=unknown")).json
+        expect(entries.map((e: { reference: string }) => e.reference)).toContain("gw-lost-1")
       })
   )
 
@@ -312,29 +309,33 @@ layer(gateway({}, { nicepay: { duplicateAnswerIncludesReference: false } }), {
     ["the same payout", {}],
     ["a different amount", { amount: 9_999_999 }]
   ] as const) {
-    it.effect(`a repeated partnerReferenceNo (${name}) is 409 duplicate-reference, sent once, not read`, () =>
-      Effect.gen(function* () {
-        const ref = `gw-unnamed-${Object.keys(overrides).length}`
-        const first = yield* register(ref)
-        expect(first.status).toBe(200)
+    it.effect(
+      `a repeated partnerReferenceNo (${name}) is answered from the ledger, sent once, not read`,
+      () =>
+        Effect.gen(function* () {
+          const ref = `gw-unnamed-${Object.keys(overrides).length}`
+          const first = yield* register(ref)
+          expect(first.status).toBe(200)
 
-        const again = yield* register(ref, "5345000060", overrides)
-        expect(again.status).toBe(409)
-        expect(again.json).toMatchObject({
-          type: "urn:kasir:problem:duplicate-reference",
-          status: 409,
-          kind: "Declined",
-          instance: "/v1/nicepay/payouts",
-          upstream: { provider: "nicepay", operation: "nicepay.register", code: "4090001" }
+          // The ledger knows the payout, whatever NICEPAY's duplicate answer would say.
+          const again = yield* register(ref, "5345000060", overrides)
+          if ("amount" in overrides) {
+            expect(again.status).toBe(409)
+            expect(again.json).toMatchObject({
+              type: "urn:kasir:problem:idempotency-key-reused",
+              status: 409
+            })
+          } else {
+            expect(again.status).toBe(200)
+            expect(again.headers.get("idempotent-replayed")).toBe("true")
+            expect(again.json.originalReferenceNo).toBe(first.json.originalReferenceNo)
+          }
+          expect(yield* sent(ref)).toEqual({ registrations: ["2000000"], inquiries: [] })
+
+          // The payout is still there, readable with the id its registration returned.
+          const read = yield* status(first.json.originalReferenceNo, ref)
+          expect(read.json).toMatchObject({ status: "Pending", amount: 150_000 })
         })
-        expect(again.json.detail).toContain("originalReferenceNo its first registration returned")
-        expect(again.json.detail).toContain(ref)
-        expect(yield* sent(ref)).toEqual({ registrations: ["2000000", "4090001"], inquiries: [] })
-
-        // The payout is still there, readable with the id its registration returned.
-        const read = yield* status(first.json.originalReferenceNo, ref)
-        expect(read.json).toMatchObject({ status: "Pending", amount: 150_000 })
-      })
     )
   }
 })

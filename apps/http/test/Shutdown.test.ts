@@ -5,18 +5,26 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { generateKeyPairSync } from "node:crypto"
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { once } from "node:events"
 import { fileURLToPath } from "node:url"
-import { beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, inject, it } from "vitest"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 // Only catches a hang: these tests wait for conditions (listening, exit), and a loaded machine may
 // take long to start a Node process; it must never fail them for that.
 const PROCESS_HANG_GUARD = 180_000
+
+// The ledger: the throwaway PostgreSQL of the test run (shared, fast to open), or, for the fresh
+// environment, the embedded default in a new data directory of its own.
+const ledgerEnv = (): Record<string, string> => ({ KASIR_DATABASE_URL: inject("postgresUrl") })
+const embeddedLedgerEnv = (): Record<string, string> => ({
+  KASIR_DATABASE_URL: "",
+  KASIR_DATA_DIR: mkdtempSync(join(tmpdir(), "kasir-gw-data-"))
+})
 const SLOW_ACCOUNT = "0812345501" // Ayoconnect simulator: inquiry answered after 5 s
 
 interface Started {
@@ -29,7 +37,7 @@ interface Started {
 const start = async (env: Record<string, string> = {}): Promise<Started> => {
   const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...ledgerEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"]
   })
   let output = ""
@@ -99,7 +107,7 @@ const run = (env: Record<string, string>) =>
     (resolve) => {
       const child = spawn(process.execPath, ["dist/main.js"], {
         cwd: root,
-        env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...env },
+        env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", ...ledgerEnv(), ...env },
         stdio: ["ignore", "pipe", "pipe"]
       })
       let output = ""
@@ -134,7 +142,8 @@ describe("the gateway process", () => {
   it(
     "on a fresh environment serves the embedded sandbox with a development key printed once",
     async () => {
-      const started = await start()
+      const dataEnv = embeddedLedgerEnv()
+      const started = await start(dataEnv)
       try {
         expect(started.output().match(/kasir_dev_/g)).toHaveLength(2) // the message and its annotation, one line
         expect(
@@ -154,6 +163,11 @@ describe("the gateway process", () => {
           headers: { authorization: `Bearer ${started.devKey}` }
         })
         expect(balance.status).toBe(200)
+        // The embedded ledger (PGlite) lives in the data directory, held by this process.
+        expect(existsSync(join(dataEnv.KASIR_DATA_DIR!, "ledger", "PG_VERSION"))).toBe(true)
+        expect(readFileSync(join(dataEnv.KASIR_DATA_DIR!, "ledger", "kasir.lock"), "utf8").trim()).toBe(
+          String(started.child.pid)
+        )
       } finally {
         started.child.kill("SIGKILL")
       }
@@ -245,6 +259,7 @@ describe("the gateway process", () => {
         cwd: root,
         env: {
           PATH: process.env.PATH ?? "",
+          ...ledgerEnv(),
           HOST: "127.0.0.1",
           PORT: "0",
           KASIR_API_KEYS: "a".repeat(64),

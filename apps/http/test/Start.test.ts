@@ -5,7 +5,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { once } from "node:events"
+import { mkdtempSync } from "node:fs"
 import { connect } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 
@@ -45,7 +48,15 @@ const listening = (port: number): Promise<boolean> =>
 const startGateway = async (): Promise<{ child: ChildProcess; port: number; output: () => string }> => {
   const child = spawn("pnpm", ["start"], {
     cwd: repoRoot,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", KASIR_API_KEYS: "", npm_config_loglevel: "warn" },
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      KASIR_API_KEYS: "",
+      // The embedded ledger (PGlite), in a data directory of its own rather than the checkout's .kasir/.
+      KASIR_DATA_DIR: mkdtempSync(join(tmpdir(), "kasir-start-data-")),
+      npm_config_loglevel: "warn"
+    },
     stdio: ["ignore", "pipe", "pipe"]
   })
   let output = ""
@@ -89,6 +100,7 @@ describe("pnpm start", { timeout: 240_000 }, () => {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       expect(descendants.filter(alive)).toEqual([])
-    })
+      // A fresh embedded ledger initialises its data directory first (seconds on a loaded machine).
+    }, 180_000)
   }
 })

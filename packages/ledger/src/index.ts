@@ -19,3 +19,9 @@ export * as Ledger from "./Ledger.js"
 
 /** @since 0.1.0 */
 export * as Migrations from "./Migrations.js"
+
+/** @since 0.1.0 */
+export * as Ayoconnect from "./Ayoconnect.js"
+
+/** @since 0.1.0 */
+export * as Nicepay from "./Nicepay.js"
