@@ -19,3 +19,6 @@ export * as Ledger from "./Ledger.js"
 
 /** @since 0.1.0 */
 export * as Migrations from "./Migrations.js"
+
+/** @since 0.1.0 */
+export * as Reconciler from "./Reconciler.js"
