@@ -158,3 +158,27 @@ export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
     return `ledger: ${this.owner} no longer holds the claim on entry ${this.entryId}`
   }
 }
+
+/**
+ * Another request (perhaps on another gateway instance) is sending the money movement under this
+ * reference, and it did not finish within the wait. Nothing was sent by this request; repeat it
+ * after `retryAfter` (the gateway answers 409 `in-progress` with `Retry-After`).
+ *
+ * @since 0.1.0
+ */
+export class ReferenceInProgress extends Schema.TaggedError<ReferenceInProgress>()("ReferenceInProgress", {
+  provider: Schema.String,
+  operation: Schema.String,
+  /** `refNumber` / `partnerReferenceNo`. */
+  referenceField: Schema.String,
+  reference: Schema.String,
+  /** Whole seconds (at least 1) until the sender's lease ends. */
+  retryAfterSeconds: Schema.Number
+}) {
+  get kind(): ErrorKind.ErrorKind {
+    return "Unavailable"
+  }
+  override get message(): string {
+    return `${this.provider} ${this.operation}: ${this.referenceField} ${this.reference} is being sent by another request; nothing was sent again, retry after ${this.retryAfterSeconds} s`
+  }
+}

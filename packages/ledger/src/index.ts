@@ -21,4 +21,10 @@ export * as Ledger from "./Ledger.js"
 export * as Migrations from "./Migrations.js"
 
 /** @since 0.1.0 */
+export * as Ayoconnect from "./Ayoconnect.js"
+
+/** @since 0.1.0 */
+export * as Nicepay from "./Nicepay.js"
+
+/** @since 0.1.0 */
 export * as Reconciler from "./Reconciler.js"
