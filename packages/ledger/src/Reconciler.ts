@@ -20,8 +20,9 @@
  *   plus the payment's 10 s deadline); before that the entry is simply checked again then. After
  *   it, the payment never reached Ayoconnect: the entry is `failed` with code 188 — no money moved.
  * - **NICEPAY** (`inquiry` with the payout id `originalReferenceNo` the registration answered
- *   and the beneficiary account): `00` Success → `succeeded`; `04` Canceled, `05` Rejected, `09`
- *   Failed → `failed`; `08` Suspect → `pending`, polled again (30 s, doubling, capped at 30 min);
+ *   and the beneficiary account), mapped as the provider module maps answers (`Nicepay.stateOf`):
+ *   `00` Success → `succeeded` (a scheduled payout stays `pending` until its time, checked again
+ *   then); `04` Canceled, `05` Rejected, `09` Failed → `failed`; `08` Suspect → `pending`, polled again (30 s, doubling, capped at 30 min);
  *   `03` Pending — registered and waiting for the merchant's approve or reject, nothing NICEPAY
  *   will settle on its own — → `pending`, looked at again every `awaitingDecision` (15 min). A
  *   registration whose answer was lost has no payout id to read (NICEPAY's inquiry needs it), and
@@ -41,7 +42,9 @@
 import { Ayoconnect, Nicepay } from "@kasir/core"
 import { Context, Data, DateTime, Duration, Effect, Layer, Option, Schedule } from "effect"
 import type { InvalidInput, LedgerUnavailable } from "./Errors.js"
+import * as AyoconnectFlow from "./Ayoconnect.js"
 import * as Ledger from "./Ledger.js"
+import * as NicepayFlow from "./Nicepay.js"
 
 /**
  * A backoff: `base` after the first claim, doubling per claim, never more than `cap`.
@@ -183,22 +186,12 @@ export const decideAyoconnect = (
       }
     }
     const status = recovery.status
-    const ids =
-      status.transaction === undefined || status.transaction.transactionId === 0
-        ? undefined
-        : { transactionId: String(status.transaction.transactionId) }
-    const upstream: Ledger.UpstreamDetails = {
-      code: String(status.responseCode),
-      message: status.message.EN,
-      ids
-    }
-    switch (status._tag) {
-      case "Succeeded":
-        return { _tag: "Record", to: "succeeded", upstream }
-      case "Failed":
-        return { _tag: "Record", to: "failed", upstream }
-      case "Pending":
-        return { _tag: "Record", to: "pending", upstream, checkIn: retry }
+    const to = AyoconnectFlow.stateOf(status)
+    return {
+      _tag: "Record",
+      to,
+      upstream: AyoconnectFlow.upstreamOf(status),
+      checkIn: to === "pending" ? retry : undefined
     }
   })
 
@@ -247,20 +240,22 @@ export const decideNicepay = (
     const upstream: Ledger.UpstreamDetails = {
       code: statusCode[state.status],
       message: state.statusDescription ?? state.status,
-      ids: { originalReferenceNo: state.originalReferenceNo }
+      ids: { originalReferenceNo: state.originalReferenceNo, status: state.status }
     }
-    switch (state.status) {
-      case "Success":
-        return { _tag: "Record", to: "succeeded", upstream }
-      case "Canceled":
-      case "Rejected":
-      case "Failed":
-        return { _tag: "Record", to: "failed", upstream }
-      case "Suspect":
-        return { _tag: "Record", to: "pending", upstream, checkIn: retry }
-      case "Pending":
-        return { _tag: "Record", to: "pending", upstream, checkIn: settings.awaitingDecision }
-    }
+    const scheduled = entry.upstreamIds.scheduledAt
+    const scheduledAt = scheduled === undefined ? undefined : Option.getOrUndefined(DateTime.make(scheduled))
+    const now = yield* DateTime.now
+    const to = NicepayFlow.stateOf(state.status, scheduledAt, now)
+    if (to !== "pending") return { _tag: "Record", to, upstream }
+    // Pending: a registration waiting for the merchant's decision, a Suspect at the bank, or a
+    // scheduled payout that has not run yet (checked again when it is due to).
+    const checkIn =
+      state.status === "Pending"
+        ? settings.awaitingDecision
+        : state.status === "Success" && scheduledAt !== undefined
+          ? Duration.millis(Math.max(0, DateTime.toEpochMillis(scheduledAt) - DateTime.toEpochMillis(now)))
+          : retry
+    return { _tag: "Record", to, upstream, checkIn }
   })
 
 /**
