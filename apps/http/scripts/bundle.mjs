@@ -1,5 +1,5 @@
 // Bundles the gateway into one ES module, dist/main.js, straight from the TypeScript sources of
-// the gateway, core and the sandbox: `pnpm start` on a fresh clone needs this one step (about a
+// the gateway, core, the sandbox and the ledger: `pnpm start` on a fresh clone needs this one step (about a
 // second) instead of three `tsc -b` builds, and loading one file starts faster than resolving
 // hundreds of modules across node_modules. Type-checking stays `tsc -b` (`pnpm check`, `build`),
 // whose output goes to build/ and is never run.
@@ -26,8 +26,12 @@ const result = await build({
   define: { KASIR_VERSION: JSON.stringify(version) },
   alias: {
     "@kasir/core": root("../../../packages/core/src/index.ts"),
-    "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts")
+    "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts"),
+    "@kasir/ledger": root("../../../packages/ledger/src/index.ts")
   },
+  // PGlite loads its WebAssembly and data files next to its own modules, and node-postgres has
+  // optional native bindings: both stay packages resolved from node_modules at run time.
+  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: {
     js: 'import { createRequire as __kasirCreateRequire } from "node:module"; const require = __kasirCreateRequire(import.meta.url);'

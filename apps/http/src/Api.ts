@@ -8,6 +8,7 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { AyoconnectGroup } from "./api/Ayoconnect.js"
 import { CallbacksGroup } from "./api/Callbacks.js"
 import { NicepayGroup } from "./api/Nicepay.js"
+import { TransactionsGroup } from "./api/Transactions.js"
 import { SystemGroup } from "./api/System.js"
 import * as OpenApiProblems from "./OpenApiProblems.js"
 import * as Problem from "./Problem.js"
@@ -21,6 +22,7 @@ export class Api extends HttpApi.make("kasir")
   .add(AyoconnectGroup)
   .add(NicepayGroup)
   .add(CallbacksGroup)
+  .add(TransactionsGroup)
   // Any endpoint can fail validation, refuse a body that is too large, or fail unexpectedly.
   .addError(Problem.BadRequest)
   .addError(Problem.PayloadTooLarge)

@@ -31,6 +31,8 @@ import * as AyoconnectHandlers from "./handlers/Ayoconnect.js"
 import * as CallbackHandlers from "./handlers/Callbacks.js"
 import * as NicepayHandlers from "./handlers/Nicepay.js"
 import * as SystemHandlers from "./handlers/System.js"
+import * as TransactionHandlers from "./handlers/Transactions.js"
+import * as Ledger from "./Ledger.js"
 import * as Providers from "./Providers.js"
 import * as Routes from "./Routes.js"
 import * as Validation from "./Validation.js"
@@ -43,6 +45,8 @@ import * as Validation from "./Validation.js"
 export interface Options {
   readonly port?: number | undefined
   readonly host?: string | undefined
+  /** Where the ledger lives; default `Database.layerConfig` (`KASIR_DATABASE_URL` / `KASIR_DATA_DIR`). */
+  readonly database?: Parameters<typeof Ledger.layer>[0] | undefined
 }
 
 /**
@@ -130,7 +134,11 @@ const extraRoutes = [
  *
  * @since 0.1.0
  */
-export type GatewayError = ConfigError.ConfigError | Providers.ProviderError | HttpServerError.ServeError
+export type GatewayError =
+  | ConfigError.ConfigError
+  | Providers.ProviderError
+  | HttpServerError.ServeError
+  | Ledger.LedgerStartError
 
 /**
  * The gateway. Requires an `HttpClient` for the upstreams (the lean `Transport.layer` in main).
@@ -157,7 +165,8 @@ export const layer = (
         SystemHandlers.layer,
         AyoconnectHandlers.layer,
         NicepayHandlers.layer,
-        CallbackHandlers.layer
+        CallbackHandlers.layer,
+        TransactionHandlers.layer
       ).pipe(
         Layer.provide(layerApiKeyAuth),
         Layer.provide(layerCallbackAuth),
@@ -210,6 +219,8 @@ export const layer = (
       return Drain.layerGracefulShutdown({ server, timeout: config.shutdownTimeout }).pipe(
         Layer.provide(Layer.merge(served, listeningAt)),
         Layer.provideMerge(listening),
+        // The ledger is migrated and open before the server listens, and closed after it stopped.
+        Layer.provide(Ledger.layer(options.database)),
         Layer.provide(Providers.layer(modes, inbound)),
         Layer.provide(Drain.layerInFlight)
       )

@@ -70,6 +70,15 @@ export class Payment extends Schema.Class<Payment>("AyoconnectPayment")({
 }) {}
 
 /**
+ * `?refresh=true`: ask the upstream instead of the ledger, and record its answer.
+ *
+ * @since 0.1.0
+ */
+export const RefreshQuery = Schema.Struct({
+  refresh: Schema.optional(Schema.BooleanFromString)
+}).annotations(reportAll)
+
+/**
  * @since 0.1.0
  */
 export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
@@ -99,14 +108,18 @@ export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
       .addError(Problem.Conflict)
       .annotate(
         OpenApi.Summary,
-        "Pay an inquiry, once per refNumber: repeating a refNumber answers with that payment's current status (409 when it belongs to a different payment)"
+        "Pay an inquiry, once per refNumber, written ahead in the ledger: a repeat is answered from the ledger (`Idempotent-Replayed: true`), a concurrent one waits or gets 409 `in-progress` with `Retry-After`, a refNumber of a different payment is 409; 503 `ledger-unavailable` when the ledger cannot record it (nothing sent)"
       )
   )
   .add(
     HttpApiEndpoint.get("status", "/payments/:refNumber")
       .setPath(Schema.Struct({ refNumber: Ayoconnect.Schemas.RefNumber }).annotations(reportAll))
+      .setUrlParams(RefreshQuery)
       .addSuccess(Payment)
-      .annotate(OpenApi.Summary, "A payment's current status (asked of Ayoconnect, never cached)")
+      .annotate(
+        OpenApi.Summary,
+        "A payment's state from the ledger (202 while its outcome is not known yet); `?refresh=true` asks Ayoconnect and records the answer; a refNumber the ledger does not hold is asked of Ayoconnect"
+      )
   )
   .addError(Problem.Unauthorized)
   .addError(Problem.NotFound)
@@ -114,6 +127,7 @@ export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
   .addError(Problem.OutcomeUnknown)
   .addError(Problem.BadGateway)
   .addError(Problem.GatewayTimeout)
+  .addError(Problem.ServiceUnavailable)
   .middleware(ApiKeyAuth)
   .prefix("/v1/ayoconnect")
   .annotate(OpenApi.Description, "Ayoconnect PPOB: prepaid products and bill payments") {}

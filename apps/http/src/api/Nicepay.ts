@@ -113,7 +113,9 @@ export const ReferenceNoPath = Schema.Struct({ referenceNo: OriginalReferenceNo 
  */
 export const StatusQuery = Schema.Struct({
   partnerReferenceNo: PartnerReferenceNo,
-  beneficiaryAccountNo: AccountNo
+  beneficiaryAccountNo: AccountNo,
+  /** `true`: ask NICEPAY instead of the ledger, and record its answer. */
+  refresh: Schema.optional(Schema.BooleanFromString)
 }).annotations(reportAll)
 
 const transition = <const Name extends "approve" | "reject" | "cancel">(name: Name, summary: string) =>
@@ -144,7 +146,7 @@ export class NicepayGroup extends HttpApiGroup.make("nicepay")
       .addError(Problem.Conflict)
       .annotate(
         OpenApi.Summary,
-        "Register a payout, once per partnerReferenceNo: repeating one answers with that payout's current status (409 when it belongs to a different payout or NICEPAY does not name it)"
+        "Register a payout, once per partnerReferenceNo, written ahead in the ledger: a repeat is answered from the ledger (`Idempotent-Replayed: true`), a concurrent one waits or gets 409 `in-progress` with `Retry-After`, a reference of a different payout is 409; 503 `ledger-unavailable` when the ledger cannot record it (nothing sent)"
       )
   )
   .add(transition("approve", "Approve a registered payout: NICEPAY disburses it"))
@@ -155,7 +157,10 @@ export class NicepayGroup extends HttpApiGroup.make("nicepay")
       .setPath(ReferenceNoPath)
       .setUrlParams(StatusQuery)
       .addSuccess(Payout)
-      .annotate(OpenApi.Summary, "A payout's current status (asked of NICEPAY, never cached)")
+      .annotate(
+        OpenApi.Summary,
+        "A payout's status from the ledger (202 while its outcome is not known yet); `?refresh=true` asks NICEPAY and records the answer; a payout the ledger does not hold is asked of NICEPAY"
+      )
   )
   .addError(Problem.Unauthorized)
   .addError(Problem.NotFound)
@@ -163,6 +168,7 @@ export class NicepayGroup extends HttpApiGroup.make("nicepay")
   .addError(Problem.OutcomeUnknown)
   .addError(Problem.BadGateway)
   .addError(Problem.GatewayTimeout)
+  .addError(Problem.ServiceUnavailable)
   .middleware(ApiKeyAuth)
   .prefix("/v1/nicepay")
   .annotate(OpenApi.Description, "NICEPAY SNAP payouts (disbursements)") {}

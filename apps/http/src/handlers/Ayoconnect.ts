@@ -1,21 +1,29 @@
 /**
  * The Ayoconnect routes: each one core call, its errors mapped by kind.
  *
- * Payments are idempotent by refNumber without any state in the gateway: a repeated refNumber
- * makes Ayoconnect answer "duplicate transaction", which core reports as `PaymentOutcomeUnknown`;
- * the gateway then asks for that payment's status and answers with it — when it is the payment
- * requested (same accountNumber, productCode and amount), else 409 `idempotency-key-reused`.
- * Nothing is ever resent. Right after an unclear outcome, "no such transaction" (188) is not
- * "nothing was charged" (Ayoconnect may not have recorded the refNumber yet): the answer is 202.
+ * A payment goes through the ledger (`@kasir/ledger`'s `AyoconnectPayments`): written ahead
+ * before it is sent, its outcome recorded, idempotent by refNumber across gateway instances — a
+ * repeat is answered from the ledger (`Idempotent-Replayed: true`) without calling Ayoconnect;
+ * a concurrent one waits for the first one's outcome, or gets 409 `in-progress` with
+ * `Retry-After`; a refNumber of a different payment is 409 `idempotency-key-reused`; with the
+ * ledger unavailable it is 503 `ledger-unavailable` and nothing is sent. The policy (which
+ * outcome is which state, how an unclear one is looked up) is the ledger module's.
+ *
+ * `GET /v1/ayoconnect/payments/{refNumber}` answers from the ledger; `?refresh=true` asks
+ * Ayoconnect and records what it says. A refNumber the ledger does not hold (paid before the
+ * ledger, or the ledger unavailable) is asked of Ayoconnect, as before.
  *
  * @since 0.1.0
  */
 import { HttpApiBuilder } from "@effect/platform"
-import { Ayoconnect, Idempotency } from "@kasir/core"
-import { Effect } from "effect"
+import { HttpApp, HttpServerResponse } from "@effect/platform"
+import { Ayoconnect } from "@kasir/core"
+import { Ayoconnect as LedgerAyoconnect, Ledger } from "@kasir/ledger"
+import { Effect, Option } from "effect"
 import { Api } from "../Api.js"
 import { Payment, Products } from "../api/Ayoconnect.js"
-import type * as Problem from "../Problem.js"
+import * as Problem from "../Problem.js"
+import * as GatewayLedger from "../Ledger.js"
 import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
 
@@ -45,13 +53,80 @@ export const toPayment = (status: Ayoconnect.Status.TransactionStatus): Payment 
   })
 
 /**
+ * A ledger entry with a known outcome as the API shows it (`undefined` while it has none).
+ *
+ * @since 0.1.0
+ */
+export const entryToPayment = (entry: Ledger.Entry): Payment | undefined => {
+  if (entry.state === "sending" || entry.state === "unknown") return undefined
+  const message = entry.upstreamMessage ?? ""
+  return new Payment({
+    refNumber: entry.reference,
+    state: entry.state,
+    responseCode: Number(entry.upstreamCode ?? "0"),
+    message: { ID: entry.upstreamIds.messageID ?? message, EN: message }
+  })
+}
+
+/**
  * @since 0.1.0
  */
 export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
+    const payments = yield* LedgerAyoconnect.AyoconnectPayments
+    const ledger = yield* Ledger.Ledger
     const call = (operation: string, location?: string) =>
       UpstreamError.call({ provider, operation: `ayoconnect.${operation}`, location })
+
+    // The outcome is not known yet (written ahead, or its answer lost): 202 with the Location.
+    const notYetKnown = (entry: Ledger.Entry): Effect.Effect<never, Problem.OutcomeUnknown> => {
+      const location = paymentLocation(entry.reference)
+      return Effect.zipRight(
+        HttpApp.appendPreResponseHandler((_request, response) =>
+          Effect.succeed(HttpServerResponse.setHeader(response, "location", location))
+        ),
+        RequestContext.fail(
+          202,
+          "outcome-unknown",
+          entry.state === "sending"
+            ? `Payment ${entry.reference} is being sent; its outcome is not recorded yet. Nothing will be resent; poll the Location URL for the result.`
+            : `The outcome of payment ${entry.reference} is unknown (${entry.upstreamMessage ?? "its answer was lost"}); kasir resolves it by reading its status, never by resending. Poll the Location URL for the result.`,
+          {
+            kind: "OutcomeUnknown",
+            location,
+            upstream: new Problem.UpstreamDetail({ provider, operation: "ayoconnect.payment" })
+          }
+        )
+      )
+    }
+
+    // A recorded decline (or a payment that was not carried out).
+    const declined = (entry: Ledger.Entry): Effect.Effect<never, Problem.Declined> =>
+      RequestContext.fail(
+        422,
+        "declined",
+        `Payment ${entry.reference} failed: ${entry.upstreamMessage ?? "declined by Ayoconnect"}. Nothing was charged; use a new refNumber for a new payment.`,
+        {
+          kind: "Declined",
+          upstream: new Problem.UpstreamDetail({
+            provider,
+            operation: "ayoconnect.payment",
+            ...(entry.upstreamCode === undefined ? {} : { code: entry.upstreamCode }),
+            ...(entry.upstreamMessage === undefined ? {} : { message: entry.upstreamMessage }),
+            ...(entry.upstreamIds.messageID === undefined ? {} : { messageId: entry.upstreamIds.messageID })
+          })
+        }
+      )
+
+    // The answer from a ledger entry: its payment, its decline, or "not known yet".
+    const fromEntry = (
+      entry: Ledger.Entry
+    ): Effect.Effect<Payment, Problem.Declined | Problem.OutcomeUnknown> => {
+      const payment = entryToPayment(entry)
+      if (payment === undefined) return notYetKnown(entry)
+      return entry.state === "failed" ? declined(entry) : Effect.succeed(payment)
+    }
 
     // The answer to "pay refNumber": its current state, or the decline of a failed one.
     const answer = (status: Ayoconnect.Status.TransactionStatus) =>
@@ -61,49 +136,6 @@ export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
             Effect.fail
           )
         : Effect.succeed(toPayment(status))
-
-    // The outcome is unknown (a duplicate refNumber, a timeout or error page after sending):
-    // look it up. A request that provably never left fails with UpstreamUnavailable instead and
-    // never gets here.
-    const resolveUnknown = (
-      request: Ayoconnect.Schemas.PaymentRequest,
-      unknown: Ayoconnect.PaymentOutcomeUnknown
-    ) => {
-      const location = paymentLocation(request.refNumber)
-      const stillUnknown = (detail?: string) =>
-        Effect.flatMap(
-          UpstreamError.toProblem(unknown, { provider, operation: "ayoconnect.payment", location, detail }),
-          Effect.fail
-        )
-      return client.recoverPayment(request.refNumber).pipe(
-        call("recoverPayment"),
-        Effect.matchEffect({
-          // The lookup failed too: the outcome stays unknown, the caller polls.
-          onFailure: () => stillUnknown(),
-          onSuccess: (recovery): Effect.Effect<Payment, UpstreamError.UpstreamProblem | Problem.Conflict> => {
-            if (recovery._tag === "NotCreated") {
-              // Ayoconnect may not have recorded the refNumber yet (it asks to wait 150 s).
-              return stillUnknown(
-                `The outcome of payment ${request.refNumber} is unknown (${unknown.reason}) and Ayoconnect has no transaction under it yet. Right after an unclear outcome that does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait 150 s before trusting its status`
-              )
-            }
-            const differing = Ayoconnect.Status.differingFields(request, recovery.status)
-            return differing.length > 0
-              ? UpstreamError.referenceReused(
-                  new Idempotency.ReferenceReused({
-                    upstream: provider,
-                    operation: "payment",
-                    referenceField: "refNumber",
-                    reference: request.refNumber,
-                    fields: differing
-                  }),
-                  { provider, operation: "ayoconnect.payment" }
-                )
-              : answer(recovery.status)
-          }
-        })
-      )
-    }
 
     return handlers
       .handle("balance", () => client.balance().pipe(call("balance")))
@@ -116,14 +148,63 @@ export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
       .handle("inquiry", ({ payload }) => client.inquiry(payload).pipe(call("inquiry")))
       .handle("payment", ({ payload }) =>
         RequestContext.recordReference("refNumber", payload.refNumber).pipe(
-          Effect.zipRight(client.payment(payload)),
-          Effect.map(toPayment),
-          Effect.catchTag("PaymentOutcomeUnknown", (unknown) => resolveUnknown(payload, unknown)),
-          call("payment")
+          Effect.zipRight(payments.payment(payload)),
+          Effect.catchTags({
+            ReferenceReused: (reused) =>
+              UpstreamError.referenceReused(reused, { provider, operation: "ayoconnect.payment" }),
+            ReferenceInProgress: GatewayLedger.inProgress,
+            LedgerUnavailable: GatewayLedger.unavailable
+          }),
+          Effect.flatMap((outcome) =>
+            outcome._tag === "Sent"
+              ? answer(outcome.status)
+              : Effect.zipRight(GatewayLedger.markReplayed, fromEntry(outcome.entry))
+          ),
+          call("payment", paymentLocation(payload.refNumber))
         )
       )
-      .handle("status", ({ path }) =>
-        client.status({ refNumber: path.refNumber }).pipe(call("status"), Effect.map(toPayment))
+      .handle("status", ({ path, urlParams }) =>
+        Effect.gen(function* () {
+          if (urlParams.refresh !== true) {
+            // Reads pass through when the ledger is unavailable.
+            const found = yield* ledger
+              .get("ayoconnect", path.refNumber)
+              .pipe(Effect.catchTag("LedgerUnavailable", () => Effect.succeed(Option.none<Ledger.Entry>())))
+            if (Option.isSome(found)) return yield* fromEntryRead(found.value)
+          }
+          const refreshed = yield* payments.refresh(path.refNumber).pipe(
+            Effect.catchTag("LedgerUnavailable", () =>
+              Effect.map(client.status({ refNumber: path.refNumber }), (status) => ({
+                status,
+                entry: undefined
+              }))
+            ),
+            call("status")
+          )
+          return toPayment(refreshed.status)
+        })
       )
   })
 )
+
+// A read shows a failed payment as a payment in `failed` (it is not this request that failed).
+const fromEntryRead = (entry: Ledger.Entry): Effect.Effect<Payment, Problem.OutcomeUnknown> => {
+  const payment = entryToPayment(entry)
+  if (payment !== undefined) return Effect.succeed(payment)
+  const location = paymentLocation(entry.reference)
+  return Effect.zipRight(
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeader(response, "location", location))
+    ),
+    RequestContext.fail(
+      202,
+      "outcome-unknown",
+      `The outcome of payment ${entry.reference} is not known yet (${entry.state}). Poll this URL again, or add ?refresh=true to ask Ayoconnect now.`,
+      {
+        kind: "OutcomeUnknown",
+        location,
+        upstream: new Problem.UpstreamDetail({ provider, operation: "ayoconnect.payment" })
+      }
+    )
+  )
+}

@@ -11,6 +11,7 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto"
 import { ConfigProvider, Context, Effect, HashMap, Layer, Logger, Redacted } from "effect"
 import * as ApiKeys from "../../src/ApiKeys.js"
 import * as Gateway from "../../src/Gateway.js"
+import { Database } from "@kasir/ledger"
 
 /** The API key callers use in tests. */
 export const API_KEY = "kasir_test_key_2f9c1e7a"
@@ -86,7 +87,9 @@ export const envFor = (sandbox: Sandbox.Service, notificationPublicKey: string):
  */
 export const layer = (
   overrides: Readonly<Record<string, string | undefined>> = {},
-  sandboxOptions: Sandbox.Options = {}
+  sandboxOptions: Sandbox.Options = {},
+  /** The ledger's database: in-memory PGlite unless given (e.g. `Database.layerConfig` for env). */
+  database: Gateway.Options["database"] = Database.layerPgliteMemory
 ) =>
   Layer.scoped(
     TestGateway,
@@ -100,7 +103,7 @@ export const layer = (
       }
       const logs: Array<LogLine> = []
       const context = yield* Layer.build(
-        Gateway.layer({ port: 0, host: "127.0.0.1" }).pipe(
+        Gateway.layer({ port: 0, host: "127.0.0.1", database }).pipe(
           // The gateway's upstream transport as shipped (main.ts).
           Layer.provide(Transport.layer),
           Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env))),

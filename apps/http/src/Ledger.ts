@@ -1,0 +1,129 @@
+/**
+ * The ledger in the gateway: where it lives, migrating it at start, and how its answers and
+ * failures look over HTTP.
+ *
+ * Composition: `Database.layerConfig` (`KASIR_DATABASE_URL`, else PGlite under
+ * `KASIR_DATA_DIR/ledger`, default `.kasir/`), then `Migrations.layer` unless
+ * `KASIR_DATABASE_MIGRATE=false` (deploys that migrate separately), then `Ledger.layer` and the
+ * ledger's provider modules over core's clients. The gateway starts listening only after the
+ * migrations ran; a database migrated by a newer kasir (`SchemaTooNew`) or a malformed
+ * `KASIR_DATABASE_URL` (`InvalidConfig`, naming the variable, never its value) fail startup.
+ *
+ * Over HTTP:
+ *
+ * | ledger answer | HTTP |
+ * |---|---|
+ * | `Replayed` (answered from the ledger, nothing sent) | the stored answer, `Idempotent-Replayed: true` |
+ * | `ReferenceInProgress` | 409 problem `in-progress`, `Retry-After` (seconds) |
+ * | `LedgerUnavailable` before sending | 503 problem `ledger-unavailable`; nothing was sent |
+ * | `ReferenceReused` | 409 `idempotency-key-reused`, as before the ledger |
+ *
+ * @since 0.1.0
+ */
+import { HttpApp, HttpServerResponse } from "@effect/platform"
+import type { Ayoconnect, Nicepay } from "@kasir/core"
+import {
+  Ayoconnect as LedgerAyoconnect,
+  Database,
+  type Errors,
+  Ledger,
+  Migrations,
+  Nicepay as LedgerNicepay
+} from "@kasir/ledger"
+import { Config, type ConfigError, Effect, Layer } from "effect"
+import type * as Problem from "./Problem.js"
+import * as RequestContext from "./RequestContext.js"
+
+/**
+ * The variable that turns migrations at start off (`false`) for deploys that run them separately.
+ *
+ * @since 0.1.0
+ */
+export const migrateVariable = "KASIR_DATABASE_MIGRATE"
+
+/**
+ * Why the ledger can fail to start.
+ *
+ * @since 0.1.0
+ */
+export type LedgerStartError =
+  | Errors.InvalidConfig
+  | Errors.LedgerUnavailable
+  | Errors.SchemaTooNew
+  | ConfigError.ConfigError
+
+/**
+ * The services the handlers use.
+ *
+ * @since 0.1.0
+ */
+export type Services = Ledger.Ledger | LedgerAyoconnect.AyoconnectPayments | LedgerNicepay.NicepayPayouts
+
+/**
+ * The ledger over `database` (default `Database.layerConfig`), migrated at start unless
+ * `KASIR_DATABASE_MIGRATE=false`.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  database: Layer.Layer<
+    Database.Database,
+    Errors.InvalidConfig | Errors.LedgerUnavailable
+  > = Database.layerConfig
+): Layer.Layer<Services, LedgerStartError, Ayoconnect.Ayoconnect | Nicepay.NicepayPayout> =>
+  Layer.unwrapEffect(
+    Effect.map(Config.boolean(migrateVariable).pipe(Config.withDefault(true)), (migrate) =>
+      Layer.mergeAll(LedgerAyoconnect.layer(), LedgerNicepay.layer()).pipe(
+        Layer.provideMerge(Ledger.layer()),
+        Layer.provide(migrate ? Migrations.layer : Layer.empty),
+        Layer.provide(database)
+      )
+    )
+  )
+
+/**
+ * Marks the answer as a replay from the ledger: `Idempotent-Replayed: true`.
+ *
+ * @since 0.1.0
+ */
+export const markReplayed: Effect.Effect<void> = HttpApp.appendPreResponseHandler((_request, response) =>
+  Effect.succeed(HttpServerResponse.setHeader(response, "idempotent-replayed", "true"))
+)
+
+/**
+ * 409 `in-progress` with `Retry-After`: another request is sending this reference.
+ *
+ * @since 0.1.0
+ */
+export const inProgress = (error: Errors.ReferenceInProgress): Effect.Effect<never, Problem.Conflict> =>
+  Effect.zipRight(
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(error.retryAfterSeconds)))
+    ),
+    RequestContext.fail(
+      409,
+      "in-progress",
+      `${error.referenceField} ${error.reference} is being sent by another request right now. Nothing was sent by this one; repeat it after ${error.retryAfterSeconds} s (Retry-After) to get its outcome.`,
+      { kind: error.kind }
+    )
+  )
+
+/**
+ * 503 `ledger-unavailable`: the record could not be written, so nothing was sent.
+ *
+ * @since 0.1.0
+ */
+export const unavailable = (
+  error: Errors.LedgerUnavailable
+): Effect.Effect<never, Problem.ServiceUnavailable> =>
+  Effect.zipRight(
+    Effect.logWarning("ledger unavailable: money movement refused before sending").pipe(
+      Effect.annotateLogs({ ledgerOperation: error.operation })
+    ),
+    RequestContext.fail(
+      503,
+      "ledger-unavailable",
+      "The ledger (kasir's durable record of money movements) is unavailable, so this money movement was refused before anything was sent to the upstream. Retry later with the same reference; reads still work.",
+      { kind: error.kind }
+    )
+  )
