@@ -5,7 +5,9 @@
  * Composition: `Database.layerConfig` (`KASIR_DATABASE_URL`, else PGlite under
  * `KASIR_DATA_DIR/ledger`, default `.kasir/`), then `Migrations.layer` unless
  * `KASIR_DATABASE_MIGRATE=false` (deploys that migrate separately), then `Ledger.layer` and the
- * ledger's provider modules over core's clients. The gateway starts listening only after the
+ * ledger's provider modules over core's clients, and recovery (`Reconciler.layerConfig`: a fiber that
+ * resolves entries a crash or a lost answer left open, at start and every
+ * `KASIR_RECONCILE_INTERVAL`; `KASIR_RECONCILE=false` turns it off; interrupted at shutdown). The gateway starts listening only after the
  * migrations ran; a database migrated by a newer kasir (`SchemaTooNew`) or a malformed
  * `KASIR_DATABASE_URL` (`InvalidConfig`, naming the variable, never its value) fail startup.
  *
@@ -28,7 +30,8 @@ import {
   type Errors,
   Ledger,
   Migrations,
-  Nicepay as LedgerNicepay
+  Nicepay as LedgerNicepay,
+  Reconciler
 } from "@kasir/ledger"
 import { Config, type ConfigError, Effect, Layer } from "effect"
 import type * as Problem from "./Problem.js"
@@ -73,7 +76,7 @@ export const layer = (
 ): Layer.Layer<Services, LedgerStartError, Ayoconnect.Ayoconnect | Nicepay.NicepayPayout> =>
   Layer.unwrapEffect(
     Effect.map(Config.boolean(migrateVariable).pipe(Config.withDefault(true)), (migrate) =>
-      Layer.mergeAll(LedgerAyoconnect.layer(), LedgerNicepay.layer()).pipe(
+      Layer.mergeAll(LedgerAyoconnect.layer(), LedgerNicepay.layer(), Reconciler.layerConfig()).pipe(
         Layer.provideMerge(Ledger.layer()),
         Layer.provide(migrate ? Migrations.layer : Layer.empty),
         Layer.provide(database)

@@ -40,7 +40,18 @@
  * @since 0.1.0
  */
 import { Ayoconnect, Nicepay } from "@kasir/core"
-import { Context, Data, DateTime, Duration, Effect, Layer, Option, Schedule } from "effect"
+import {
+  Config,
+  type ConfigError,
+  Context,
+  Data,
+  DateTime,
+  Duration,
+  Effect,
+  Layer,
+  Option,
+  Schedule
+} from "effect"
 import type { InvalidInput, LedgerUnavailable } from "./Errors.js"
 import * as AyoconnectFlow from "./Ayoconnect.js"
 import * as Ledger from "./Ledger.js"
@@ -376,4 +387,36 @@ export const layerRunning = (options: Options = {}): Layer.Layer<Reconciler, nev
   Layer.scoped(
     Reconciler,
     Effect.tap(make(options), (service) => Effect.forkScoped(service.run))
+  )
+
+/**
+ * The variables of `layerConfig`.
+ *
+ * @since 0.1.0
+ */
+export const variables = {
+  /** `false` turns recovery off in this process (another instance, or a separate worker, runs it). */
+  enabled: "KASIR_RECONCILE",
+  /** Between two runs, e.g. `10 seconds` (the default). */
+  interval: "KASIR_RECONCILE_INTERVAL"
+} as const
+
+/**
+ * `layerRunning` from the environment: `KASIR_RECONCILE` (default `true`) and
+ * `KASIR_RECONCILE_INTERVAL` (default 10 seconds). The upstream schedules are not configurable
+ * here: they are the upstreams' rules.
+ *
+ * @since 0.1.0
+ */
+export const layerConfig = (
+  options: Omit<Options, "interval"> = {}
+): Layer.Layer<never, ConfigError.ConfigError, Ledger.Ledger> =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const enabled = yield* Config.boolean(variables.enabled).pipe(Config.withDefault(true))
+      const interval = yield* Config.duration(variables.interval).pipe(
+        Config.withDefault(Duration.seconds(10))
+      )
+      return enabled ? Layer.discard(layerRunning({ ...options, interval })) : Layer.empty
+    })
   )
