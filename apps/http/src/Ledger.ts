@@ -33,7 +33,7 @@ import {
   Nicepay as LedgerNicepay,
   Reconciler
 } from "@kasir/ledger"
-import { Config, type ConfigError, Effect, Layer } from "effect"
+import { Config, type ConfigError, Duration, Effect, Layer } from "effect"
 import type * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
 
@@ -43,6 +43,15 @@ import * as RequestContext from "./RequestContext.js"
  * @since 0.1.0
  */
 export const migrateVariable = "KASIR_DATABASE_MIGRATE"
+
+/**
+ * How long a money request holds its entry before recovery may take it over (default 2 minutes:
+ * longer than a money call's deadline). Recovery only reads, so a shorter lease is safe, only
+ * busier.
+ *
+ * @since 0.1.0
+ */
+export const sendLeaseVariable = "KASIR_LEDGER_SEND_LEASE"
 
 /**
  * Why the ledger can fail to start.
@@ -75,12 +84,17 @@ export const layer = (
   > = Database.layerConfig
 ): Layer.Layer<Services, LedgerStartError, Ayoconnect.Ayoconnect | Nicepay.NicepayPayout> =>
   Layer.unwrapEffect(
-    Effect.map(Config.boolean(migrateVariable).pipe(Config.withDefault(true)), (migrate) =>
-      Layer.mergeAll(LedgerAyoconnect.layer(), LedgerNicepay.layer(), Reconciler.layerConfig()).pipe(
-        Layer.provideMerge(Ledger.layer()),
-        Layer.provide(migrate ? Migrations.layer : Layer.empty),
-        Layer.provide(database)
-      )
+    Effect.map(
+      Config.all([
+        Config.boolean(migrateVariable).pipe(Config.withDefault(true)),
+        Config.duration(sendLeaseVariable).pipe(Config.withDefault(Duration.minutes(2)))
+      ]),
+      ([migrate, sendLease]) =>
+        Layer.mergeAll(LedgerAyoconnect.layer(), LedgerNicepay.layer(), Reconciler.layerConfig()).pipe(
+          Layer.provideMerge(Ledger.layer({ sendLease })),
+          Layer.provide(migrate ? Migrations.layer : Layer.empty),
+          Layer.provide(database)
+        )
     )
   )
 

@@ -1,0 +1,160 @@
+/**
+ * `kill -9` in the middle of a money flow, then a restart: the built gateway (`dist/main.js`) as
+ * a child process with its ledger in a file-backed PGlite data directory, against a sandbox that
+ * outlives it (served by this test process, so its state and request log survive the kill).
+ *
+ * Crash point covered here: in flight — the simulator holds the payment's answer (latency fault)
+ * after it has processed it, and the gateway is killed while waiting for it, so the ledger holds
+ * only the write-ahead `sending` entry. After the restart, recovery claims it once the dead
+ * process's lease has ended (`KASIR_LEDGER_SEND_LEASE`, shortened here) and resolves it by a
+ * status read: the entry reaches `succeeded`, and the simulator saw exactly one payment.
+ *
+ * Every wait is for a condition, bounded by a count of polls; nothing asserts speed.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { createHash, randomBytes } from "node:crypto"
+import { once } from "node:events"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Sandbox } from "@kasir/sandbox"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const apiKey = `kasir_test_${randomBytes(16).toString("hex")}`
+
+const runtime = ManagedRuntime.make(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)))
+let sandbox: Sandbox.Service
+
+const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
+
+interface Started {
+  readonly child: ChildProcess
+  readonly url: string
+  readonly output: () => string
+}
+
+const start = async (dataDir: string): Promise<Started> => {
+  const child = spawn(process.execPath, ["dist/main.js"], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      KASIR_API_KEYS: createHash("sha256").update(apiKey).digest("hex"),
+      KASIR_DATA_DIR: dataDir,
+      KASIR_LEDGER_SEND_LEASE: "2 seconds",
+      KASIR_RECONCILE_INTERVAL: "1 second",
+      AYOCONNECT_BASE_URL: sandbox.ayoconnect.baseUrl,
+      AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
+      AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret),
+      AYOCONNECT_PAYMENT_TIMEOUT: "60 seconds"
+    },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let output = ""
+  child.stdout!.on("data", (chunk) => {
+    output += chunk
+  })
+  child.stderr!.on("data", (chunk) => {
+    output += chunk
+  })
+  // Up to 2,400 polls of 50 ms: the first start initialises the PGlite data directory.
+  for (let poll = 0; poll < 2_400 && !/Listening on http:\/\/127\.0\.0\.1:\d+/.test(output); poll++) {
+    if (child.exitCode !== null) break
+    await sleep(50)
+  }
+  const match = output.match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/)
+  if (match === null) {
+    child.kill("SIGKILL")
+    throw new Error(`gateway did not start:\n${output}`)
+  }
+  return { child, url: match[1]!, output: () => output }
+}
+
+const call = async (started: Started, path: string, body?: unknown) => {
+  const response = await fetch(`${started.url}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json", "x-api-key": apiKey },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> }
+}
+
+const requests = () => runtime.runPromise(sandbox.requestLog.entries)
+
+describe("crash and restart: recovery by status reads, zero resends", () => {
+  beforeAll(async () => {
+    execFileSync(process.execPath, ["scripts/bundle.mjs"], { cwd: root, stdio: "inherit" })
+    sandbox = await runtime.runPromise(Sandbox.Sandbox)
+  }, 180_000)
+
+  afterAll(() => runtime.dispose())
+
+  it("SIGKILL while the payment is in flight: after restart the entry is succeeded, paid once", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "kasir-crash-"))
+    const first = await start(dataDir)
+    const refNumber = "crash-in-flight-1"
+    const accountNumber = "081234565551"
+    let second: Started | undefined
+    try {
+      const inquiry = await call(first, "/v1/ayoconnect/inquiries", {
+        accountNumber,
+        productCode: "PPLSIND12"
+      })
+      expect(inquiry.status).toBe(200)
+      await runtime.runPromise(
+        sandbox.faults.inject({
+          upstream: "ayoconnect",
+          operation: "bill/payment",
+          fault: "latency",
+          latencyMillis: 600_000
+        })
+      )
+      const payment = fetch(`${first.url}/v1/ayoconnect/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": apiKey },
+        body: JSON.stringify({
+          inquiryId: inquiry.json.inquiryId,
+          accountNumber,
+          productCode: "PPLSIND12",
+          amount: inquiry.json.amount,
+          refNumber
+        })
+      }).catch(() => "connection lost")
+      // The simulator has processed the payment (its transaction exists) and holds the answer.
+      const partner = sandbox.ayoconnect.partner.apiKey
+      for (let poll = 0; poll < 1_200; poll++) {
+        const found = await runtime.runPromise(sandbox.ayoconnect.simulator.transaction(partner, refNumber))
+        if (found._tag === "Some") break
+        await sleep(50)
+      }
+      const exited = once(first.child, "exit")
+      first.child.kill("SIGKILL")
+      await exited
+      expect(await payment).toBe("connection lost")
+
+      second = await start(dataDir)
+      let state: unknown
+      for (let poll = 0; poll < 600 && state !== "succeeded"; poll++) {
+        const read = await call(second, `/v1/ayoconnect/payments/${refNumber}`)
+        state = read.json.state
+        if (state !== "succeeded") await sleep(100)
+      }
+      expect(state).toBe("succeeded")
+
+      const payments = (await requests()).filter(
+        (entry) => entry.operation === "bill/payment" && entry.body.includes(`"${refNumber}"`)
+      )
+      expect(payments.length).toBe(1)
+      expect(second.output()).toContain(`reconciled ayoconnect ${refNumber}: sending → succeeded`)
+    } finally {
+      first.child.kill("SIGKILL")
+      second?.child.kill("SIGTERM")
+      if (second !== undefined && second.child.exitCode === null) await once(second.child, "exit")
+    }
+  }, 240_000)
+})
