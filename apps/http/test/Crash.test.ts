@@ -3,11 +3,15 @@
  * a child process with its ledger in a file-backed PGlite data directory, against a sandbox that
  * outlives it (served by this test process, so its state and request log survive the kill).
  *
- * Crash point covered here: in flight — the simulator holds the payment's answer (latency fault)
- * after it has processed it, and the gateway is killed while waiting for it, so the ledger holds
- * only the write-ahead `sending` entry. After the restart, recovery claims it once the dead
- * process's lease has ended (`KASIR_LEDGER_SEND_LEASE`, shortened here) and resolves it by a
- * status read: the entry reaches `succeeded`, and the simulator saw exactly one payment.
+ * Crash points covered here, each leaving only the write-ahead `sending` entry in the ledger:
+ * - in flight: the simulator holds the payment's answer (latency fault) after processing it, and
+ *   the gateway is killed while waiting for it;
+ * - answered, not written: the gateway is stopped (SIGSTOP) while the simulator processes the
+ *   payment, the answer is delivered into the gateway's socket (seen in `ss` as its receive
+ *   queue), and the stopped process is killed before it could read and record it.
+ * After the restart, recovery claims the entry once the dead process's lease has ended
+ * (`KASIR_LEDGER_SEND_LEASE`, shortened here) and resolves it by a status read: the entry reaches
+ * `succeeded`, and the simulator saw exactly one payment.
  *
  * Every wait is for a condition, bounded by a count of polls; nothing asserts speed.
  */
@@ -15,6 +19,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import { once } from "node:events"
 import { mkdtempSync } from "node:fs"
+import { execFileSync as exec } from "node:child_process"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -86,6 +91,60 @@ const call = async (started: Started, path: string, body?: unknown) => {
 
 const requests = () => runtime.runPromise(sandbox.requestLog.entries)
 
+// One data directory for the whole file: each restart reopens the same ledger.
+const dataDir = mkdtempSync(join(tmpdir(), "kasir-crash-"))
+
+// Whether a connection to the simulator holds received bytes nobody has read (`ss` Recv-Q).
+const answerQueued = (): boolean => {
+  const port = new URL(sandbox.url).port
+  const lines = exec("ss", ["-tnH", "state", "established", "dport", "=", `:${port}`], {
+    encoding: "utf8"
+  })
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+  return lines.some((line) => Number(line.trim().split(/\s+/)[0]) > 0)
+}
+
+const payThroughGateway = async (started: Started, accountNumber: string, refNumber: string) => {
+  const inquiry = await call(started, "/v1/ayoconnect/inquiries", { accountNumber, productCode: "PPLSIND12" })
+  expect(inquiry.status).toBe(200)
+  return {
+    inquiry,
+    body: {
+      inquiryId: inquiry.json.inquiryId,
+      accountNumber,
+      productCode: "PPLSIND12",
+      amount: inquiry.json.amount,
+      refNumber
+    }
+  }
+}
+
+const processedUpstream = async (refNumber: string) => {
+  const partner = sandbox.ayoconnect.partner.apiKey
+  for (let poll = 0; poll < 1_200; poll++) {
+    const found = await runtime.runPromise(sandbox.ayoconnect.simulator.transaction(partner, refNumber))
+    if (found._tag === "Some") return true
+    await sleep(50)
+  }
+  return false
+}
+
+const awaitState = async (started: Started, refNumber: string, wanted: string) => {
+  let state: unknown
+  for (let poll = 0; poll < 600 && state !== wanted; poll++) {
+    const read = await call(started, `/v1/ayoconnect/payments/${refNumber}`)
+    state = read.json.state
+    if (state !== wanted) await sleep(100)
+  }
+  return state
+}
+
+const paymentsOf = async (refNumber: string) =>
+  (await requests()).filter(
+    (entry) => entry.operation === "bill/payment" && entry.body.includes(`"${refNumber}"`)
+  ).length
+
 describe("crash and restart: recovery by status reads, zero resends", () => {
   beforeAll(async () => {
     execFileSync(process.execPath, ["scripts/bundle.mjs"], { cwd: root, stdio: "inherit" })
@@ -95,7 +154,6 @@ describe("crash and restart: recovery by status reads, zero resends", () => {
   afterAll(() => runtime.dispose())
 
   it("SIGKILL while the payment is in flight: after restart the entry is succeeded, paid once", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "kasir-crash-"))
     const first = await start(dataDir)
     const refNumber = "crash-in-flight-1"
     const accountNumber = "081234565551"
@@ -150,6 +208,51 @@ describe("crash and restart: recovery by status reads, zero resends", () => {
         (entry) => entry.operation === "bill/payment" && entry.body.includes(`"${refNumber}"`)
       )
       expect(payments.length).toBe(1)
+      expect(second.output()).toContain(`reconciled ayoconnect ${refNumber}: sending → succeeded`)
+    } finally {
+      first.child.kill("SIGKILL")
+      second?.child.kill("SIGTERM")
+      if (second !== undefined && second.child.exitCode === null) await once(second.child, "exit")
+    }
+  }, 240_000)
+
+  it("SIGKILL after the answer arrived but before it was recorded: succeeded after restart, paid once", async () => {
+    const first = await start(dataDir)
+    const refNumber = "crash-answered-1"
+    let second: Started | undefined
+    try {
+      const { body } = await payThroughGateway(first, "081234565552", refNumber)
+      // A short hold, so the answer comes while the gateway is stopped.
+      await runtime.runPromise(
+        sandbox.faults.inject({
+          upstream: "ayoconnect",
+          operation: "bill/payment",
+          fault: "latency",
+          latencyMillis: 500
+        })
+      )
+      const payment = fetch(`${first.url}/v1/ayoconnect/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": apiKey },
+        body: JSON.stringify(body)
+      }).catch(() => "connection lost")
+      expect(await processedUpstream(refNumber)).toBe(true)
+      first.child.kill("SIGSTOP")
+      // The answer sits in the stopped gateway's socket, unread.
+      let queued = false
+      for (let poll = 0; poll < 1_200 && !queued; poll++) {
+        queued = answerQueued()
+        if (!queued) await sleep(50)
+      }
+      expect(queued).toBe(true)
+      const exited = once(first.child, "exit")
+      first.child.kill("SIGKILL")
+      await exited
+      expect(await payment).toBe("connection lost")
+
+      second = await start(dataDir)
+      expect(await awaitState(second, refNumber, "succeeded")).toBe("succeeded")
+      expect(await paymentsOf(refNumber)).toBe(1)
       expect(second.output()).toContain(`reconciled ayoconnect ${refNumber}: sending → succeeded`)
     } finally {
       first.child.kill("SIGKILL")
