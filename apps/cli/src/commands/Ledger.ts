@@ -21,8 +21,8 @@ const migrate = Command.make("migrate", { json: Common.json }, (args) =>
   Effect.flatMap(handlers, (h) => h.migrate(args))
 ).pipe(
   Command.withDescription(
-    `Apply the ledger's database migrations and print the schema version, for deploys that migrate ` +
-      `before starting gateways (the gateway also migrates at start). ${where}`
+    "Apply the ledger's migrations and print the schema version. For deploys that migrate before " +
+      `starting gateways (the gateway also migrates at start). ${where}`
   )
 )
 
