@@ -9,6 +9,11 @@
  * - answered, not written: the gateway is stopped (SIGSTOP) while the simulator processes the
  *   payment, the answer is delivered into the gateway's socket (seen in `ss` as its receive
  *   queue), and the stopped process is killed before it could read and record it.
+ * - before send: the write-ahead entry is committed and the request never reaches the simulator
+ *   (a proxy in front of it holds every payment), the gateway is killed. After the restart the
+ *   status read answers RC 188, which recovery trusts only 160 s after the entry was written
+ *   (Ayoconnect's 150 s plus the payment deadline): then the entry is `failed`, and the simulator
+ *   saw no payment at all.
  * After the restart, recovery claims the entry once the dead process's lease has ended
  * (`KASIR_LEDGER_SEND_LEASE`, shortened here) and resolves it by a status read: the entry reaches
  * `succeeded`, and the simulator saw exactly one payment.
@@ -17,6 +22,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
 import { once } from "node:events"
 import { mkdtempSync } from "node:fs"
 import { execFileSync as exec } from "node:child_process"
@@ -42,7 +49,7 @@ interface Started {
   readonly output: () => string
 }
 
-const start = async (dataDir: string): Promise<Started> => {
+const start = async (dataDir: string, baseUrl = sandbox.ayoconnect.baseUrl): Promise<Started> => {
   const child = spawn(process.execPath, ["dist/main.js"], {
     cwd: root,
     env: {
@@ -53,7 +60,7 @@ const start = async (dataDir: string): Promise<Started> => {
       KASIR_DATA_DIR: dataDir,
       KASIR_LEDGER_SEND_LEASE: "2 seconds",
       KASIR_RECONCILE_INTERVAL: "1 second",
-      AYOCONNECT_BASE_URL: sandbox.ayoconnect.baseUrl,
+      AYOCONNECT_BASE_URL: baseUrl,
       AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
       AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret),
       AYOCONNECT_PAYMENT_TIMEOUT: "60 seconds"
@@ -107,7 +114,7 @@ const answerQueued = (): boolean => {
 
 const payThroughGateway = async (started: Started, accountNumber: string, refNumber: string) => {
   const inquiry = await call(started, "/v1/ayoconnect/inquiries", { accountNumber, productCode: "PPLSIND12" })
-  expect(inquiry.status).toBe(200)
+  expect(inquiry.status, JSON.stringify(inquiry.json)).toBe(200)
   return {
     inquiry,
     body: {
@@ -260,4 +267,75 @@ describe("crash and restart: recovery by status reads, zero resends", () => {
       if (second !== undefined && second.child.exitCode === null) await once(second.child, "exit")
     }
   }, 240_000)
+
+  it("SIGKILL before the payment reached Ayoconnect: failed (RC 188) once 150 s have passed, never sent", async () => {
+    // Forwards everything to the simulator except payments, which it holds unanswered.
+    let held = 0
+    const proxy: Server = createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        if (request.url?.endsWith("/bill/payment")) {
+          held++
+          return
+        }
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).filter(
+            (pair): pair is [string, string] =>
+              typeof pair[1] === "string" &&
+              !["host", "connection", "content-length", "transfer-encoding", "keep-alive"].includes(pair[0])
+          )
+        )
+        fetch(`${sandbox.url}${request.url}`, {
+          method: request.method ?? "POST",
+          headers,
+          body: Buffer.concat(chunks)
+        })
+          .then(async (upstream) => {
+            response.writeHead(upstream.status, {
+              "content-type": upstream.headers.get("content-type") ?? "application/json"
+            })
+            response.end(Buffer.from(await upstream.arrayBuffer()))
+          })
+          .catch(() => response.destroy())
+      })
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+    const first = await start(dataDir, proxyUrl)
+    const refNumber = "crash-before-send-1"
+    let second: Started | undefined
+    try {
+      const { body } = await payThroughGateway(first, "081234565553", refNumber)
+      const payment = fetch(`${first.url}/v1/ayoconnect/payments`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": apiKey },
+        body: JSON.stringify(body)
+      }).catch(() => "connection lost")
+      for (let poll = 0; poll < 1_200 && held === 0; poll++) await sleep(50)
+      expect(held).toBe(1)
+      const exited = once(first.child, "exit")
+      first.child.kill("SIGKILL")
+      await exited
+      expect(await payment).toBe("connection lost")
+
+      second = await start(dataDir)
+      // Up to 3,000 polls of 100 ms: Ayoconnect's rule makes recovery wait 160 s here.
+      let state: unknown
+      for (let poll = 0; poll < 3_000 && state !== "failed"; poll++) {
+        const read = await call(second, `/v1/ayoconnect/payments/${refNumber}`)
+        state = read.json.state
+        if (state !== "failed") await sleep(100)
+      }
+      expect(state).toBe("failed")
+      expect(await paymentsOf(refNumber)).toBe(0)
+      expect(second.output()).toContain(`reconciled ayoconnect ${refNumber}: sending → failed`)
+    } finally {
+      first.child.kill("SIGKILL")
+      second?.child.kill("SIGTERM")
+      if (second !== undefined && second.child.exitCode === null) await once(second.child, "exit")
+      proxy.closeAllConnections()
+      proxy.close()
+    }
+  }, 480_000)
 })
