@@ -27,9 +27,13 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
   define: { KASIR_VERSION: JSON.stringify(version) },
+  // PGlite loads its WebAssembly and data files next to its own module, and pg requires an
+  // optional native binding: both are loaded from node_modules, not bundled.
+  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
   alias: {
     "@kasir/core": root("../../../packages/core/src/index.ts"),
-    "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts")
+    "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts"),
+    "@kasir/ledger": root("../../../packages/ledger/src/index.ts")
   },
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: {

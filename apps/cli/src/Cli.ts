@@ -8,6 +8,7 @@ import type { Effect } from "effect"
 import * as Span from "@effect/cli/HelpDoc/Span"
 import * as Ayoconnect from "./commands/Ayoconnect.js"
 import * as Keys from "./commands/Keys.js"
+import * as Ledger from "./commands/Ledger.js"
 import * as Nicepay from "./commands/Nicepay.js"
 import * as Sandbox from "./commands/Sandbox.js"
 import * as ExitCode from "./ExitCode.js"
@@ -46,7 +47,14 @@ const description = HelpDoc.blocks([
 
 const root = Command.make("kasir").pipe(
   Command.withDescription(description),
-  Command.withSubcommands([Ayoconnect.command, Nicepay.command, Sandbox.command, Keys.command])
+  Command.withSubcommands([
+    Ayoconnect.command,
+    Nicepay.command,
+    Ledger.ledger,
+    Ledger.db,
+    Sandbox.command,
+    Keys.command
+  ])
 )
 
 /**

@@ -25,6 +25,8 @@ export const tree: Tree = {
     balance: null,
     payout: { register: null, approve: null, status: null, cancel: null, reject: null }
   },
+  ledger: { list: null, show: null },
+  db: { migrate: null },
   sandbox: { reset: null },
   keys: { generate: null }
 }

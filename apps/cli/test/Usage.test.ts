@@ -8,7 +8,7 @@ const repoRoot = fileURLToPath(new URL("../../..", import.meta.url))
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
 
 // Every group and leaf command, by path.
-const groups = [[], ["ayoconnect"], ["nicepay"], ["nicepay", "payout"], ["keys"]] as const
+const groups = [[], ["ayoconnect"], ["nicepay"], ["nicepay", "payout"], ["keys"], ["db"], ["ledger"]] as const
 const leaves = [
   ["ayoconnect", "pay"],
   ["ayoconnect", "status"],
@@ -16,6 +16,9 @@ const leaves = [
   ["nicepay", "payout", "register"],
   ["nicepay", "payout", "approve"],
   ["keys", "generate"],
+  ["db", "migrate"],
+  ["ledger", "list"],
+  ["ledger", "show"],
   ["sandbox"]
 ] as const
 
@@ -26,7 +29,7 @@ describe("kasir usage", () => {
     expect(run.stderr).toBe("")
     expect(run.stdout).toContain("EXIT CODES")
     expect(run.stdout).not.toContain(String.fromCharCode(27))
-    for (const command of ["ayoconnect", "nicepay", "sandbox", "keys"])
+    for (const command of ["ayoconnect", "nicepay", "ledger", "db", "sandbox", "keys"])
       expect(run.stdout).toMatch(new RegExp(`^  ${command} `, "m"))
   })
 

@@ -6,7 +6,10 @@
  * `KASIR_DATA_DIR/ledger`, default `.kasir/`), then `Migrations.layer` unless
  * `KASIR_DATABASE_MIGRATE=false` (deploys that migrate separately), then `Ledger.layer` and the
  * ledger's provider modules over core's clients (a request waits `KASIR_IDEMPOTENCY_WAIT`,
- * default 10 s, for a concurrent one holding its reference). The gateway starts listening only after the
+ * default 10 s, for a concurrent one holding its reference), and recovery
+ * (`Reconciler.layerConfig`: a fiber that resolves entries a crash or a lost answer left open, at
+ * start and every `KASIR_RECONCILE_INTERVAL`; `KASIR_RECONCILE=false` turns it off; interrupted at
+ * shutdown). The gateway starts listening only after the
  * migrations ran; a database migrated by a newer kasir (`SchemaTooNew`) or a malformed
  * `KASIR_DATABASE_URL` (`InvalidConfig`, naming the variable, never its value) fail startup.
  *
@@ -29,7 +32,8 @@ import {
   type Errors,
   Ledger,
   Migrations,
-  Nicepay as LedgerNicepay
+  Nicepay as LedgerNicepay,
+  Reconciler
 } from "@kasir/ledger"
 import { Config, type ConfigError, Duration, Effect, Layer } from "effect"
 import type * as Problem from "./Problem.js"
@@ -49,6 +53,15 @@ export const migrateVariable = "KASIR_DATABASE_MIGRATE"
  * @since 0.1.0
  */
 export const waitVariable = "KASIR_IDEMPOTENCY_WAIT"
+
+/**
+ * How long a money request holds its entry before recovery may take it over (default 2 minutes:
+ * longer than a money call's deadline). Recovery only reads, so a shorter lease is safe, only
+ * busier.
+ *
+ * @since 0.1.0
+ */
+export const sendLeaseVariable = "KASIR_LEDGER_SEND_LEASE"
 
 /**
  * Why the ledger can fail to start.
@@ -84,11 +97,16 @@ export const layer = (
     Effect.map(
       Config.all({
         migrate: Config.boolean(migrateVariable).pipe(Config.withDefault(true)),
-        awaitTimeout: Config.duration(waitVariable).pipe(Config.withDefault(Duration.seconds(10)))
+        awaitTimeout: Config.duration(waitVariable).pipe(Config.withDefault(Duration.seconds(10))),
+        sendLease: Config.duration(sendLeaseVariable).pipe(Config.withDefault(Duration.minutes(2)))
       }),
-      ({ awaitTimeout, migrate }) =>
-        Layer.mergeAll(LedgerAyoconnect.layer({ awaitTimeout }), LedgerNicepay.layer({ awaitTimeout })).pipe(
-          Layer.provideMerge(Ledger.layer()),
+      ({ awaitTimeout, migrate, sendLease }) =>
+        Layer.mergeAll(
+          LedgerAyoconnect.layer({ awaitTimeout }),
+          LedgerNicepay.layer({ awaitTimeout }),
+          Reconciler.layerConfig()
+        ).pipe(
+          Layer.provideMerge(Ledger.layer({ sendLease })),
           Layer.provide(migrate ? Migrations.layer : Layer.empty),
           Layer.provide(database)
         )

@@ -195,3 +195,24 @@ export const run: Effect.Effect<
  */
 export const layer: Layer.Layer<never, SchemaTooNew | LedgerUnavailable, SqlClient.SqlClient> =
   Layer.effectDiscard(run)
+
+/**
+ * The database's schema version: the newest migration recorded in it (0 before the first).
+ *
+ * @since 0.1.0
+ */
+export const version: Effect.Effect<number, LedgerUnavailable, SqlClient.SqlClient> = Effect.gen(
+  function* () {
+    const sql = yield* SqlClient.SqlClient
+    const exists = yield* sql<{ readonly found: string | null }>`
+    SELECT to_regclass(${table})::text AS found`.withoutTransform
+    if (exists[0]?.found === null || exists[0]?.found === undefined) return 0
+    const rows = yield* sql<{ readonly newest: number | null }>`
+    SELECT max(migration_id) AS newest FROM ${sql(table)}`.withoutTransform
+    return rows[0]?.newest ?? 0
+  }
+).pipe(
+  Effect.catchTag("SqlError", (error) =>
+    Effect.fail(new LedgerUnavailable({ operation: "version", detail: describeSqlError(error) }))
+  )
+)

@@ -25,3 +25,6 @@ export * as Ayoconnect from "./Ayoconnect.js"
 
 /** @since 0.1.0 */
 export * as Nicepay from "./Nicepay.js"
+
+/** @since 0.1.0 */
+export * as Reconciler from "./Reconciler.js"
