@@ -11,7 +11,9 @@
  *   never a stack trace;
  * - one structured access log line: request id, method, route, status, duration, upstream
  *   operations, outcome, caller fingerprint. Never headers or bodies. `KASIR_ACCESS_LOG=false`
- *   turns it off (the request id still goes on every other log line).
+ *   turns it off (the request id still goes on every other log line);
+ * - the request metrics (`Metrics.ts`): requests in flight, and the duration by method, route
+ *   template and status.
  *
  * @since 0.1.0
  */
@@ -21,6 +23,7 @@ import { randomUUID } from "node:crypto"
 import { Cause, Effect, FiberRef, HashMap, Option } from "effect"
 import * as Body from "./Body.js"
 import { InFlight } from "./Drain.js"
+import * as Metrics from "./Metrics.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
 import { params, type RouteTable } from "./Routes.js"
@@ -81,6 +84,8 @@ const withAnnotations = <A, E, R>(
     })
   )
 
+const leaving = Effect.sync(() => Metrics.recordActiveRequest(-1))
+
 /**
  * @since 0.2.0
  */
@@ -114,15 +119,23 @@ export const middleware =
         outcome: undefined,
         caller: undefined
       }
+      Metrics.recordActiveRequest(1)
       const response = yield* app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),
         Effect.catchAllCause(fallback),
         Effect.locally(RequestContext.current, state),
         Effect.annotateLogs({ requestId: state.requestId }),
-        (self) => inFlight.track(self, state)
+        (self) => inFlight.track(self, state),
+        Effect.ensuring(leaving)
       )
       const draining = yield* inFlight.draining
       const status = response.status
+      Metrics.recordRequest(
+        state.method,
+        state.route?.path ?? "(unmatched)",
+        status,
+        (performance.now() - started) / 1000
+      )
       const log = quietPaths.has(path) && status < 400 ? Effect.logDebug : Effect.logInfo
       if (accessLog) {
         yield* withAnnotations(log("http request"), {

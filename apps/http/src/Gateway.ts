@@ -27,6 +27,7 @@ import * as Body from "./Body.js"
 import * as Drain from "./Drain.js"
 import * as Edge from "./Edge.js"
 import * as GatewayConfig from "./GatewayConfig.js"
+import * as Metrics from "./Metrics.js"
 import * as AyoconnectHandlers from "./handlers/Ayoconnect.js"
 import * as CallbackHandlers from "./handlers/Callbacks.js"
 import * as NicepayHandlers from "./handlers/Nicepay.js"
@@ -130,7 +131,11 @@ const extraRoutes = [
  *
  * @since 0.1.0
  */
-export type GatewayError = ConfigError.ConfigError | Providers.ProviderError | HttpServerError.ServeError
+export type GatewayError =
+  | ConfigError.ConfigError
+  | Providers.ProviderError
+  | HttpServerError.ServeError
+  | Metrics.MetricsServerError
 
 /**
  * The gateway. Requires an `HttpClient` for the upstreams (the lean `Transport.layer` in main).
@@ -162,7 +167,8 @@ export const layer = (
         Layer.provide(layerApiKeyAuth),
         Layer.provide(layerCallbackAuth),
         Layer.provide(ApiKeys.layer(digests)),
-        Layer.provide(Layer.succeed(CallbackCredentials, inbound.callbackCredentials))
+        Layer.provide(Layer.succeed(CallbackCredentials, inbound.callbackCredentials)),
+        Layer.provide(Metrics.layer(config.host))
       )
 
       // Like HttpApiBuilder.serve, but the edge middleware wraps the HttpApi app itself: a middleware
