@@ -92,6 +92,8 @@ const leaving = Effect.sync(() => Metrics.recordActiveRequest(-1))
 export interface Options {
   /** Write the access log line (default true). */
   readonly accessLog?: boolean | undefined
+  /** A tracer is configured: put the route template on the server span (`http.route`). */
+  readonly traced?: boolean | undefined
 }
 
 /**
@@ -103,6 +105,7 @@ export const middleware =
   (routes: RouteTable, limits: Body.Limits, options: Options = {}) =>
   <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> => {
     const accessLog = options.accessLog ?? true
+    const traced = options.traced ?? false
     return Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const inFlight = yield* InFlight
@@ -119,6 +122,7 @@ export const middleware =
         outcome: undefined,
         caller: undefined
       }
+      if (traced && route !== undefined) yield* Effect.annotateCurrentSpan("http.route", route.path)
       Metrics.recordActiveRequest(1)
       const response = yield* app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),

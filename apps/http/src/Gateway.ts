@@ -183,7 +183,7 @@ export const layer = (
                 maxDepth: Body.defaultMaxDepth,
                 maxElements: Body.defaultMaxElements
               },
-              { accessLog: config.accessLog }
+              { accessLog: config.accessLog, traced }
             )(app)
           )
         )

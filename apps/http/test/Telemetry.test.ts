@@ -149,6 +149,8 @@ layer(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)), { exclude
               const server = serverSpan()!
               expect(server.name).toBe("http.server POST")
               expect(server.kind).toBe(2) // SERVER
+              expect(attribute(server, "http.route")).toBe("/v1/nicepay/payouts")
+              expect(attribute(server, "http.response.status_code")).toBe(200)
               const children = (parent: OtlpSpan) => trace.filter((s) => s.parentSpanId === parent.spanId)
               const register = trace.find((s) => s.name === "nicepay.register")!
               expect(register).toBeDefined()
