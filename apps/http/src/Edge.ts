@@ -13,11 +13,13 @@
  *   operations, outcome, caller fingerprint. Never headers or bodies. `KASIR_ACCESS_LOG=false`
  *   turns it off (the request id still goes on every other log line);
  * - the request metrics (`Metrics.ts`): requests in flight, and the duration by method, route
- *   template and status.
+ *   template and status;
+ * - with a tracer configured, the server span of the request (joined to the caller's
+ *   `traceparent`, no headers on it).
  *
  * @since 0.1.0
  */
-import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { type HttpApp, HttpServerRequest, HttpServerResponse, HttpTraceContext } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { randomUUID } from "node:crypto"
 import { Cause, Effect, FiberRef, HashMap, Option } from "effect"
@@ -92,7 +94,7 @@ const leaving = Effect.sync(() => Metrics.recordActiveRequest(-1))
 export interface Options {
   /** Write the access log line (default true). */
   readonly accessLog?: boolean | undefined
-  /** A tracer is configured: put the route template on the server span (`http.route`). */
+  /** A tracer is configured: make the server span (see `withServerSpan`). */
   readonly traced?: boolean | undefined
 }
 
@@ -106,7 +108,7 @@ export const middleware =
   <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> => {
     const accessLog = options.accessLog ?? true
     const traced = options.traced ?? false
-    return Effect.gen(function* () {
+    const handle = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const inFlight = yield* InFlight
       const started = performance.now()
@@ -122,7 +124,6 @@ export const middleware =
         outcome: undefined,
         caller: undefined
       }
-      if (traced && route !== undefined) yield* Effect.annotateCurrentSpan("http.route", route.path)
       Metrics.recordActiveRequest(1)
       const response = yield* app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),
@@ -157,4 +158,36 @@ export const middleware =
       const unread = status >= 400 && !NodeHttpServerRequest.toIncomingMessage(request).complete
       return draining || unread ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
     })
+    return traced ? withServerSpan(routes, handle) : handle
   }
+
+// The server span, when a tracer is configured: named `METHOD /route/template`, joined to the
+// caller's `traceparent`, with the method, path, route template and status — and no headers, so
+// no credential or signature an inbound request carries (`X-API-Key`, `Authorization`,
+// `X-SIGNATURE` on notifications) can reach a span. (`@effect/platform`'s own server span, which
+// copies every header, is turned off in `Gateway`.)
+const withServerSpan = <E, R>(
+  routes: RouteTable,
+  handle: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const path = new URL(request.url, "http://gateway").pathname
+    const route = routes.match(request.method, path)
+    return Effect.useSpan(
+      route === undefined ? request.method : `${request.method} ${route.path}`,
+      {
+        parent: Option.getOrUndefined(HttpTraceContext.fromHeaders(request.headers)),
+        kind: "server",
+        captureStackTrace: false
+      },
+      (span) => {
+        span.attribute("http.request.method", request.method)
+        span.attribute("url.path", path)
+        span.attribute("url.scheme", "http")
+        if (route !== undefined) span.attribute("http.route", route.path)
+        return Effect.tap(Effect.withParentSpan(handle, span), (response) =>
+          span.attribute("http.response.status_code", response.status)
+        )
+      }
+    )
+  })

@@ -195,8 +195,9 @@ export const layer = (
         Layer.provide(HttpApiBuilder.api(Api)),
         Layer.provide(handlers),
         HttpServer.withLogAddress,
-        // The server span per request only when a tracer is configured (decided once, here).
-        (served) => (traced ? served : HttpMiddleware.withTracerDisabledWhen(served, () => true))
+        // The server span is the edge's (only when a tracer is configured, decided once, here):
+        // `@effect/platform`'s copies every request header onto the span.
+        (served) => HttpMiddleware.withTracerDisabledWhen(served, () => true)
       )
 
       const listening = NodeHttpServer.layer(() => server, {
