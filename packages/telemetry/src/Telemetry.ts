@@ -27,7 +27,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
 import { PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node"
-import { Config, type ConfigError, Effect, Layer, Option } from "effect"
+import { Config, type ConfigError, Effect, Layer, Option, Tracer } from "effect"
 
 /**
  * What the environment asks for.
@@ -130,6 +130,17 @@ const layerTracerProvider = (options: Options) =>
     )
   )
 
+// `@effect/opentelemetry`'s tracer, without its `context` hook: that hook makes the span the
+// OpenTelemetry *active context* around every step of every fiber, for OpenTelemetry
+// instrumentations of other libraries. kasir has none (its spans are Effect's, and the parent is
+// carried by Effect), and the hook was most of the tracing cost per request. Spans, parents,
+// links and the inbound `traceparent` work the same without it.
+const layerTracer = Layer.unwrapEffect(
+  Effect.map(OtelTracer.make, (otel) =>
+    Layer.setTracer(Tracer.make({ span: otel.span, context: (execution) => execution() }))
+  )
+)
+
 /**
  * The exporters the environment asks for. Provide it to (around) the layers that should be
  * traced; with nothing configured it is empty and costs nothing.
@@ -140,7 +151,7 @@ export const layer = (options: Options): Layer.Layer<never, ConfigError.ConfigEr
   Layer.unwrapEffect(
     Effect.map(settings, (configured) => {
       const traces = configured.traces
-        ? OtelTracer.layer.pipe(Layer.provide(layerTracerProvider(options)), Layer.discard)
+        ? layerTracer.pipe(Layer.provide(OtelTracer.layerTracer), Layer.provide(layerTracerProvider(options)))
         : Layer.empty
       const metrics = configured.metrics
         ? OtelMetrics.layer(
