@@ -150,8 +150,8 @@ layer(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)), { exclude
               expect(server.name).toBe("POST /v1/nicepay/payouts")
               expect(server.kind).toBe(2) // SERVER
               expect(attribute(server, "http.route")).toBe("/v1/nicepay/payouts")
-            // No inbound header (the API key, a notification's X-SIGNATURE) is ever on the server span.
-            expect(server.attributes.filter((a) => a.key.startsWith("http.request.header"))).toEqual([])
+              // No inbound header (the API key, a notification's X-SIGNATURE) is ever on the server span.
+              expect(server.attributes.filter((a) => a.key.startsWith("http.request.header"))).toEqual([])
               expect(attribute(server, "http.response.status_code")).toBe(200)
               const children = (parent: OtlpSpan) => trace.filter((s) => s.parentSpanId === parent.spanId)
               const register = trace.find((s) => s.name === "nicepay.register")!
