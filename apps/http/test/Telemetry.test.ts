@@ -233,7 +233,12 @@ layer(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)), { exclude
               }
 
               // OTLP metrics reach the receiver too.
-              await until(() => receiver.bodies.some((b) => b.path === "/v1/metrics"))
+              // (exported every 500 ms: wait for an export made after the payout)
+              await until(() =>
+                receiver.bodies.some(
+                  (b) => b.path === "/v1/metrics" && b.text.includes("kasir_money_operations")
+                )
+              )
               const metricsPayload = receiver.bodies
                 .filter((b) => b.path === "/v1/metrics")
                 .map((b) => b.text)
