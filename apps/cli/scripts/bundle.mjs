@@ -33,7 +33,8 @@ const result = await build({
   alias: {
     "@kasir/core": root("../../../packages/core/src/index.ts"),
     "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts"),
-    "@kasir/ledger": root("../../../packages/ledger/src/index.ts")
+    "@kasir/ledger": root("../../../packages/ledger/src/index.ts"),
+    "@kasir/telemetry": root("../../../packages/telemetry/src/index.ts")
   },
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: {

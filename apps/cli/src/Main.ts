@@ -75,9 +75,40 @@ export const program = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode.Exi
   return Effect.flatMap(cliConsole, (console) => Effect.withConsole(Cli.run(argv), console)).pipe(
     Effect.as(ExitCode.Success),
     Effect.catchAllCause((cause) => Failure.report(cause, args)),
+    (command) => withTelemetry(command, `kasir ${resolved.path.join(" ")}`.trim()),
     Effect.provide(environment)
   )
 }
+
+// Any OTLP endpoint variable set: the command runs as one trace (its root span named after the
+// command), exported through `@kasir/telemetry` and flushed before the process exits. None set:
+// the telemetry module is not even loaded, and nothing extra is printed or paid.
+const otlpVariables = [
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"
+]
+
+const withTelemetry = <A, R>(
+  command: Effect.Effect<A, never, R>,
+  name: string
+): Effect.Effect<A, never, R> =>
+  otlpVariables.some((variable) => (process.env[variable] ?? "").trim() !== "")
+    ? Effect.flatMap(
+        Effect.promise(() => import("@kasir/telemetry")),
+        ({ Telemetry }) =>
+          Effect.withSpan(command, name, { kind: "client", captureStackTrace: false }).pipe(
+            Effect.provide(Telemetry.layer({ serviceName: "kasir-cli" })),
+            // A malformed OTEL_* value is reported and the command runs untraced.
+            Effect.catchAll((error) =>
+              Effect.zipRight(
+                Effect.sync(() => process.stderr.write(`kasir: telemetry disabled: ${error.message}\n`)),
+                command
+              )
+            )
+          )
+      )
+    : command
 
 /**
  * Exits with the code the program yielded; an interrupted program (Ctrl-C, SIGTERM) exits 130.

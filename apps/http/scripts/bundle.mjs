@@ -27,7 +27,8 @@ const result = await build({
   alias: {
     "@kasir/core": root("../../../packages/core/src/index.ts"),
     "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts"),
-    "@kasir/ledger": root("../../../packages/ledger/src/index.ts")
+    "@kasir/ledger": root("../../../packages/ledger/src/index.ts"),
+    "@kasir/telemetry": root("../../../packages/telemetry/src/index.ts")
   },
   // PGlite loads its WebAssembly and data files next to its own modules, and node-postgres has
   // optional native bindings: both stay packages resolved from node_modules at run time.

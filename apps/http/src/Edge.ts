@@ -11,16 +11,21 @@
  *   never a stack trace;
  * - one structured access log line: request id, method, route, status, duration, upstream
  *   operations, outcome, caller fingerprint. Never headers or bodies. `KASIR_ACCESS_LOG=false`
- *   turns it off (the request id still goes on every other log line).
+ *   turns it off (the request id still goes on every other log line);
+ * - the request metrics (`Metrics.ts`): requests in flight, and the duration by method, route
+ *   template and status;
+ * - with a tracer configured, the server span of the request (joined to the caller's
+ *   `traceparent`, no headers on it).
  *
  * @since 0.1.0
  */
-import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { type HttpApp, HttpServerRequest, HttpServerResponse, HttpTraceContext } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { randomUUID } from "node:crypto"
 import { Cause, Effect, FiberRef, HashMap, Option } from "effect"
 import * as Body from "./Body.js"
 import { InFlight } from "./Drain.js"
+import * as Metrics from "./Metrics.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
 import { params, type RouteTable } from "./Routes.js"
@@ -81,12 +86,16 @@ const withAnnotations = <A, E, R>(
     })
   )
 
+const leaving = Effect.sync(() => Metrics.recordActiveRequest(-1))
+
 /**
  * @since 0.2.0
  */
 export interface Options {
   /** Write the access log line (default true). */
   readonly accessLog?: boolean | undefined
+  /** A tracer is configured: make the server span (see `withServerSpan`). */
+  readonly traced?: boolean | undefined
 }
 
 /**
@@ -98,7 +107,8 @@ export const middleware =
   (routes: RouteTable, limits: Body.Limits, options: Options = {}) =>
   <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> => {
     const accessLog = options.accessLog ?? true
-    return Effect.gen(function* () {
+    const traced = options.traced ?? false
+    const handle = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const inFlight = yield* InFlight
       const started = performance.now()
@@ -114,15 +124,23 @@ export const middleware =
         outcome: undefined,
         caller: undefined
       }
+      Metrics.recordActiveRequest(1)
       const response = yield* app.pipe(
         Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),
         Effect.catchAllCause(fallback),
         Effect.locally(RequestContext.current, state),
         Effect.annotateLogs({ requestId: state.requestId }),
-        (self) => inFlight.track(self, state)
+        (self) => inFlight.track(self, state),
+        Effect.ensuring(leaving)
       )
       const draining = yield* inFlight.draining
       const status = response.status
+      Metrics.recordRequest(
+        state.method,
+        state.route?.path ?? "(unmatched)",
+        status,
+        (performance.now() - started) / 1000
+      )
       const log = quietPaths.has(path) && status < 400 ? Effect.logDebug : Effect.logInfo
       if (accessLog) {
         yield* withAnnotations(log("http request"), {
@@ -142,4 +160,36 @@ export const middleware =
       if (status >= 400 && !source.complete) Body.linger(source)
       return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
     })
+    return traced ? withServerSpan(routes, handle) : handle
   }
+
+// The server span, when a tracer is configured: named `METHOD /route/template`, joined to the
+// caller's `traceparent`, with the method, path, route template and status — and no headers, so
+// no credential or signature an inbound request carries (`X-API-Key`, `Authorization`,
+// `X-SIGNATURE` on notifications) can reach a span. (`@effect/platform`'s own server span, which
+// copies every header, is turned off in `Gateway`.)
+const withServerSpan = <E, R>(
+  routes: RouteTable,
+  handle: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const path = new URL(request.url, "http://gateway").pathname
+    const route = routes.match(request.method, path)
+    return Effect.useSpan(
+      route === undefined ? request.method : `${request.method} ${route.path}`,
+      {
+        parent: Option.getOrUndefined(HttpTraceContext.fromHeaders(request.headers)),
+        kind: "server",
+        captureStackTrace: false
+      },
+      (span) => {
+        span.attribute("http.request.method", request.method)
+        span.attribute("url.path", path)
+        span.attribute("url.scheme", "http")
+        if (route !== undefined) span.attribute("http.route", route.path)
+        return Effect.tap(Effect.withParentSpan(handle, span), (response) =>
+          span.attribute("http.response.status_code", response.status)
+        )
+      }
+    )
+  })

@@ -27,6 +27,7 @@ import * as Body from "./Body.js"
 import * as Drain from "./Drain.js"
 import * as Edge from "./Edge.js"
 import * as GatewayConfig from "./GatewayConfig.js"
+import * as Metrics from "./Metrics.js"
 import * as AyoconnectHandlers from "./handlers/Ayoconnect.js"
 import * as CallbackHandlers from "./handlers/Callbacks.js"
 import * as NicepayHandlers from "./handlers/Nicepay.js"
@@ -139,6 +140,7 @@ export type GatewayError =
   | Providers.ProviderError
   | HttpServerError.ServeError
   | Ledger.LedgerStartError
+  | Metrics.MetricsServerError
 
 /**
  * The gateway. Requires an `HttpClient` for the upstreams (the lean `Transport.layer` in main).
@@ -177,7 +179,8 @@ export const layer = (
             AyoconnectHandlers.CallbackTarget,
             Option.map(config.publicUrl, (url) => `${url}/callbacks/ayoconnect`)
           )
-        )
+        ),
+        Layer.provide(Metrics.layer(config.host))
       )
 
       // Like HttpApiBuilder.serve, but the edge middleware wraps the HttpApi app itself: a middleware
@@ -192,7 +195,7 @@ export const layer = (
                 maxDepth: Body.defaultMaxDepth,
                 maxElements: Body.defaultMaxElements
               },
-              { accessLog: config.accessLog }
+              { accessLog: config.accessLog, traced }
             )(app)
           )
         )
@@ -204,8 +207,9 @@ export const layer = (
         Layer.provide(HttpApiBuilder.api(Api)),
         Layer.provide(handlers),
         HttpServer.withLogAddress,
-        // The server span per request only when a tracer is configured (decided once, here).
-        (served) => (traced ? served : HttpMiddleware.withTracerDisabledWhen(served, () => true))
+        // The server span is the edge's (only when a tracer is configured, decided once, here):
+        // `@effect/platform`'s copies every request header onto the span.
+        (served) => HttpMiddleware.withTracerDisabledWhen(served, () => true)
       )
 
       const listening = NodeHttpServer.layer(() => server, {

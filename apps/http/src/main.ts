@@ -4,16 +4,18 @@
  * Logs are JSON lines on stdout. A startup failure is reported as one log line naming the reason —
  * "port 8080 is already in use", the configuration variable that is wrong, the key file that
  * cannot be read — and exit code 1, never with a secret; SIGTERM/SIGINT drain in-flight requests
- * and exit 0.
+ * and exit 0. Traces and metrics go out over OTLP when the OTEL_* variables say so (`@kasir/telemetry`).
  *
  * @since 0.1.0
  */
 import { HttpServerError } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { Transport } from "@kasir/core"
+import { Telemetry } from "@kasir/telemetry"
 import { Cause, ConfigError, Effect, Layer, Logger } from "effect"
 import * as Gateway from "./Gateway.js"
 import * as GatewayConfig from "./GatewayConfig.js"
+import * as Version from "./Version.js"
 
 // The listen error Node reports, as one clause naming the port (or socket) and the reason.
 const listenFailure = (
@@ -54,9 +56,14 @@ const describe = (cause: Cause.Cause<unknown>): string => {
 
 const program = Effect.gen(function* () {
   const { logLevel } = yield* GatewayConfig.config
-  return yield* Layer.launch(Gateway.layer()).pipe(Logger.withMinimumLogLevel(logLevel))
+  // Telemetry is built first and released last: the transport and the clients see its tracer
+  // (or none) when they are built, and spans still buffered at shutdown are flushed.
+  const gateway = Gateway.layer().pipe(
+    Layer.provide(Transport.layer),
+    Layer.provide(Telemetry.layer({ serviceName: "kasir-gateway", serviceVersion: Version.version }))
+  )
+  return yield* Layer.launch(gateway).pipe(Logger.withMinimumLogLevel(logLevel))
 }).pipe(
-  Effect.provide(Transport.layer),
   Effect.tapErrorCause((cause) => Effect.logError(`kasir gateway failed to start: ${describe(cause)}`)),
   Effect.provide(Logger.json)
 )

@@ -17,9 +17,10 @@
  * @since 0.1.0
  */
 import { Headers, HttpClient, type HttpClientError, type HttpClientRequest } from "@effect/platform"
-import { Duration, Effect, Schedule, Schema } from "effect"
+import { Duration, Effect, type Exit, Schedule, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
 import * as Lean from "./internal/transport.js"
+import * as Metrics from "./Metrics.js"
 
 /**
  * The headers whose values are secrets, for both upstreams. They are redacted in spans and logs.
@@ -194,11 +195,43 @@ const toLeanResponse = (answer: Lean.Answer): RawResponse => new LeanResponse(an
 
 /**
  * Sends one request and reads the complete body under one per-attempt timeout. Never retries.
- * Secret headers are redacted from spans; trace headers are not sent upstream.
+ * Secret headers are redacted from spans; trace headers are not sent upstream. Each attempt is
+ * recorded in `Metrics.upstreamRequestDuration` (provider, operation, outcome).
  *
  * @since 0.1.0
  */
 export const exchange = (
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  options: ExchangeOptions
+): Effect.Effect<RawResponse, TransportError> =>
+  Effect.clockWith((clock) => {
+    const started = clock.unsafeCurrentTimeNanos()
+    return Effect.onExit(send(client, request, options), (exit) =>
+      Effect.sync(() =>
+        recordAttempt(
+          Number(clock.unsafeCurrentTimeNanos() - started) / 1e9,
+          options.upstream,
+          options.operation,
+          attemptOutcome(exit)
+        )
+      )
+    )
+  })
+
+// Every attempt goes into `kasir_upstream_request_duration_seconds`.
+const recordAttempt = Metrics.recorder(Metrics.upstreamRequestDuration, "provider", "operation", "outcome")
+
+const attemptOutcome = (exit: Exit.Exit<RawResponse, TransportError>): string =>
+  exit._tag === "Success"
+    ? "answered"
+    : exit.cause._tag !== "Fail"
+      ? "interrupted"
+      : exit.cause.error._tag === "UpstreamTimeout"
+        ? "timeout"
+        : "unavailable"
+
+const send = (
   client: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
   options: ExchangeOptions

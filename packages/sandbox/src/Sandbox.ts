@@ -17,6 +17,7 @@ import { createServer } from "node:http"
 import {
   type HttpApp,
   type HttpClient,
+  HttpMiddleware,
   HttpServer,
   type HttpServerError,
   HttpServerRequest,
@@ -262,7 +263,11 @@ const make = (options: Options) =>
     yield* Effect.forEach(partners, ayoconnect.registerPartner, { discard: true })
     yield* Effect.forEach(options.nicepayMerchants ?? [], nicepay.registerMerchant, { discard: true })
 
-    yield* HttpServer.serveEffect(makeApp({ ayoconnect, nicepay, requestLog, faults }))
+    // No server spans for the simulators: they would copy the signed headers kasir sends
+    // (X-SIGNATURE, X-CLIENT-KEY) into the trace of a gateway or CLI that embeds the sandbox.
+    yield* HttpServer.serveEffect(makeApp({ ayoconnect, nicepay, requestLog, faults })).pipe(
+      Effect.locally(HttpMiddleware.currentTracerDisabledWhen, () => true)
+    )
     const address = (yield* HttpServer.HttpServer).address
     const url =
       address._tag === "TcpAddress"

@@ -36,6 +36,21 @@ const demoNicepay = async () => {
 }
 
 /** The gateway and the pass-through, both pointed at the sandbox with the same credentials. */
+/** The environment that points a gateway at the sandbox with the demo credentials. */
+export const gatewayEnv = async (sandboxUrl: string, apiKey: string) => {
+  const demo = await demoNicepay()
+  return {
+    KASIR_API_KEYS: createHash("sha256").update(apiKey).digest("hex"),
+    AYOCONNECT_BASE_URL: sandboxUrl,
+    AYOCONNECT_API_KEY: AYOCONNECT_DEMO.apiKey,
+    AYOCONNECT_API_SECRET: AYOCONNECT_DEMO.secret,
+    NICEPAY_BASE_URL: `${sandboxUrl}/nicepay`,
+    NICEPAY_CLIENT_ID: demo.CLIENT_ID,
+    NICEPAY_CLIENT_SECRET: demo.CLIENT_SECRET,
+    NICEPAY_PRIVATE_KEY: demo.PRIVATE_KEY
+  }
+}
+
 export const startServers = async (sandboxUrl: string, logDir: string): Promise<Servers> => {
   const demo = await demoNicepay()
   const apiKey = `kasir_bench_${randomBytes(12).toString("hex")}`
@@ -84,14 +99,14 @@ export const startServers = async (sandboxUrl: string, logDir: string): Promise<
   }
 }
 
-interface Route {
+export interface Route {
   readonly name: string
   readonly method: "GET" | "POST"
   readonly path: string
   readonly body?: string
 }
 
-const routes: ReadonlyArray<Route> = [
+export const routes: ReadonlyArray<Route> = [
   { name: "gateway.nicepay.balance", method: "GET", path: "/v1/nicepay/balance" },
   {
     name: "gateway.ayoconnect.inquiry",
@@ -103,7 +118,7 @@ const routes: ReadonlyArray<Route> = [
 
 const health: Route = { name: "gateway.health", method: "GET", path: "/health" }
 
-const load = (server: Running, apiKey: string, route: Route, seconds: number) =>
+export const load = (server: Running, apiKey: string, route: Route, seconds: number) =>
   autocannon({
     url: `${server.url}${route.path}`,
     method: route.method,
@@ -116,7 +131,7 @@ const load = (server: Running, apiKey: string, route: Route, seconds: number) =>
 const megabytes = (bytes: number) => round(bytes / 1024 / 1024, 1)
 
 /** One measured run: autocannon's figures plus every process's CPU over the run. */
-const run = async (
+export const run = async (
   server: Running,
   apiKey: string,
   route: Route,

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import * as Problem from "../Problem.js"
 
@@ -48,4 +48,14 @@ export class SystemGroup extends HttpApiGroup.make("system")
         "Readiness: configuration loaded, every provider routed; 503 while shutting down"
       )
   )
-  .annotate(OpenApi.Description, "Probes for orchestrators and load balancers") {}
+  .add(
+    HttpApiEndpoint.get("metrics", "/metrics")
+      .addSuccess(HttpApiSchema.Text({ contentType: "text/plain; version=0.0.4; charset=utf-8" }))
+      .addError(Problem.NotFound)
+      .annotate(OpenApi.Summary, "Prometheus metrics (text format), without an API key")
+      .annotate(
+        OpenApi.Description,
+        "Requests by route and status, upstream attempts, token fetches and cache hits, money operations, requests in flight. 404 when `KASIR_METRICS=off` or when `KASIR_METRICS_PORT` serves them on a separate port."
+      )
+  )
+  .annotate(OpenApi.Description, "Probes for orchestrators and load balancers, and the metrics scrape") {}

@@ -11,10 +11,22 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Context, Data, type Duration, Effect, Either, Layer, ParseResult, Schedule, Schema } from "effect"
+import {
+  Context,
+  Data,
+  type Duration,
+  Effect,
+  Either,
+  type Exit,
+  Layer,
+  ParseResult,
+  Schedule,
+  Schema
+} from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import * as Decode from "../internal/decode.js"
 import * as Tracing from "../internal/tracing.js"
+import * as Metrics from "../Metrics.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as Callback from "./Callback.js"
@@ -207,7 +219,23 @@ export const make = (
     const version = `${config.apiVersion}.0`
     const retryRead = Upstream.retryReads<ReadError>(retry, isTransientReadError)
     // Operation spans only when a tracer is configured where the layer is built (decided once).
-    const { fn, annotate } = yield* Tracing.current
+    const { fn, annotate, traced } = yield* Tracing.current
+    const countMoney = Metrics.recorder(Metrics.moneyOperations, "provider", "operation", "outcome")
+    // A payment's outcome on its span (and the upstream code when there was one) and in
+    // `kasir_money_operations_total`.
+    const paymentExit = (exit: Exit.Exit<unknown, unknown>) => {
+      const outcome = Metrics.outcomeOf(exit)
+      countMoney(1, "ayoconnect", "payment", outcome)
+      if (!traced) return Effect.void
+      const failure = exit._tag === "Failure" && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      const code = (failure as { readonly responseCode?: unknown } | undefined)?.responseCode
+      return annotate({
+        "kasir.provider": "ayoconnect",
+        "kasir.operation": "payment",
+        "kasir.outcome": outcome,
+        ...(typeof code === "number" ? { "kasir.upstream.code": code } : {})
+      })
+    }
 
     // One attempt: serialise once, sign those bytes, send those bytes.
     const send = (operation: Operation, parameters: Record<string, unknown>, timeout: Duration.Duration) =>
@@ -317,84 +345,87 @@ export const make = (
       )
     })
 
-    const payment = fn("ayoconnect.payment")(function* (input: PaymentInput) {
-      const request = yield* validate("payment", Schemas.PaymentRequest, input)
-      if (request.allowPrivateCallbackUrls !== true) {
-        for (const [index, url] of (request.callbackUrls ?? []).entries()) {
-          const refused = CallbackUrl.refusal(url)
-          if (refused !== undefined) {
-            return yield* new InvalidInput({
-              operation: "payment",
-              field: `callbackUrls.${index}`,
-              detail: refused
-            })
+    const payment = fn("ayoconnect.payment")(
+      function* (input: PaymentInput) {
+        const request = yield* validate("payment", Schemas.PaymentRequest, input)
+        if (request.allowPrivateCallbackUrls !== true) {
+          for (const [index, url] of (request.callbackUrls ?? []).entries()) {
+            const refused = CallbackUrl.refusal(url)
+            if (refused !== undefined) {
+              return yield* new InvalidInput({
+                operation: "payment",
+                field: `callbackUrls.${index}`,
+                detail: refused
+              })
+            }
           }
         }
-      }
-      const refNumber = request.refNumber
-      yield* annotate({
-        "ayoconnect.refNumber": refNumber,
-        "ayoconnect.productCode": request.productCode
-      })
-      const unknown = (reason: string, responseCode?: number) =>
-        new PaymentOutcomeUnknown(
-          responseCode === undefined ? { refNumber, reason } : { refNumber, reason, responseCode }
-        )
-      const raw = yield* send(
-        "bill/payment",
-        {
-          accountNumber: request.accountNumber,
-          productCode: request.productCode,
-          inquiryId: request.inquiryId,
-          amount: request.amount,
-          refNumber,
-          callbackUrls: request.callbackUrls,
-          buyerDetails: request.buyerDetails,
-          month: request.month
-        },
-        config.paymentTimeout
-      ).pipe(
-        Effect.catchTags({
-          UpstreamTimeout: (error) =>
-            Effect.fail(unknown(`no complete response within ${error.timeoutMillis} ms`)),
-          UpstreamUnavailable: (error) =>
-            error.sent
-              ? Effect.fail(unknown(`connection failed after sending (${error.reason})`))
-              : Effect.fail(error)
+        const refNumber = request.refNumber
+        yield* annotate({
+          "ayoconnect.refNumber": refNumber,
+          "ayoconnect.productCode": request.productCode
         })
-      )
-      const parsed = envelopeOf("bill/payment", raw)
-      if (Either.isLeft(parsed)) return yield* unknown(parsed.left.detail)
-      const { envelope, body } = parsed.right
-      const code = envelope.responseCode
-      if (ResponseCode.isDuplicate(code)) return yield* unknown("duplicate transaction", code)
-      if (ResponseCode.isSuccess(code) || ResponseCode.isPending(code)) {
-        // A success or pending code classifies as Succeeded or Pending, or not at all.
-        const classified = Status.classify(envelope, body, refNumber)
-        if (Either.isLeft(classified) || classified.right._tag === "Failed") {
-          return yield* unknown(`RC ${code} without a readable transaction`, code)
-        }
-        return classified.right
-      }
-      // Only the failure ranges (100–199, 301–399) and 401 (the token was rejected, so nothing was
-      // processed) are final. The docs say any other code on a payment means "processing"; 402, 403,
-      // 409, 490 and 495 are documented as failures by third parties only, so they are confirmed
-      // with `status` before anyone treats them as declined (a retry under a new refNumber could pay twice).
-      if (ResponseCode.isFinalForPayment(code)) {
-        return yield* Effect.fail(
-          ResponseCode.toError(envelope, body) as Exclude<
-            ResponseCode.ResponseCodeError,
-            ResponseCode.DuplicateTransaction
-          >
+        const unknown = (reason: string, responseCode?: number) =>
+          new PaymentOutcomeUnknown(
+            responseCode === undefined ? { refNumber, reason } : { refNumber, reason, responseCode }
+          )
+        const raw = yield* send(
+          "bill/payment",
+          {
+            accountNumber: request.accountNumber,
+            productCode: request.productCode,
+            inquiryId: request.inquiryId,
+            amount: request.amount,
+            refNumber,
+            callbackUrls: request.callbackUrls,
+            buyerDetails: request.buyerDetails,
+            month: request.month
+          },
+          config.paymentTimeout
+        ).pipe(
+          Effect.catchTags({
+            UpstreamTimeout: (error) =>
+              Effect.fail(unknown(`no complete response within ${error.timeoutMillis} ms`)),
+            UpstreamUnavailable: (error) =>
+              error.sent
+                ? Effect.fail(unknown(`connection failed after sending (${error.reason})`))
+                : Effect.fail(error)
+          })
         )
-      }
-      return yield* unknown(
-        ResponseCode.documented.has(code)
-          ? `RC ${code} on a payment is not final`
-          : `undocumented response code ${code}`,
-        code
-      )
-    })
+        const parsed = envelopeOf("bill/payment", raw)
+        if (Either.isLeft(parsed)) return yield* unknown(parsed.left.detail)
+        const { envelope, body } = parsed.right
+        const code = envelope.responseCode
+        if (ResponseCode.isDuplicate(code)) return yield* unknown("duplicate transaction", code)
+        if (ResponseCode.isSuccess(code) || ResponseCode.isPending(code)) {
+          // A success or pending code classifies as Succeeded or Pending, or not at all.
+          const classified = Status.classify(envelope, body, refNumber)
+          if (Either.isLeft(classified) || classified.right._tag === "Failed") {
+            return yield* unknown(`RC ${code} without a readable transaction`, code)
+          }
+          return classified.right
+        }
+        // Only the failure ranges (100–199, 301–399) and 401 (the token was rejected, so nothing was
+        // processed) are final. The docs say any other code on a payment means "processing"; 402, 403,
+        // 409, 490 and 495 are documented as failures by third parties only, so they are confirmed
+        // with `status` before anyone treats them as declined (a retry under a new refNumber could pay twice).
+        if (ResponseCode.isFinalForPayment(code)) {
+          return yield* Effect.fail(
+            ResponseCode.toError(envelope, body) as Exclude<
+              ResponseCode.ResponseCodeError,
+              ResponseCode.DuplicateTransaction
+            >
+          )
+        }
+        return yield* unknown(
+          ResponseCode.documented.has(code)
+            ? `RC ${code} on a payment is not final`
+            : `undocumented response code ${code}`,
+          code
+        )
+      },
+      (self) => Effect.onExit(self, paymentExit)
+    )
 
     const status = fn("ayoconnect.status")(function* (input: { readonly refNumber: string }) {
       const refNumber = yield* validate("status", Schemas.RefNumber, input.refNumber).pipe(

@@ -131,10 +131,14 @@ export const request = (options: {
  * @since 0.1.0
  */
 export interface Cache {
-  /** The cached token, or the result of the one in-flight `fetch` for this key. */
+  /**
+   * The cached token, or the result of the one in-flight `fetch` for this key. `onHit` runs
+   * (synchronously) when a ready token is served from the cache (metrics).
+   */
   readonly get: <E, R>(
     key: string,
-    fetch: Effect.Effect<Grant, E, R>
+    fetch: Effect.Effect<Grant, E, R>,
+    onHit?: () => void
   ) => Effect.Effect<Redacted.Redacted<string>, E, R>
   /** Drops `token` if it is still the cached one (after the upstream rejected it). */
   readonly invalidate: (key: string, token: Redacted.Redacted<string>) => Effect.Effect<void>
@@ -164,14 +168,18 @@ export const makeCache = (options?: {
 
     const get = <E, R>(
       key: string,
-      fetch: Effect.Effect<Grant, E, R>
+      fetch: Effect.Effect<Grant, E, R>,
+      onHit?: () => void
     ): Effect.Effect<Redacted.Redacted<string>, E, R> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.fiberIdWith((fiberId) => {
           // Decide and claim atomically: no yield between reading and writing the entry. The
           // Deferred is only made when this fiber leads a fetch, not on every cache hit.
           const entry = entries.get(key)
-          if (entry?._tag === "Ready" && now < entry.refreshAt) return Effect.succeed(entry.token)
+          if (entry?._tag === "Ready" && now < entry.refreshAt) {
+            onHit?.()
+            return Effect.succeed(entry.token)
+          }
           if (entry?._tag === "Fetching")
             return Deferred.await(entry.deferred) as Effect.Effect<Redacted.Redacted<string>, E>
           const candidate = Deferred.unsafeMake<Redacted.Redacted<string>, E>(fiberId)

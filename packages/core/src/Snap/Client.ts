@@ -13,9 +13,11 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { type Duration, Effect, Option, Redacted, Schema, type Scope } from "effect"
+import { type Duration, Effect, type Exit, Option, Redacted, Schema, type Scope } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import { ExternalId, layer as defaultExternalIds } from "../ExternalId.js"
+import * as Tracing from "../internal/tracing.js"
+import * as Metrics from "../Metrics.js"
 import * as Timestamp from "../Timestamp.js"
 import * as Upstream from "../Upstream.js"
 import * as AccessToken from "./AccessToken.js"
@@ -177,14 +179,30 @@ export const make = (
     const channelId = options.channelId ?? `${signer.clientId}01`
     const cacheKey = `${baseUrl} ${signer.clientId}`
 
-    const fetchToken = AccessToken.request({
+    // Spans only when a tracer is configured where the layer is built (decided once).
+    const { traced, annotate } = yield* Tracing.current
+    const countFetch = Metrics.recorder(Metrics.tokenFetches, "provider", "outcome")
+    const countHit = Metrics.recorder(Metrics.tokenCacheHits, "provider")
+    const countMoney = Metrics.recorder(Metrics.moneyOperations, "provider", "operation", "outcome")
+    const requestToken = AccessToken.request({
       client,
       baseUrl,
       signer,
       upstream,
       timeout: options.timeout
-    }).pipe(Upstream.retryReads<AccessToken.TokenError>(options.retryPolicy, isTransient))
-    const accessToken = cache.get(cacheKey, fetchToken)
+    }).pipe(
+      Upstream.retryReads<AccessToken.TokenError>(options.retryPolicy, isTransient),
+      Effect.onExit((exit) => Effect.sync(() => countFetch(1, upstream, Metrics.outcomeOf(exit))))
+    )
+    // The token fetch is its own span (`snap.accessToken`), a child of the operation that needed
+    // it; the token itself is never an attribute.
+    const fetchToken = traced
+      ? Effect.withSpan(requestToken, `${upstream}.accessToken`, {
+          attributes: { "kasir.provider": upstream, "kasir.operation": "access-token" },
+          captureStackTrace: false
+        })
+      : requestToken
+    const accessToken = cache.get(cacheKey, fetchToken, () => countHit(1, upstream))
     const retryCall = Upstream.retryReads<CallError>(options.retryPolicy, isTransient)
 
     const send = (
@@ -240,7 +258,7 @@ export const make = (
         const sent = Effect.mapError(send(request, raw, token), classify)
         return request.safeToRetry ? retryCall(sent) : sent
       }
-      return Effect.flatMap(accessToken, (token) =>
+      const called = Effect.flatMap(accessToken, (token) =>
         attempt(token).pipe(
           Effect.catchIf(
             (error): error is ResponseCode.InvalidToken => error._tag === "InvalidToken",
@@ -248,6 +266,31 @@ export const make = (
           )
         )
       )
+      const counted = request.safeToRetry
+        ? called
+        : Effect.onExit(called, (exit) =>
+            Effect.sync(() => countMoney(1, upstream, request.operation, Metrics.outcomeOf(exit)))
+          )
+      return traced ? Effect.onExit(counted, (exit) => annotateCall(request, exit)) : counted
+    }
+
+    // The operation span (the caller's `nicepay.register`, …) gets the provider, the SNAP
+    // operation, the partner reference, the upstream code and the outcome: never a body or a header.
+    const annotateCall = (request: CallRequest, exit: Exit.Exit<Response.Accepted, CallError>) => {
+      const failure: unknown =
+        exit._tag === "Failure" && exit.cause._tag === "Fail" ? exit.cause.error : undefined
+      const failed = (failure as { readonly code?: unknown } | undefined)?.code
+      const code =
+        exit._tag === "Success" ? exit.value.code.code : typeof failed === "string" ? failed : undefined
+      return annotate({
+        "kasir.provider": upstream,
+        "kasir.operation": request.operation,
+        "kasir.outcome": Metrics.outcomeOf(exit),
+        ...(request.references?.partnerReferenceNo
+          ? { "kasir.partnerReferenceNo": request.references.partnerReferenceNo }
+          : {}),
+        ...(code === undefined ? {} : { "kasir.upstream.code": code })
+      })
     }
 
     return { call, accessToken } satisfies SnapClient

@@ -46,13 +46,23 @@ describe("NICEPAY tracing", () => {
         Effect.withTracer(tracer)
       )
       const names = spans.map((span) => span.name)
-      expect(names).toStrictEqual(["nicepay.balance", "http.client POST", "http.client POST"])
+      // The token fetch is its own span under the operation, with its HTTP attempt under it.
+      expect(names).toStrictEqual([
+        "nicepay.balance",
+        "nicepay.accessToken",
+        "http.client POST",
+        "http.client POST"
+      ])
       const http = spans.filter((span) => span.name === "http.client POST")
       const paths = http.map((span) => span.attributes.get("url.path"))
       expect(paths).toStrictEqual(["/nicepay/v1.0/access-token/b2b", "/nicepay/api/v1.0/balance-inquiry"])
       expect(http[1]!.attributes.get("http.request.header.authorization")).toBe("<redacted>")
       expect(http[1]!.attributes.get("http.request.header.x-signature")).toBe("<redacted>")
       expect(http[1]!.parent._tag === "Some" && http[1]!.parent.value.spanId).toBe(spans[0]!.spanId)
+      const token = spans[1]!
+      expect(token.parent._tag === "Some" && token.parent.value.spanId).toBe(spans[0]!.spanId)
+      expect(http[0]!.parent._tag === "Some" && http[0]!.parent.value.spanId).toBe(token.spanId)
+      expect([...token.attributes.keys()].sort()).toStrictEqual(["kasir.operation", "kasir.provider"])
     }).pipe(Effect.provide(SandboxLive()))
   )
 })

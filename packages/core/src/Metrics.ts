@@ -1,0 +1,108 @@
+/**
+ * The metrics kasir's clients record, as Effect metrics. They live in Effect's global metric
+ * registry: anyone can read them (`Metric.snapshot`), and `@kasir/telemetry` exports them through
+ * OpenTelemetry (OTLP) and as Prometheus text. Recording is a synchronous update of a pre-tagged
+ * metric (`unsafeUpdate`), a few hundred nanoseconds, so the clients record whether or not anyone
+ * exports.
+ *
+ * Names follow Prometheus conventions: base units in the name (`_seconds`), counters incremental
+ * (exported with `_total`). Label values are bounded: provider, operation, outcome — never a
+ * reference, an account or an amount.
+ *
+ * @since 0.3.0
+ */
+import { type Exit, Metric, MetricBoundaries, type MetricLabel } from "effect"
+import { kindOf } from "./ErrorKind.js"
+
+/**
+ * Latency buckets in seconds, 5 ms to 60 s (upstream payouts answer in seconds, reads in ms).
+ *
+ * @since 0.3.0
+ */
+export const latencyBoundaries: MetricBoundaries.MetricBoundaries = MetricBoundaries.fromIterable([
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+])
+
+/**
+ * Every HTTP attempt to an upstream (one per retry), by `provider`, `operation` and `outcome`:
+ * `answered` (an HTTP response was read, whatever its code), `timeout`, `unavailable`.
+ *
+ * @since 0.3.0
+ */
+export const upstreamRequestDuration = Metric.histogram(
+  "kasir_upstream_request_duration_seconds",
+  latencyBoundaries,
+  "Duration of HTTP attempts to an upstream, by provider, operation and outcome"
+)
+
+/**
+ * B2B access-token requests sent to a SNAP provider, by `provider` and `outcome` (`ok`, or the
+ * error kind).
+ *
+ * @since 0.3.0
+ */
+export const tokenFetches = Metric.counter("kasir_token_fetches", {
+  description: "SNAP access-token requests sent, by provider and outcome",
+  incremental: true
+})
+
+/**
+ * Calls served by a cached access token, by `provider`.
+ *
+ * @since 0.3.0
+ */
+export const tokenCacheHits = Metric.counter("kasir_token_cache_hits", {
+  description: "Upstream calls that used a cached SNAP access token, by provider",
+  incremental: true
+})
+
+/**
+ * Money-moving operations (NICEPAY registration / approve / reject / cancel, Ayoconnect payment),
+ * by `provider`, `operation` and `outcome`: `ok`, or the error kind in snake case
+ * (`declined`, `invalid_request`, `outcome_unknown`, `unavailable`, `timeout`, `unauthorized`,
+ * `configuration`), `error` for anything else.
+ *
+ * @since 0.3.0
+ */
+export const moneyOperations = Metric.counter("kasir_money_operations", {
+  description: "Money-moving upstream operations, by provider, operation and outcome",
+  incremental: true
+})
+
+const snake = (kind: string): string => kind.replace(/[a-z](?=[A-Z])/g, "$&_").toLowerCase()
+
+/**
+ * The `outcome` label of an exit: `ok`, the error kind in snake case, or `error`.
+ *
+ * @since 0.3.0
+ */
+export const outcomeOf = (exit: Exit.Exit<unknown, unknown>): string => {
+  if (exit._tag === "Success") return "ok"
+  if (exit.cause._tag !== "Fail") return "error"
+  const kind = kindOf(exit.cause.error)
+  return kind === undefined ? "error" : snake(kind)
+}
+
+/**
+ * A recorder for one metric with a fixed set of label names: tagged metrics are made once per
+ * distinct label values (a small, bounded set) and updated synchronously.
+ *
+ * @since 0.3.0
+ */
+export const recorder = <Type, In, Out>(
+  metric: Metric.Metric<Type, In, Out>,
+  ...names: ReadonlyArray<string>
+): ((input: In, ...values: ReadonlyArray<string>) => void) => {
+  const tagged = new Map<string, Metric.Metric<Type, In, Out>>()
+  const none: ReadonlyArray<MetricLabel.MetricLabel> = []
+  return (input, ...values) => {
+    const key = values.join("\u0000")
+    let target = tagged.get(key)
+    if (target === undefined) {
+      target = metric
+      for (let i = 0; i < names.length; i++) target = Metric.tagged(target, names[i]!, values[i] ?? "")
+      tagged.set(key, target)
+    }
+    target.unsafeUpdate(input, none)
+  }
+}
