@@ -8,7 +8,7 @@ export default mergeConfig(
     test: {
       include: ["test/**/*.test.ts", "reliability/**/*.test.ts"],
       testTimeout: 180_000,
-      hookTimeout: 120_000,
+      hookTimeout: 240_000,
       // Soak and fuzz spawn processes and load the machine: one file at a time.
       fileParallelism: false
     }

@@ -54,8 +54,11 @@ export const freePort = (): Promise<number> =>
 
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
 
-/** Polls `url` until it answers (any status) or `timeoutMillis` passes. */
-export const waitForHttp = async (url: string, timeoutMillis = 20_000): Promise<void> => {
+/**
+ * Polls `url` until it answers (any status) or `timeoutMillis` passes: a hang guard, not a speed
+ * limit (a gateway opening a new embedded ledger takes seconds, more on a loaded machine).
+ */
+export const waitForHttp = async (url: string, timeoutMillis = 180_000): Promise<void> => {
   const deadline = Date.now() + timeoutMillis
   for (;;) {
     try {
