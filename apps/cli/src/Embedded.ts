@@ -73,8 +73,8 @@ const fromRunning = (url: string): Context.Tag.Service<Endpoint> => {
     url: base,
     ayoconnect: {
       baseUrl: base,
-      apiKey: Ayoconnect.demoPartner.apiKey,
-      secret: Redacted.make(Ayoconnect.demoPartner.secret)
+      apiKey: Ayoconnect.Demo.API_KEY,
+      secret: Redacted.make(Ayoconnect.Demo.API_SECRET)
     },
     nicepay: {
       baseUrl: `${base}${Nicepay.PREFIX}`,

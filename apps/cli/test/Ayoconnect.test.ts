@@ -23,8 +23,8 @@ afterAll(async () => {
 /** The configured-credentials path: the demo partner, as if it were a real one. */
 const configured = (): NodeJS.ProcessEnv => ({
   AYOCONNECT_BASE_URL: sandbox.url,
-  AYOCONNECT_API_KEY: Ayoconnect.demoPartner.apiKey,
-  AYOCONNECT_API_SECRET: Ayoconnect.demoPartner.secret
+  AYOCONNECT_API_KEY: Ayoconnect.Demo.API_KEY,
+  AYOCONNECT_API_SECRET: Ayoconnect.Demo.API_SECRET
 })
 
 const json = (run: Run) => JSON.parse(run.stdout)
@@ -395,7 +395,7 @@ describe("kasir ayoconnect, configured credentials", () => {
 
   it("flags override environment variables", async () => {
     const run = await kasir(
-      ["ayoconnect", "balance", "--ayoconnect-api-key", Ayoconnect.demoPartner.apiKey],
+      ["ayoconnect", "balance", "--ayoconnect-api-key", Ayoconnect.Demo.API_KEY],
       {
         env: { ...configured(), AYOCONNECT_API_KEY: "WRONGKEY0001" }
       }

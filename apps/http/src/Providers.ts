@@ -117,7 +117,7 @@ const wireInbound = (providerModes: Context.Tag.Service<ProviderModes>, inbound:
         Effect.gen(function* () {
           if (providerModes.ayoconnect === "sandbox") {
             const { partner, simulator } = sandbox.ayoconnect
-            const deposit = yield* simulator.balanceOf(partner.apiKey)
+            const deposit = yield* simulator.balance(partner.apiKey)
             yield* simulator.registerPartner({
               ...partner,
               deposit: Option.getOrUndefined(deposit),

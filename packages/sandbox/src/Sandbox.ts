@@ -26,8 +26,9 @@ import {
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Snap } from "@kasir/core"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
-import type * as AyoconnectLedger from "./Ayoconnect/Ledger.js"
+import * as AyoconnectDemo from "./Ayoconnect/Demo.js"
 import * as AyoconnectSimulator from "./Ayoconnect/Simulator.js"
+import type * as AyoconnectState from "./Ayoconnect/State.js"
 import * as Fault from "./Fault.js"
 import * as NicepayDemo from "./Nicepay/Demo.js"
 import * as NicepaySimulator from "./Nicepay/Simulator.js"
@@ -78,8 +79,8 @@ export interface Service {
  */
 export const demoCredentials = {
   ayoconnect: {
-    apiKey: AyoconnectSimulator.demoPartner.apiKey,
-    secret: AyoconnectSimulator.demoPartner.secret
+    apiKey: AyoconnectDemo.API_KEY,
+    secret: AyoconnectDemo.API_SECRET
   },
   nicepay: {
     clientId: NicepayDemo.CLIENT_ID,
@@ -137,7 +138,7 @@ export const banner = (
  */
 export interface Snapshot {
   readonly version: 1
-  readonly ayoconnect: AyoconnectLedger.Snapshot
+  readonly ayoconnect: AyoconnectState.Snapshot
   readonly nicepay: NicepaySimulator.Snapshot
 }
 
@@ -259,7 +260,10 @@ const make = (options: Options) =>
     const requestLog = yield* RequestLog.RequestLog
     const faults = yield* Fault.Faults
 
-    const partners = [...(options.ayoconnectPartners ?? []), AyoconnectSimulator.demoPartner]
+    const partners = [
+      ...(options.ayoconnectPartners ?? []),
+      { apiKey: AyoconnectDemo.API_KEY, secret: AyoconnectDemo.API_SECRET }
+    ]
     yield* Effect.forEach(partners, ayoconnect.registerPartner, { discard: true })
     yield* Effect.forEach(options.nicepayMerchants ?? [], nicepay.registerMerchant, { discard: true })
 

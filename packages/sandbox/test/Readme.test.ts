@@ -46,12 +46,12 @@ layer(TestLive)("README example", (it) => {
     Effect.gen(function* () {
       const sandbox = yield* Sandbox.Sandbox
       const partner = sandbox.ayoconnect.partner.apiKey
-      const before = yield* sandbox.ayoconnect.simulator.balanceOf(partner)
+      const before = yield* sandbox.ayoconnect.simulator.balance(partner)
       const result = yield* payBill("512345678901", "readme-0001")
       expect(result._tag).toBe("Succeeded")
       const recorded = yield* sandbox.ayoconnect.simulator.transaction(partner, "readme-0001")
       expect(recorded._tag).toBe("Some")
-      const after = yield* sandbox.ayoconnect.simulator.balanceOf(partner)
+      const after = yield* sandbox.ayoconnect.simulator.balance(partner)
       if (recorded._tag === "Some" && before._tag === "Some" && after._tag === "Some") {
         expect(after.value).toBe(before.value - recorded.value.amount)
         expect(recorded.value.debited).toBe(true)

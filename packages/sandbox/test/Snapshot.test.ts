@@ -69,8 +69,8 @@ it.scoped(
       const second = yield* started
       yield* second.restore(parsed as Sandbox.Snapshot)
       expect(yield* second.snapshot).toEqual(snapshot)
-      expect(yield* second.ayoconnect.simulator.balanceOf(partner)).toEqual(
-        yield* first.ayoconnect.simulator.balanceOf(partner)
+      expect(yield* second.ayoconnect.simulator.balance(partner)).toEqual(
+        yield* first.ayoconnect.simulator.balance(partner)
       )
       const paid = yield* second.ayoconnect.simulator.transaction(partner, "snap-1")
       expect(Option.map(paid, (t) => t.refNumber)).toEqual(Option.some("snap-1"))

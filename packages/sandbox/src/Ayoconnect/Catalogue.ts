@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import * as Wib from "../internal/wib.js"
 
 /**
  * How a product is priced and what its inquiry needs.
@@ -361,24 +362,24 @@ const names = [
 ]
 
 const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-const WIB_OFFSET = 7 * 60 * 60 * 1000
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
 
 /**
- * `03 Aug 2022 | 22:22` in WIB, the format of `Tanggal & Waktu Pembayaran`.
+ * `03 Aug 2022 | 22:22` in WIB: the format of a receipt's `Tanggal & Waktu Pembayaran` (payment
+ * date and time). Not SNAP's `X-TIMESTAMP`, which is core's `Timestamp.formatWib`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const formatWib = (epochMillis: number): string => {
-  const wib = new Date(epochMillis + WIB_OFFSET)
-  return `${pad(wib.getUTCDate())} ${monthNames[wib.getUTCMonth()]} ${wib.getUTCFullYear()} | ${pad(wib.getUTCHours())}:${pad(wib.getUTCMinutes())}`
+export const formatPaymentDateTime = (epochMillis: number): string => {
+  const wib = Wib.fields(epochMillis)
+  return `${pad(wib.day)} ${monthNames[wib.month - 1]} ${wib.year} | ${pad(wib.hour)}:${pad(wib.minute)}`
 }
 
 // The month `back` months before `epochMillis` (WIB), as { label "Feb16", due "20022016" }.
 const billingMonth = (epochMillis: number, back: number) => {
-  const wib = new Date(epochMillis + WIB_OFFSET)
-  const index = wib.getUTCFullYear() * 12 + wib.getUTCMonth() - back
+  const wib = Wib.fields(epochMillis)
+  const index = wib.year * 12 + wib.month - 1 - back
   const year = Math.floor(index / 12)
   const month = index - year * 12
   return {
@@ -416,7 +417,7 @@ export const quote = (product: Product, request: QuoteRequest, now: number): Quo
   const account = request.accountNumber
   const h = hash(account)
   const name = names[h % names.length]!
-  const paidAt = { key: "Tanggal & Waktu Pembayaran", value: formatWib(now) }
+  const paidAt = { key: "Tanggal & Waktu Pembayaran", value: formatPaymentDateTime(now) }
   switch (product.kind) {
     case "pulsa":
     case "data":

@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import type * as Catalogue from "./Catalogue.js"
-import type * as Ledger from "./Ledger.js"
+import * as Catalogue from "./Catalogue.js"
+import type * as State from "./State.js"
 import * as Messages from "./Messages.js"
 
 /**
@@ -85,7 +85,7 @@ export const inquiryData = (
  */
 export const transactionData = (
   version: 1 | 2,
-  transaction: Ledger.Transaction,
+  transaction: State.Transaction,
   options: { readonly full: boolean; readonly stringValues: boolean }
 ) => {
   const { quote, product } = transaction
@@ -122,7 +122,7 @@ export const transactionData = (
  *
  * @since 0.1.0
  */
-export const status = (version: 1 | 2, transaction: Ledger.Transaction) =>
+export const status = (version: 1 | 2, transaction: State.Transaction) =>
   transaction.state === "Pending"
     ? envelope(
         transaction.responseCode,
@@ -165,3 +165,22 @@ export const notFound = (version: 1 | 2) =>
  * @since 0.1.0
  */
 export const failure = (responseCode: number) => envelope(responseCode, {})
+
+/**
+ * The product list of `partner/products`: every product of the catalogue.
+ *
+ * @since 0.2.0
+ */
+export const productList = () =>
+  Catalogue.products.map((product) => ({
+    name: product.name,
+    description: product.description,
+    code: product.code,
+    logo: `https://sandbox.kasir.invalid/logo/${product.code.toLowerCase()}.png`,
+    amount: product.price,
+    adminFee: product.adminFee,
+    biller: product.biller,
+    category: product.category,
+    active: product.active,
+    type: product.type
+  }))

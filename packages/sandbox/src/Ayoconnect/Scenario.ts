@@ -150,3 +150,52 @@ export const forPayment = (accountNumber: string): PaymentEffect => {
   if (tail === 299) return { _tag: "Pend", settleTo: "never" }
   return { _tag: "Normal" }
 }
+
+/**
+ * One documented scenario: the account-number suffix that selects it and what it does. The same
+ * shape as `Nicepay.Scenario.Entry`.
+ *
+ * @since 0.2.0
+ */
+export interface Entry {
+  readonly suffix: string
+  readonly effect: string
+}
+
+/**
+ * Every scenario, by suffix (what the README's table lists); any other well-formed account
+ * number succeeds.
+ *
+ * @since 0.2.0
+ */
+export const table: ReadonlyArray<Entry> = [
+  ...paymentFailureCodes.map((code) => ({
+    suffix: suffix.pendingThenFailure(code),
+    effect: `bill/payment answers 299, then settles to ${code} (refunded)`
+  })),
+  ...inquiryFailureCodes.map((code) => ({
+    suffix: suffix.inquiryFailure(code),
+    effect: `bill/check answers ${code}`
+  })),
+  ...paymentFailureCodes.map((code) => ({
+    suffix: suffix.paymentFailure(code),
+    effect: `bill/payment answers ${code} (nothing debited)`
+  })),
+  ...([102, 108] as const).map((code) => ({
+    suffix: suffix.duplicate(code),
+    effect: `bill/payment is processed, but answered ${code}`
+  })),
+  ...successCodes.map((code) => ({
+    suffix: suffix.success(code),
+    effect: `bill/payment succeeds at once with ${code}`
+  })),
+  { suffix: suffix.pendingForever, effect: "bill/payment stays pending forever" },
+  ...faults.map(([, fault]) => ({
+    suffix: suffix.inquiryFault(fault),
+    effect: `bill/check: fault ${fault}`
+  })),
+  ...faults.map(([, fault]) => ({
+    suffix: suffix.paymentFault(fault),
+    effect: `bill/payment: fault ${fault}`
+  }))
+]

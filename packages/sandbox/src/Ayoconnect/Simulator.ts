@@ -1,11 +1,17 @@
 /**
- * A stateful, offline simulator of Ayoconnect's PPOB API.
+ * A stateful, offline simulator of Ayoconnect's PPOB API: the thin HTTP shell over the pure
+ * `Engine`.
  *
  * Serve `app` (it handles `/api/v1/…` and `/api/v2/…`), register a partner, and point the
  * client at it. It keeps deposits, inquiries with a TTL, payments keyed by refNumber, pending
  * payments that settle on Effect's `Clock`, and callbacks retried until the partner answers
  * HTTP 200. Every documented response code and every fault is reachable from the request (see
  * `Scenario`), every request is recorded in the `RequestLog`.
+ *
+ * The shell does what the engine must not: it routes, reads the body and the clock, picks the
+ * fault, swaps the state (one `Ref`, so every request is one atomic step), schedules settlements
+ * on the Clock and sends callbacks. The rules are in `Engine`, the state in `State`, the bodies
+ * in `Responses`: the same layout as the NICEPAY simulator.
  *
  * @since 0.1.0
  */
@@ -16,15 +22,14 @@ import {
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
-import { Context, Duration, Effect, Either, FiberSet, Layer, Option, Redacted, type Scope } from "effect"
+import { Context, Duration, Effect, FiberSet, Layer, Option, Redacted, Ref, type Scope } from "effect"
 import * as Fault from "../Fault.js"
 import * as RequestLog from "../RequestLog.js"
-import * as Auth from "./Auth.js"
 import * as Catalogue from "./Catalogue.js"
-import * as Ledger from "./Ledger.js"
-import * as Messages from "./Messages.js"
-import * as Responses from "./Responses.js"
+import * as Demo from "./Demo.js"
+import * as Engine from "./Engine.js"
 import * as Scenario from "./Scenario.js"
+import * as State from "./State.js"
 
 /**
  * A partner to register: its API key, its secret and (optionally) its opening deposit and a
@@ -35,7 +40,7 @@ import * as Scenario from "./Scenario.js"
 export interface PartnerRegistration {
   readonly apiKey: string
   readonly secret: string | Redacted.Redacted<string>
-  /** Opening deposit in rupiah. Default 10,000,000. */
+  /** Opening deposit in rupiah. Default 10,000,000 (`Demo.BALANCE`). */
   readonly deposit?: number | undefined
   /** Where callbacks go when a payment names no `callbackUrls`. */
   readonly callbackUrl?: string | undefined
@@ -77,7 +82,7 @@ export interface TransactionView {
   readonly productCode: string
   readonly accountNumber: string
   readonly amount: number
-  readonly state: Ledger.State
+  readonly state: State.Status
   readonly responseCode: number
   readonly token: string
   readonly debited: boolean
@@ -111,33 +116,36 @@ export interface Service {
   /** Registers (or replaces) a partner. */
   readonly registerPartner: (partner: PartnerRegistration) => Effect.Effect<void>
   /** A partner's deposit, if registered. */
-  readonly balanceOf: (apiKey: string) => Effect.Effect<Option.Option<number>>
-  /** Sets a partner's deposit (e.g. to test an insufficient deposit). */
-  readonly setBalance: (apiKey: string, deposit: number) => Effect.Effect<void>
+  readonly balance: (apiKey: string) => Effect.Effect<Option.Option<number>>
+  /** Sets a partner's deposit (e.g. to test an insufficient deposit); false when the partner is unknown. */
+  readonly setBalance: (apiKey: string, deposit: number) => Effect.Effect<boolean>
   /** A transaction by the partner's refNumber. */
   readonly transaction: (apiKey: string, refNumber: string) => Effect.Effect<Option.Option<TransactionView>>
   /** Every transaction, oldest first. */
   readonly transactions: Effect.Effect<ReadonlyArray<TransactionView>>
   /**
-   * Settles a pending transaction now with `responseCode` (default 0; a 1xx code fails and
-   * refunds it). False when it is unknown or already final.
+   * Settles a pending transaction now, to response code `to` (default 0; a failure code such as
+   * 1xx fails and refunds it), and sends its callbacks. The transaction as settled; none when it
+   * is unknown or already final.
    */
-  readonly settle: (options: {
+  readonly settle: (request: {
     readonly apiKey: string
     readonly refNumber: string
-    readonly responseCode?: number | undefined
-  }) => Effect.Effect<boolean>
+    readonly to?: number | undefined
+  }) => Effect.Effect<Option.Option<TransactionView>>
   /** Every callback delivery so far. */
   readonly callbacks: Effect.Effect<ReadonlyArray<CallbackView>>
   /** The product catalogue. */
   readonly catalogue: ReadonlyArray<Catalogue.Product>
+  /** The scenarios, by account-number suffix (`Scenario.table`). */
+  readonly scenarios: ReadonlyArray<Scenario.Entry>
   /** The state as plain JSON data (partners' credentials excluded). */
-  readonly snapshot: Effect.Effect<Ledger.Snapshot>
+  readonly snapshot: Effect.Effect<State.Snapshot>
   /**
    * Replaces the state with a snapshot's; pending payments settle when they were due (at once if
    * that time has passed).
    */
-  readonly restore: (snapshot: Ledger.Snapshot) => Effect.Effect<void>
+  readonly restore: (snapshot: State.Snapshot) => Effect.Effect<void>
 }
 
 /**
@@ -150,44 +158,10 @@ export class AyoconnectSimulator extends Context.Tag("@kasir/sandbox/AyoconnectS
   Service
 >() {}
 
-/**
- * Clearly fake credentials for demos and the standalone sandbox.
- *
- * @since 0.1.0
- */
-export const demoPartner = {
-  apiKey: "SANDBOXDEMO1",
-  secret: "sandbox-demo-secret-not-for-production"
-} as const
-
-/**
- * The opening deposit of a partner registered without one.
- *
- * @since 0.1.0
- */
-export const DEFAULT_DEPOSIT = 10_000_000
-
 const routePattern =
   /^\/api\/v([12])\/(partner\/balance|partner\/products|bill\/check|bill\/payment|bill\/status)\/?$/
 
-type Operation = "partner/balance" | "partner/products" | "bill/check" | "bill/payment" | "bill/status"
-
-interface Processed {
-  readonly answer: Fault.Answer
-  readonly responseCode: number | undefined
-  /** A fault the request's scenario selected. */
-  readonly fault?: Fault.Fault | undefined
-}
-
-const json = (body: unknown): Fault.Answer => ({ status: 200, body })
-
-const answered = (body: { readonly responseCode: number }, fault?: Fault.Fault): Processed => ({
-  answer: json(body),
-  responseCode: body.responseCode,
-  fault
-})
-
-const view = (transaction: Ledger.Transaction): TransactionView => ({
+const view = (transaction: State.Transaction): TransactionView => ({
   refNumber: transaction.refNumber,
   transactionId: transaction.transactionId,
   inquiryId: transaction.inquiryId,
@@ -201,6 +175,22 @@ const view = (transaction: Ledger.Transaction): TransactionView => ({
   refunded: transaction.refunded,
   createdAt: transaction.createdAt,
   settledAt: transaction.settledAt
+})
+
+const partnerOf = (registration: PartnerRegistration): State.Partner => ({
+  apiKey: registration.apiKey,
+  secret: typeof registration.secret === "string" ? Redacted.make(registration.secret) : registration.secret,
+  deposit: registration.deposit ?? Demo.BALANCE,
+  callbackUrl: registration.callbackUrl,
+  callbackCredentials:
+    registration.callbackCredentials === undefined
+      ? undefined
+      : {
+          username: registration.callbackCredentials.username,
+          password: Redacted.isRedacted(registration.callbackCredentials.password)
+            ? registration.callbackCredentials.password
+            : Redacted.make(registration.callbackCredentials.password)
+        }
 })
 
 /**
@@ -222,10 +212,20 @@ export const make = (
     const httpClient = yield* HttpClient.HttpClient
     const clock = yield* Effect.clock
     const runFork = yield* FiberSet.makeRuntime<never>()
-    const ledger = Ledger.empty()
+    const state = yield* Ref.make(State.empty)
+    // Callback deliveries are the shell's record of what it sent, not upstream state.
+    const deliveries: Array<{
+      readonly refNumber: string
+      readonly url: string
+      readonly responseCode: number
+      readonly attempts: Array<number>
+      delivered: boolean
+    }> = []
 
-    const inquiryTtl = Duration.toMillis(options.inquiryTtl ?? Duration.minutes(15))
-    const settleAfter = Duration.decode(options.settleAfter ?? Duration.seconds(5))
+    const settings: Engine.Settings = {
+      inquiryTtlMillis: Duration.toMillis(options.inquiryTtl ?? Duration.minutes(15)),
+      settleAfterMillis: Duration.toMillis(options.settleAfter ?? Duration.seconds(5))
+    }
     const retryDelays = (options.callbackRetryDelays ?? ["5 seconds", "10 seconds", "30 seconds"]).map(
       Duration.decode
     )
@@ -233,361 +233,72 @@ export const make = (
     const faultLatency = Duration.toMillis(options.faultLatency ?? Duration.seconds(5))
 
     const registerPartner = (partner: PartnerRegistration) =>
+      Ref.update(state, (current) => State.putPartner(current, partnerOf(partner)))
+
+    // Callbacks: POST the status body to the URL until one attempt answers exactly 200.
+    const sendCallback = (callback: Extract<Engine.FollowUp, { readonly _tag: "Callback" }>) => {
+      const delivery = {
+        refNumber: callback.refNumber,
+        url: callback.url,
+        responseCode: callback.responseCode,
+        attempts: [] as Array<number>,
+        delivered: false
+      }
+      deliveries.push(delivery)
+      const credentials = callback.credentials
+      const request = HttpClientRequest.post(callback.url).pipe(
+        HttpClientRequest.bodyText(callback.body, "application/json"),
+        credentials === undefined
+          ? (request) => request
+          : HttpClientRequest.basicAuth(credentials.username, Redacted.value(credentials.password))
+      )
+      const attempt: Effect.Effect<number> = httpClient.execute(request).pipe(
+        Effect.map((response) => response.status),
+        Effect.scoped,
+        Effect.timeout(callbackTimeout),
+        Effect.orElseSucceed(() => 0)
+      )
+      const loop = (index: number): Effect.Effect<void> =>
+        Effect.flatMap(attempt, (status) => {
+          delivery.attempts.push(status)
+          if (status === 200) {
+            delivery.delivered = true
+            return Effect.void
+          }
+          const delay = retryDelays[index]
+          return delay === undefined ? Effect.void : Effect.zipRight(Effect.sleep(delay), loop(index + 1))
+        })
+      runFork(loop(0))
+    }
+
+    const settleWith = (request: Omit<Parameters<typeof Engine.settle>[1], "now">) =>
+      Effect.flatMap(clock.currentTimeMillis, (now) =>
+        Effect.flatMap(
+          Ref.modify(state, (current) => {
+            const settled = Engine.settle(current, { ...request, now })
+            return [settled, settled.state]
+          }),
+          (settled) => Effect.as(runFollowUps(settled.followUps, now), settled.settled)
+        )
+      )
+
+    // Follow-ups are started, never awaited: settlements sleep on the Clock, callbacks retry.
+    const runFollowUps = (followUps: ReadonlyArray<Engine.FollowUp>, now: number) =>
       Effect.sync(() => {
-        ledger.partners.set(partner.apiKey, {
-          apiKey: partner.apiKey,
-          secret: typeof partner.secret === "string" ? Redacted.make(partner.secret) : partner.secret,
-          deposit: partner.deposit ?? DEFAULT_DEPOSIT,
-          callbackUrl: partner.callbackUrl,
-          callbackCredentials:
-            partner.callbackCredentials === undefined
-              ? undefined
-              : {
-                  username: partner.callbackCredentials.username,
-                  password: Redacted.isRedacted(partner.callbackCredentials.password)
-                    ? partner.callbackCredentials.password
-                    : Redacted.make(partner.callbackCredentials.password)
-                }
-        })
+        for (const followUp of followUps) {
+          if (followUp._tag === "Callback") {
+            sendCallback(followUp)
+            continue
+          }
+          const { apiKey, refNumber, settlement } = followUp
+          runFork(
+            Effect.zipRight(
+              Effect.sleep(Duration.millis(Math.max(0, settlement.at - now))),
+              settleWith({ apiKey, refNumber, responseCode: settlement.responseCode, due: settlement })
+            )
+          )
+        }
       })
-
-    // Callbacks: POST the status body to each URL until one attempt answers exactly 200.
-    const deliver = (transaction: Ledger.Transaction) => {
-      const partner = ledger.partners.get(transaction.apiKey)
-      const urls =
-        transaction.callbackUrls.length > 0
-          ? transaction.callbackUrls
-          : partner?.callbackUrl === undefined
-            ? []
-            : [partner.callbackUrl]
-      for (const url of urls) {
-        const delivery: Ledger.CallbackDelivery = {
-          refNumber: transaction.refNumber,
-          url,
-          responseCode: transaction.responseCode,
-          attempts: [],
-          delivered: false
-        }
-        ledger.deliveries.push(delivery)
-        const body = JSON.stringify(Responses.status(2, transaction))
-        const credentials = partner?.callbackCredentials
-        const request = HttpClientRequest.post(url).pipe(
-          HttpClientRequest.bodyText(body, "application/json"),
-          credentials === undefined
-            ? (request) => request
-            : HttpClientRequest.basicAuth(credentials.username, Redacted.value(credentials.password))
-        )
-        const attempt: Effect.Effect<number> = httpClient.execute(request).pipe(
-          Effect.map((response) => response.status),
-          Effect.scoped,
-          Effect.timeout(callbackTimeout),
-          Effect.orElseSucceed(() => 0)
-        )
-        const loop = (index: number): Effect.Effect<void> =>
-          Effect.flatMap(attempt, (status) => {
-            delivery.attempts.push(status)
-            if (status === 200) {
-              delivery.delivered = true
-              return Effect.void
-            }
-            const delay = retryDelays[index]
-            return delay === undefined ? Effect.void : Effect.zipRight(Effect.sleep(delay), loop(index + 1))
-          })
-        runFork(loop(0))
-      }
-    }
-
-    const settleNow = (transaction: Ledger.Transaction, responseCode: number, now: number): boolean => {
-      if (transaction.state !== "Pending") return false
-      transaction.settlement = undefined
-      transaction.responseCode = responseCode
-      transaction.settledAt = now
-      if (responseCode <= 99) {
-        transaction.state = "Succeeded"
-        const fulfilled = Catalogue.fulfil(transaction.product, transaction.transactionId)
-        transaction.token = fulfilled.token
-        transaction.fulfilment = fulfilled.productDetails
-      } else {
-        transaction.state = "Failed"
-        const partner = ledger.partners.get(transaction.apiKey)
-        if (transaction.debited && !transaction.refunded && partner !== undefined) {
-          partner.deposit += transaction.amount
-          transaction.refunded = true
-        }
-      }
-      deliver(transaction)
-      return true
-    }
-
-    const scheduleSettlement = (
-      transaction: Ledger.Transaction,
-      responseCode: number,
-      now: number,
-      after: Duration.Duration = settleAfter
-    ) => {
-      transaction.settlement = { at: now + Duration.toMillis(after), responseCode }
-      runFork(
-        Effect.sleep(after).pipe(
-          Effect.zipRight(clock.currentTimeMillis),
-          Effect.map((now) => settleNow(transaction, responseCode, now))
-        )
-      )
-    }
-
-    const balance = (apiKey: string): Processed => {
-      const partner = ledger.partners.get(apiKey)!
-      return answered(
-        Responses.envelope(0, { balance: partner.deposit, currency: "IDR", partnerId: apiKey }, Messages.ok)
-      )
-    }
-
-    const productList = (): Processed =>
-      answered(
-        Responses.envelope(
-          0,
-          Catalogue.products.map((product) => ({
-            name: product.name,
-            description: product.description,
-            code: product.code,
-            logo: `https://sandbox.kasir.invalid/logo/${product.code.toLowerCase()}.png`,
-            amount: product.price,
-            adminFee: product.adminFee,
-            biller: product.biller,
-            category: product.category,
-            active: product.active,
-            type: product.type
-          })),
-          Messages.ok
-        )
-      )
-
-    const inquiry = (
-      version: 1 | 2,
-      apiKey: string,
-      claims: Auth.Claims,
-      now: number,
-      commit: boolean
-    ): Processed => {
-      const accountNumber = Auth.stringClaim(claims, "accountnumber")
-      const productCode = Auth.stringClaim(claims, "productcode")
-      if (
-        accountNumber === undefined ||
-        accountNumber === "" ||
-        productCode === undefined ||
-        productCode === ""
-      ) {
-        return answered(Responses.failure(321))
-      }
-      const product = Catalogue.find(productCode)
-      if (product === undefined) return answered(Responses.failure(341))
-      if (!product.active) return answered(Responses.failure(311))
-      const scenario = Scenario.forInquiry(accountNumber)
-      if (scenario._tag === "Answer") return answered(Responses.failure(scenario.code))
-      const fault = scenario._tag === "Fault" ? scenario.fault : undefined
-      if (!Catalogue.isWellFormed(product, accountNumber)) return answered(Responses.failure(304), fault)
-      const quoted = Catalogue.quote(
-        product,
-        {
-          accountNumber,
-          amount: Auth.intClaim(claims, "amount"),
-          zoneId: Auth.stringClaim(claims, "zoneid"),
-          month: Auth.intClaim(claims, "month")
-        },
-        now
-      )
-      if (quoted._tag === "Refused") {
-        return answered(
-          Responses.envelope(
-            quoted.code,
-            quoted.quote === undefined
-              ? {}
-              : Responses.inquiryData(version, 1_919_706, product, accountNumber, quoted.quote),
-            quoted.code === 313 ? { ID: quoted.reason, EN: quoted.reason } : Messages.forCode(quoted.code)
-          ),
-          fault
-        )
-      }
-      const inquiryId = ledger.nextInquiryId
-      if (commit && (fault === undefined || Fault.processesRequest({ fault }))) {
-        ledger.nextInquiryId += 1
-        ledger.inquiries.set(inquiryId, {
-          inquiryId,
-          apiKey,
-          product,
-          accountNumber,
-          quote: quoted.quote,
-          createdAt: now,
-          expiresAt: now + inquiryTtl,
-          usedBy: undefined
-        })
-      }
-      return answered(
-        Responses.envelope(
-          300,
-          Responses.inquiryData(version, inquiryId, product, accountNumber, quoted.quote)
-        ),
-        fault
-      )
-    }
-
-    const payment = (
-      version: 1 | 2,
-      apiKey: string,
-      claims: Auth.Claims,
-      now: number,
-      commit: boolean
-    ): Processed => {
-      const accountNumber = Auth.stringClaim(claims, "accountnumber")
-      const productCode = Auth.stringClaim(claims, "productcode")
-      const inquiryId = Auth.intClaim(claims, "inquiryid")
-      const amount = Auth.intClaim(claims, "amount")
-      const refNumber = Auth.stringClaim(claims, "refnumber")
-      if (
-        accountNumber === undefined ||
-        productCode === undefined ||
-        inquiryId === undefined ||
-        amount === undefined ||
-        refNumber === undefined ||
-        refNumber === ""
-      ) {
-        return answered(Responses.failure(321))
-      }
-      // A refNumber is used once: the duplicate changes nothing and debits nothing.
-      if (ledger.transactions.has(Ledger.transactionKey(apiKey, refNumber)))
-        return answered(Responses.failure(102))
-      const product = Catalogue.find(productCode)
-      if (product === undefined) return answered(Responses.failure(186))
-      const found = ledger.inquiries.get(inquiryId)
-      if (found === undefined || found.apiKey !== apiKey || found.usedBy !== undefined) {
-        return answered(Responses.failure(185))
-      }
-      if (now >= found.expiresAt) return answered(Responses.failure(312))
-      if (found.accountNumber !== accountNumber || found.product.code !== productCode) {
-        return answered(Responses.failure(313))
-      }
-      if (amount !== found.quote.amount) return answered(Responses.failure(114))
-      const partner = ledger.partners.get(apiKey)!
-      if (partner.deposit < amount) {
-        return answered(
-          Responses.envelope(
-            199,
-            {},
-            { ID: "Saldo deposit tidak mencukupi", EN: "Insufficient deposit balance" }
-          )
-        )
-      }
-      const scenario = Scenario.forPayment(accountNumber)
-      const fault = scenario._tag === "Fault" ? scenario.fault : undefined
-      const effect: Exclude<Scenario.PaymentEffect, { readonly _tag: "Normal" | "Fault" }> =
-        scenario._tag === "Normal" || scenario._tag === "Fault"
-          ? product.settlement === "instant"
-            ? { _tag: "Succeed", code: product.successCode }
-            : { _tag: "Pend", settleTo: 0 }
-          : scenario
-      const processes = commit && (fault === undefined || Fault.processesRequest({ fault }))
-      const transaction: Ledger.Transaction = {
-        apiKey,
-        refNumber,
-        transactionId: ledger.nextTransactionId,
-        inquiryId,
-        product,
-        accountNumber,
-        amount,
-        quote: found.quote,
-        createdAt: now,
-        callbackUrls: Auth.urlsClaim(claims),
-        state: "Pending",
-        responseCode: 299,
-        token: "",
-        fulfilment: [],
-        settledAt: undefined,
-        debited: effect._tag !== "Fail",
-        refunded: false
-      }
-      switch (effect._tag) {
-        case "Fail":
-          transaction.state = "Failed"
-          transaction.responseCode = effect.code
-          transaction.settledAt = now
-          break
-        case "Succeed":
-        case "AnswerDuplicate": {
-          const fulfilled = Catalogue.fulfil(product, transaction.transactionId)
-          transaction.state = "Succeeded"
-          transaction.responseCode = effect._tag === "Succeed" ? effect.code : 0
-          transaction.token = fulfilled.token
-          transaction.fulfilment = fulfilled.productDetails
-          transaction.settledAt = now
-          break
-        }
-        case "Pend":
-          break
-      }
-      if (processes) {
-        ledger.nextTransactionId += 1
-        found.usedBy = refNumber
-        if (transaction.debited) partner.deposit -= amount
-        ledger.transactions.set(Ledger.transactionKey(apiKey, refNumber), transaction)
-        if (effect._tag === "Pend" && effect.settleTo !== "never")
-          scheduleSettlement(transaction, effect.settleTo, now)
-      }
-      switch (effect._tag) {
-        case "Fail":
-          return answered(Responses.failure(effect.code), fault)
-        case "AnswerDuplicate":
-          return answered(Responses.failure(effect.code), fault)
-        case "Succeed":
-          return answered(
-            Responses.envelope(
-              effect.code,
-              Responses.transactionData(version, transaction, { full: true, stringValues: false })
-            ),
-            fault
-          )
-        case "Pend":
-          return answered(
-            Responses.envelope(
-              299,
-              Responses.transactionData(version, transaction, { full: false, stringValues: false })
-            ),
-            fault
-          )
-      }
-    }
-
-    const status = (version: 1 | 2, apiKey: string, claims: Auth.Claims): Processed => {
-      const refNumber = Auth.stringClaim(claims, "refnumber")
-      if (refNumber === undefined || refNumber === "") return answered(Responses.failure(321))
-      const transaction = ledger.transactions.get(Ledger.transactionKey(apiKey, refNumber))
-      return answered(
-        transaction === undefined ? Responses.notFound(version) : Responses.status(version, transaction)
-      )
-    }
-
-    const processOperation = (
-      operation: Operation,
-      version: 1 | 2,
-      headers: Readonly<Record<string, string>>,
-      body: string,
-      now: number,
-      commit: boolean
-    ): Processed => {
-      const authenticated = Auth.authenticate(headers, body, (apiKey) => ledger.partners.get(apiKey)?.secret)
-      if (Either.isLeft(authenticated)) return answered(Responses.failure(authenticated.left.code))
-      const { apiKey, claims } = authenticated.right
-      switch (operation) {
-        case "partner/balance":
-          return balance(apiKey)
-        case "partner/products":
-          return productList()
-        case "bill/check":
-          return inquiry(version, apiKey, claims, now, commit)
-        case "bill/payment":
-          return payment(version, apiKey, claims, now, commit)
-        case "bill/status":
-          return status(version, apiKey, claims)
-      }
-    }
 
     const app: HttpApp.Default<never, never> = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
@@ -618,28 +329,39 @@ export const make = (
         })
       }
       const version = route[1] === "1" ? 1 : 2
-      const operation = route[2] as Operation
+      const operation = route[2] as Engine.Operation
 
       // A fault asked for by header or injected rule applies whatever the request says.
       const requested = Fault.fromHeaders(headers)
       const chosen = Option.isSome(requested) ? requested : yield* faults.take("ayoconnect", operation)
       const commit = Option.isNone(chosen) || Fault.processesRequest(chosen.value)
-      const processed = processOperation(operation, version, headers, body, receivedAt, commit)
+      const decision = yield* Ref.modify(state, (current) => {
+        const decided = Engine.decide(current, settings, {
+          operation,
+          version,
+          headers,
+          body,
+          now: receivedAt,
+          commit
+        })
+        return [decided, decided.state]
+      })
+      yield* runFollowUps(decision.followUps, receivedAt)
       const plan: Fault.FaultPlan | undefined = Option.isSome(chosen)
         ? chosen.value
-        : processed.fault === undefined
+        : decision.fault === undefined
           ? undefined
-          : { fault: processed.fault, latencyMillis: faultLatency }
+          : { fault: decision.fault, latencyMillis: faultLatency }
       // The code is logged when the upstream acted on the request, even if the client never saw it.
       const responseCode =
-        plan === undefined || Fault.processesRequest(plan) ? processed.responseCode : undefined
+        plan === undefined || Fault.processesRequest(plan) ? decision.responseCode : undefined
       yield* record({
         operation,
-        status: plan === undefined ? processed.answer.status : Fault.loggedStatus(plan, processed.answer),
+        status: plan === undefined ? decision.answer.status : Fault.loggedStatus(plan, decision.answer),
         responseCode: responseCode === undefined ? undefined : String(responseCode),
         fault: plan?.fault
       })
-      return plan === undefined ? Fault.plain(processed.answer) : yield* Fault.render(plan, processed.answer)
+      return plan === undefined ? Fault.plain(decision.answer) : yield* Fault.render(plan, decision.answer)
     }).pipe(
       Effect.catchAllCause((cause) =>
         Effect.as(
@@ -654,32 +376,26 @@ export const make = (
     return {
       app,
       registerPartner,
-      balanceOf: (apiKey) =>
-        Effect.sync(() =>
-          Option.map(Option.fromNullable(ledger.partners.get(apiKey)), (partner) => partner.deposit)
+      balance: (apiKey) =>
+        Effect.map(Ref.get(state), (current) =>
+          Option.map(Option.fromNullable(State.partner(current, apiKey)), (partner) => partner.deposit)
         ),
       setBalance: (apiKey, deposit) =>
-        Effect.sync(() => {
-          const partner = ledger.partners.get(apiKey)
-          if (partner !== undefined) partner.deposit = deposit
-        }),
+        Ref.modify(state, (current) => [
+          State.partner(current, apiKey) !== undefined,
+          State.setDeposit(current, apiKey, deposit)
+        ]),
       transaction: (apiKey, refNumber) =>
-        Effect.sync(() =>
-          Option.map(
-            Option.fromNullable(ledger.transactions.get(Ledger.transactionKey(apiKey, refNumber))),
-            view
-          )
+        Effect.map(Ref.get(state), (current) =>
+          Option.map(Option.fromNullable(State.transaction(current, apiKey, refNumber)), view)
         ),
-      transactions: Effect.sync(() => Array.from(ledger.transactions.values(), view)),
-      settle: ({ apiKey, refNumber, responseCode }) =>
-        Effect.flatMap(clock.currentTimeMillis, (now) =>
-          Effect.sync(() => {
-            const transaction = ledger.transactions.get(Ledger.transactionKey(apiKey, refNumber))
-            return transaction === undefined ? false : settleNow(transaction, responseCode ?? 0, now)
-          })
+      transactions: Effect.map(Ref.get(state), (current) => State.transactions(current).map(view)),
+      settle: ({ apiKey, refNumber, to }) =>
+        Effect.map(settleWith({ apiKey, refNumber, responseCode: to ?? 0 }), (settled) =>
+          Option.map(Option.fromNullable(settled), view)
         ),
       callbacks: Effect.sync(() =>
-        ledger.deliveries.map(
+        deliveries.map(
           (delivery): CallbackView => ({
             refNumber: delivery.refNumber,
             url: delivery.url,
@@ -690,22 +406,14 @@ export const make = (
         )
       ),
       catalogue: Catalogue.products,
-      snapshot: Effect.sync(() => Ledger.snapshot(ledger)),
+      scenarios: Scenario.table,
+      snapshot: Effect.map(Ref.get(state), State.snapshot),
       restore: (snapshot) =>
         Effect.flatMap(clock.currentTimeMillis, (now) =>
-          Effect.sync(() => {
-            Ledger.restore(ledger, snapshot, Catalogue.find)
-            for (const transaction of ledger.transactions.values()) {
-              const due = transaction.settlement
-              if (transaction.state !== "Pending" || due === undefined) continue
-              scheduleSettlement(
-                transaction,
-                due.responseCode,
-                now,
-                Duration.millis(Math.max(0, due.at - now))
-              )
-            }
-          })
+          Effect.flatMap(
+            Ref.updateAndGet(state, (current) => State.restore(current, snapshot, Catalogue.find)),
+            (restored) => runFollowUps(Engine.dueSettlements(restored), now)
+          )
         )
     } satisfies Service
   })

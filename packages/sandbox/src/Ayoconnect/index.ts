@@ -1,6 +1,8 @@
 /**
- * The Ayoconnect PPOB simulator: the service and app (`Simulator`), its catalogue, its
- * scenarios, and the pieces they are built from.
+ * The Ayoconnect PPOB simulator, in the same modules as the NICEPAY one: `Simulator` (the
+ * service, its layer and the HTTP shell), `Engine` (pure decisions), `State` (the state and its
+ * transitions), `Auth`, `Responses`, `Scenario`, `Demo`, plus the upstream's own `Catalogue` and
+ * `Messages`.
  *
  * @since 0.1.0
  */
@@ -11,8 +13,11 @@ export * as Auth from "./Auth.js"
 /** @since 0.1.0 */
 export * as Catalogue from "./Catalogue.js"
 
-/** @since 0.1.0 */
-export * as Ledger from "./Ledger.js"
+/** @since 0.2.0 */
+export * as Demo from "./Demo.js"
+
+/** @since 0.2.0 */
+export * as Engine from "./Engine.js"
 
 /** @since 0.1.0 */
 export * as Messages from "./Messages.js"
@@ -22,6 +27,9 @@ export * as Responses from "./Responses.js"
 
 /** @since 0.1.0 */
 export * as Scenario from "./Scenario.js"
+
+/** @since 0.2.0 */
+export * as State from "./State.js"
 
 /** @since 0.1.0 */
 export * from "./Simulator.js"

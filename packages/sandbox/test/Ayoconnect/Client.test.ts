@@ -345,7 +345,7 @@ describe("Ayoconnect client ↔ simulator: payment", () => {
         { key: "Serial Nomor", value: "1964068991918047" },
         { key: "Nomor Referensi", value: "AYO0000112247" }
       ])
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 55_000))
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 55_000))
       expect((yield* ayoconnect.balance()).balance).toBe(9_945_000)
       const status = yield* ayoconnect.status({ refNumber: "data-0001" })
       expect(status._tag).toBe("Succeeded")
@@ -427,7 +427,7 @@ describe("Ayoconnect client ↔ simulator: payment", () => {
         // The inquiry is used now.
         const reused = yield* Effect.flip(ayoconnect.payment({ ...base, refNumber: "refused-2" }))
         expect(reused._tag).toBe("InquiryNotFound")
-        expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 10_550))
+        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 10_550))
       }).pipe(Effect.provide(sandbox()))
   )
 

@@ -73,7 +73,7 @@ describe("Ayoconnect response codes end to end", () => {
         }
         // Outside 0–399 a payment's answer is "processing" per the docs: only status declares it failed.
         expect(unknown).toStrictEqual([402, 403, 490, 495])
-        expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
+        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
       }).pipe(Effect.provide(sandbox()))
   )
 
@@ -98,7 +98,7 @@ describe("Ayoconnect response codes end to end", () => {
         )
         expect(outcome._tag).toBe("Pending")
       }
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(
         Option.some(10_000_000 - 10_550 * Scenario.paymentFailureCodes.length)
       )
       yield* TestClock.adjust("5 seconds")
@@ -108,7 +108,7 @@ describe("Ayoconnect response codes end to end", () => {
         expect(status.error).toBeInstanceOf(classOf(code))
         expect(status.responseCode).toBe(code)
       }
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
       const views = yield* simulator.transactions
       expect(views.every((view) => view.state === "Failed" && view.debited && view.refunded)).toBe(true)
     }).pipe(Effect.provide(sandbox()))

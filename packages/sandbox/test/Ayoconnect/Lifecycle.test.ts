@@ -37,7 +37,7 @@ describe("Ayoconnect lifecycle: pending settlement", () => {
         ID: "Transaksi sedang dalam proses",
         EN: "Your transaction is processing"
       })
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 22_500))
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 22_500))
 
       const before = yield* ayoconnect.status({ refNumber: "pln-pre-1" })
       expect([before._tag, before.responseCode, before.message.EN]).toStrictEqual([
@@ -63,7 +63,7 @@ describe("Ayoconnect lifecycle: pending settlement", () => {
         true,
         false
       ])
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 22_500))
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 22_500))
     }).pipe(Effect.provide(sandbox({ settleAfter: "3 seconds" })))
   )
 
@@ -76,7 +76,7 @@ describe("Ayoconnect lifecycle: pending settlement", () => {
         "fail-1"
       )
       expect(outcome._tag).toBe("Pending")
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 10_550))
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 10_550))
       yield* TestClock.adjust("5 seconds")
       const status = yield* ayoconnect.status({ refNumber: "fail-1" })
       if (status._tag !== "Failed") return expect.unreachable()
@@ -88,12 +88,12 @@ describe("Ayoconnect lifecycle: pending settlement", () => {
         EN: "Your transaction failed, wrong number"
       })
       expect(status.transaction?.token).toBe("N/A")
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
       // Settling again changes nothing: never refunded twice.
-      expect(
-        yield* simulator.settle({ apiKey: partner.apiKey, refNumber: "fail-1", responseCode: 100 })
-      ).toBe(false)
-      expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
+      expect(yield* simulator.settle({ apiKey: partner.apiKey, refNumber: "fail-1", to: 100 })).toStrictEqual(
+        Option.none()
+      )
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
     }).pipe(Effect.provide(sandbox()))
   )
 
@@ -180,7 +180,7 @@ describe("Ayoconnect lifecycle: every category pays", () => {
           ])
           expect(status.transaction.productCode).toBe(input.productCode)
         }
-        expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - total))
+        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - total))
       }).pipe(Effect.provide(sandbox()))
   )
 })
@@ -225,7 +225,7 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
             responseCode: 102
           })
         )
-        expect(yield* simulator.balanceOf(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
+        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
         const payments = (yield* log.entries).filter((entry) => entry.operation === "bill/payment")
         expect(payments.map((entry) => entry.responseCode)).toStrictEqual(["0", "102"])
         const recovered = yield* ayoconnect.recoverPayment("dup-1")
