@@ -394,12 +394,9 @@ describe("kasir ayoconnect, configured credentials", () => {
   })
 
   it("flags override environment variables", async () => {
-    const run = await kasir(
-      ["ayoconnect", "balance", "--ayoconnect-api-key", Ayoconnect.Demo.API_KEY],
-      {
-        env: { ...configured(), AYOCONNECT_API_KEY: "WRONGKEY0001" }
-      }
-    )
+    const run = await kasir(["ayoconnect", "balance", "--ayoconnect-api-key", Ayoconnect.Demo.API_KEY], {
+      env: { ...configured(), AYOCONNECT_API_KEY: "WRONGKEY0001" }
+    })
     expect(run.code).toBe(0)
     expect(run.stderr).toBe("")
   })
