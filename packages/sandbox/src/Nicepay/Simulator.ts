@@ -12,23 +12,24 @@
  * The demo merchant `IONPAYTEST` (NICEPAY's published sandbox credentials, see `Demo`) is always
  * registered.
  *
+ * This module is the thin HTTP shell over the pure `Engine`: it routes, reads the raw body and the
+ * clock, draws token nonces, picks the fault, swaps the state (one `Ref`, so every request is one
+ * atomic step), sends notifications and schedules settlements on the Clock. The same layout as
+ * the Ayoconnect simulator.
+ *
  * @since 0.1.0
  */
-import { generateKeyPairSync, type KeyObject } from "node:crypto"
+import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto"
 import { type HttpApp, HttpClient, HttpClientRequest, HttpServerRequest } from "@effect/platform"
 import { Snap, Timestamp } from "@kasir/core"
-import { Clock, Context, Duration, Effect, Layer, Option, Redacted, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, HashSet, Layer, Option, Redacted, Ref, type Scope } from "effect"
 import * as Fault from "../Fault.js"
 import { RequestLog } from "../RequestLog.js"
 import * as Demo from "./Demo.js"
-import {
-  Engine,
-  type EngineSnapshot,
-  type FollowUp,
-  type Operation,
-  type Outcome,
-  type PayoutRecord
-} from "./Engine.js"
+import * as Engine from "./Engine.js"
+import * as Responses from "./Responses.js"
+import * as Scenario from "./Scenario.js"
+import * as State from "./State.js"
 
 /**
  * The simulator's knobs. Every default matches what NICEPAY's own SDKs get away with in NICEPAY's
@@ -89,7 +90,7 @@ export interface MerchantRegistration {
 export interface NotificationDelivery {
   readonly clientId: string
   readonly partnerReferenceNo: string
-  readonly status: PayoutRecord["status"]
+  readonly status: State.Status
   readonly url: string
   readonly attempt: number
   /** Epoch millis on the simulator's clock. */
@@ -117,18 +118,23 @@ export interface Service {
   readonly payout: (
     clientId: string,
     partnerReferenceNo: string
-  ) => Effect.Effect<Option.Option<PayoutRecord>>
-  readonly payouts: (clientId?: string) => Effect.Effect<ReadonlyArray<PayoutRecord>>
-  /** Settles a suspect (`08`) payout now, to `00` or `09` (refunded), and notifies. */
-  readonly settle: (
-    clientId: string,
-    partnerReferenceNo: string,
-    to: "00" | "09"
-  ) => Effect.Effect<Option.Option<PayoutRecord>>
+  ) => Effect.Effect<Option.Option<State.PayoutRecord>>
+  readonly payouts: (clientId?: string) => Effect.Effect<ReadonlyArray<State.PayoutRecord>>
+  /**
+   * Settles a suspect (`08`) payout now, to `to`: `00` or `09` (refunded), and notifies. The payout
+   * as settled; none when it is unknown or not suspect.
+   */
+  readonly settle: (request: {
+    readonly clientId: string
+    readonly partnerReferenceNo: string
+    readonly to: "00" | "09"
+  }) => Effect.Effect<Option.Option<State.PayoutRecord>>
   /** Forgets tokens (of one merchant or all), so the next call gets `401xx01`. Returns how many. */
   readonly revokeTokens: (clientId?: string) => Effect.Effect<number>
   /** Every notification delivery attempt so far. */
   readonly notifications: Effect.Effect<ReadonlyArray<NotificationDelivery>>
+  /** The scenarios, by beneficiary account-number suffix (`Scenario.table`). */
+  readonly scenarios: ReadonlyArray<Scenario.Entry>
   /** The state as plain JSON data (merchants' credentials excluded). */
   readonly snapshot: Effect.Effect<Snapshot>
   /** Replaces the state with a snapshot's; due settlements run when due (at once if overdue). */
@@ -141,7 +147,7 @@ export interface Service {
  *
  * @since 0.1.0
  */
-export interface Snapshot extends EngineSnapshot {
+export interface Snapshot extends State.Snapshot {
   readonly settlements: ReadonlyArray<{
     readonly clientId: string
     readonly partnerReferenceNo: string
@@ -165,7 +171,7 @@ export class NicepaySimulator extends Context.Tag("@kasir/sandbox/NicepaySimulat
  */
 export const PREFIX = "/nicepay"
 
-const routes: ReadonlyArray<readonly [string, Operation]> = [
+const routes: ReadonlyArray<readonly [string, Engine.Operation]> = [
   ["/v1.0/access-token/b2b", "access-token"],
   ["/api/v1.0/balance-inquiry", "balance-inquiry"],
   ["/api/v1.0/transfer/balance-inquiry", "balance-inquiry"],
@@ -196,17 +202,19 @@ export const make = (
     const settleAfter = Duration.decode(options.settleAfter ?? Duration.seconds(5))
     const attempts = Math.max(1, options.notificationAttempts ?? 8)
     const retryDelay = Duration.decode(options.notificationRetryDelay ?? Duration.seconds(1))
-    const engine = new Engine({
+    const settings: Engine.Settings = {
       tokenLifetimeSeconds: Math.max(
         1,
         Math.round(Duration.toSeconds(options.tokenLifetime ?? Duration.seconds(900)))
       ),
+      tokenKey: randomBytes(32),
       timestampToleranceMillis: Duration.toMillis(options.timestampTolerance ?? Duration.minutes(5)),
       rejectReusedExternalId: options.rejectReusedExternalId ?? true,
       requireNumericExternalId: options.requireNumericExternalId ?? false,
       requireMinifiedBody: options.requireMinifiedBody ?? false,
       duplicateAnswerIncludesReference: options.duplicateAnswerIncludesReference ?? true
-    })
+    }
+    const state = yield* Ref.make(State.empty)
 
     const notificationKey: KeyObject =
       options.notificationPrivateKey === undefined
@@ -216,16 +224,20 @@ export const make = (
     const deliveries: Array<NotificationDelivery> = []
 
     const registerMerchant = (merchant: MerchantRegistration) =>
-      Effect.map(Snap.parsePublicKey(merchant.publicKey), (publicKey) =>
-        engine.registerMerchant({
-          clientId: merchant.clientId,
-          clientSecret: Redacted.isRedacted(merchant.clientSecret)
-            ? Redacted.value(merchant.clientSecret)
-            : merchant.clientSecret,
-          publicKey,
-          notificationUrl: merchant.notificationUrl,
-          balance: merchant.balance ?? Demo.BALANCE
-        })
+      Effect.flatMap(Snap.parsePublicKey(merchant.publicKey), (publicKey) =>
+        Ref.update(state, (current) =>
+          State.putMerchant(current, {
+            clientId: merchant.clientId,
+            clientSecret: Redacted.isRedacted(merchant.clientSecret)
+              ? Redacted.value(merchant.clientSecret)
+              : merchant.clientSecret,
+            publicKey,
+            notificationUrl: merchant.notificationUrl,
+            balance: merchant.balance ?? Demo.BALANCE,
+            externalIdDay: "",
+            externalIds: HashSet.empty()
+          })
+        )
       )
 
     yield* Effect.orDie(
@@ -239,7 +251,7 @@ export const make = (
 
     // ---- notifications ---------------------------------------------------------------------
 
-    const deliverOnce = (payout: PayoutRecord, url: string, attempt: number) =>
+    const deliverOnce = (payout: State.PayoutRecord, url: string, attempt: number) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const timestamp = Timestamp.formatWib(now)
@@ -252,7 +264,7 @@ export const make = (
             "X-CLIENT-KEY": payout.clientId,
             "X-SIGNATURE": signature
           }),
-          HttpClientRequest.bodyText(JSON.stringify(engine.statusFields(payout)), "application/json")
+          HttpClientRequest.bodyText(JSON.stringify(Responses.statusFields(payout)), "application/json")
         )
         const reply = yield* httpClient.execute(request).pipe(
           Effect.flatMap((response) =>
@@ -276,39 +288,46 @@ export const make = (
         return acknowledged
       })
 
-    const deliver = (payout: PayoutRecord): Effect.Effect<void> => {
-      const url = engine.merchant(payout.clientId)?.notificationUrl
-      if (url === undefined) return Effect.void
-      const loop = (attempt: number): Effect.Effect<void> =>
-        Effect.flatMap(deliverOnce(payout, url, attempt), (acknowledged) =>
-          acknowledged || attempt >= attempts
-            ? Effect.void
-            : Effect.zipRight(
-                Effect.sleep(Duration.min(Duration.times(retryDelay, 2 ** (attempt - 1)), MAX_RETRY_DELAY)),
-                loop(attempt + 1)
-              )
-        )
-      return loop(1)
-    }
-
-    const settleNow = (clientId: string, partnerReferenceNo: string, to: "00" | "09") =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.suspend(() => {
-          const before = engine.payout(clientId, partnerReferenceNo)
-          const after = engine.settle(clientId, partnerReferenceNo, to, now)
-          const changed = before !== undefined && after !== undefined && before.status !== after.status
-          return Effect.as(
-            changed ? Effect.forkIn(Effect.interruptible(deliver(after)), scope) : Effect.void,
-            Option.fromNullable(after)
+    const deliver = (payout: State.PayoutRecord): Effect.Effect<void> =>
+      Effect.flatMap(Ref.get(state), (current) => {
+        const url = State.merchant(current, payout.clientId)?.notificationUrl
+        if (url === undefined) return Effect.void
+        const loop = (attempt: number): Effect.Effect<void> =>
+          Effect.flatMap(deliverOnce(payout, url, attempt), (acknowledged) =>
+            acknowledged || attempt >= attempts
+              ? Effect.void
+              : Effect.zipRight(
+                  Effect.sleep(Duration.min(Duration.times(retryDelay, 2 ** (attempt - 1)), MAX_RETRY_DELAY)),
+                  loop(attempt + 1)
+                )
           )
-        })
-      )
+        return loop(1)
+      })
 
     // Request handlers run uninterruptibly and forked fibers inherit that: background work is
     // made interruptible so closing the simulator's scope stops it at once.
     const background = (work: Effect.Effect<unknown>) => Effect.forkIn(Effect.interruptible(work), scope)
 
-    // Suspect payouts due to settle, by payout key: part of the snapshot.
+    const settleNow = (request: {
+      readonly clientId: string
+      readonly partnerReferenceNo: string
+      readonly to: "00" | "09"
+    }) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(
+          Ref.modify(state, (current) => {
+            const settled = Engine.settle(current, { ...request, now })
+            return [settled, settled.state]
+          }),
+          (settled) =>
+            Effect.as(
+              Effect.forEach(settled.followUps, runFollowUp, { discard: true }),
+              Option.fromNullable(settled.settled)
+            )
+        )
+      )
+
+    // Suspect payouts due to settle, by payout key: the shell's schedule, part of the snapshot.
     const settlements = new Map<string, Snapshot["settlements"][number]>()
     const scheduleSettle = (due: Snapshot["settlements"][number], now: number) => {
       const key = `${due.clientId}\u0000${due.partnerReferenceNo}`
@@ -318,13 +337,13 @@ export const make = (
           Effect.sleep(Duration.millis(Math.max(0, due.at - now))),
           Effect.zipRight(
             Effect.sync(() => settlements.delete(key)),
-            settleNow(due.clientId, due.partnerReferenceNo, due.to)
+            settleNow(due)
           )
         )
       )
     }
 
-    const runFollowUp = (followUp: FollowUp): Effect.Effect<unknown> =>
+    const runFollowUp = (followUp: Engine.FollowUp): Effect.Effect<unknown> =>
       followUp._tag === "Notify"
         ? background(deliver(followUp.payout))
         : Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -376,25 +395,35 @@ export const make = (
       }
       const fromHeader = Fault.fromHeaders(headers)
       const plan = Option.isSome(fromHeader) ? fromHeader : yield* faults.take("nicepay", operation)
-      const process = (): Outcome =>
-        operation === "access-token"
-          ? engine.token(headers, entry.body, receivedAt)
-          : engine.service(operation, signedPath, headers, rawBytes, receivedAt)
-      const notProcessed: Outcome = {
+      const notProcessed: Engine.Decision = {
         answer: { status: 502, body: "" },
         responseCode: "",
+        state: State.empty,
         followUps: []
       }
-      const outcome = Option.isSome(plan) && !Fault.processesRequest(plan.value) ? notProcessed : process()
-      const answer = { ...outcome.answer, headers: timestampHeader }
-      yield* Effect.forEach(outcome.followUps, runFollowUp, { discard: true })
+      const decision =
+        Option.isSome(plan) && !Fault.processesRequest(plan.value)
+          ? notProcessed
+          : yield* Ref.modify(state, (current) => {
+              const decided = Engine.decide(current, settings, {
+                operation,
+                signedPath,
+                headers,
+                body: rawBytes,
+                now: receivedAt,
+                nonce: operation === "access-token" ? randomBytes(8).toString("hex") : ""
+              })
+              return [decided, decided.state]
+            })
+      const answer = { ...decision.answer, headers: timestampHeader }
+      yield* Effect.forEach(decision.followUps, runFollowUp, { discard: true })
       const status = Option.isSome(plan) ? Fault.loggedStatus(plan.value, answer) : answer.status
       const answered = Option.isNone(plan) || status === answer.status
       yield* log.append({
         ...entry,
         operation,
         status,
-        responseCode: answered && outcome.responseCode !== "" ? outcome.responseCode : undefined,
+        responseCode: answered && decision.responseCode !== "" ? decision.responseCode : undefined,
         fault: Option.isSome(plan) ? plan.value.fault : undefined
       })
       return yield* Option.match(plan, {
@@ -407,27 +436,36 @@ export const make = (
       app,
       notificationPublicKey,
       registerMerchant,
-      balance: (clientId) => Effect.sync(() => Option.fromNullable(engine.merchant(clientId)?.balance)),
+      balance: (clientId) =>
+        Effect.map(Ref.get(state), (current) =>
+          Option.fromNullable(State.merchant(current, clientId)?.balance)
+        ),
       setBalance: (clientId, rupiah) =>
-        Effect.sync(() => {
-          const merchant = engine.merchant(clientId)
-          if (merchant === undefined) return false
-          merchant.balance = rupiah
-          return true
-        }),
+        Ref.modify(state, (current) => [
+          State.merchant(current, clientId) !== undefined,
+          State.setBalance(current, clientId, rupiah)
+        ]),
       payout: (clientId, partnerReferenceNo) =>
-        Effect.sync(() => Option.fromNullable(engine.payout(clientId, partnerReferenceNo))),
-      payouts: (clientId) => Effect.sync(() => engine.allPayouts(clientId)),
+        Effect.map(Ref.get(state), (current) =>
+          Option.fromNullable(State.payout(current, clientId, partnerReferenceNo))
+        ),
+      payouts: (clientId) => Effect.map(Ref.get(state), (current) => State.payouts(current, clientId)),
       settle: settleNow,
-      revokeTokens: (clientId) => Effect.sync(() => engine.revokeTokens(clientId)),
+      revokeTokens: (clientId) => Ref.modify(state, (current) => State.revokeTokens(current, clientId)),
       notifications: Effect.sync(() => deliveries.slice()),
-      snapshot: Effect.sync(() => ({ ...engine.snapshot(), settlements: [...settlements.values()] })),
+      scenarios: Scenario.table,
+      snapshot: Effect.map(Ref.get(state), (current) => ({
+        ...State.snapshot(current),
+        settlements: [...settlements.values()]
+      })),
       restore: (snapshot) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           Effect.suspend(() => {
-            engine.restore(snapshot)
             settlements.clear()
-            return Effect.forEach(snapshot.settlements, (due) => scheduleSettle(due, now), { discard: true })
+            return Effect.zipRight(
+              Ref.update(state, (current) => State.restore(current, snapshot)),
+              Effect.forEach(snapshot.settlements, (due) => scheduleSettle(due, now), { discard: true })
+            )
           })
         )
     } satisfies Service

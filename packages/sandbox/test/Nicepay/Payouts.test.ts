@@ -192,7 +192,11 @@ describe("NICEPAY payouts end to end", () => {
           })
           expect((yield* client.inquiry(registered)).status).toBe("Suspect")
           const sim = yield* NicepaySimulator
-          const settled = yield* sim.settle(Demo.CLIENT_ID, registered.partnerReferenceNo, "00")
+          const settled = yield* sim.settle({
+            clientId: Demo.CLIENT_ID,
+            partnerReferenceNo: registered.partnerReferenceNo,
+            to: "00"
+          })
           expect(Option.map(settled, (p) => p.status)).toStrictEqual(Option.some("00"))
           expect((yield* client.inquiry(registered)).status).toBe("Success")
         }),
