@@ -121,13 +121,16 @@ const balance = (state: State.State, apiKey: string): Answered =>
 
 const productList = (): Answered => answered(Responses.envelope(0, Responses.productList(), Messages.ok))
 
-const inquiry = (
-  state: State.State,
-  settings: Settings,
-  request: Request,
-  apiKey: string,
-  claims: Auth.Claims
-): Answered => {
+// One authenticated call: the state it meets, the settings, the request and its verified claims.
+interface Call {
+  readonly state: State.State
+  readonly settings: Settings
+  readonly request: Request
+  readonly apiKey: string
+  readonly claims: Auth.Claims
+}
+
+const inquiry = ({ state, settings, request, apiKey, claims }: Call): Answered => {
   const { version, now } = request
   const accountNumber = Auth.stringClaim(claims, "accountnumber")
   const productCode = Auth.stringClaim(claims, "productcode")
@@ -192,13 +195,7 @@ const inquiry = (
   }
 }
 
-const payment = (
-  state: State.State,
-  settings: Settings,
-  request: Request,
-  apiKey: string,
-  claims: Auth.Claims
-): Answered => {
+const payment = ({ state, settings, request, apiKey, claims }: Call): Answered => {
   const { version, now } = request
   const accountNumber = Auth.stringClaim(claims, "accountnumber")
   const productCode = Auth.stringClaim(claims, "productcode")
@@ -348,27 +345,22 @@ export const decide = (state: State.State, settings: Settings, request: Request)
   const decided: Answered =
     authenticated._tag === "Left"
       ? answered(Responses.failure(authenticated.left.code))
-      : operate(state, settings, request, authenticated.right)
+      : operate({ state, settings, request, ...authenticated.right })
   return { ...decided, state: decided.state ?? state, followUps: decided.followUps ?? [] }
 }
 
-const operate = (
-  state: State.State,
-  settings: Settings,
-  request: Request,
-  { apiKey, claims }: Auth.Authenticated
-): Answered => {
-  switch (request.operation) {
+const operate = (call: Call): Answered => {
+  switch (call.request.operation) {
     case "partner/balance":
-      return balance(state, apiKey)
+      return balance(call.state, call.apiKey)
     case "partner/products":
       return productList()
     case "bill/check":
-      return inquiry(state, settings, request, apiKey, claims)
+      return inquiry(call)
     case "bill/payment":
-      return payment(state, settings, request, apiKey, claims)
+      return payment(call)
     case "bill/status":
-      return status(state, request.version, apiKey, claims)
+      return status(call.state, call.request.version, call.apiKey, call.claims)
   }
 }
 

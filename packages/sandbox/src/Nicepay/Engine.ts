@@ -276,16 +276,34 @@ const inquiry = (state: State.State, merchant: State.Merchant, body: Record<stri
       decided(state, Responses.respond("2000000", "Successful", Responses.statusFields(record)))
   })
 
+// A call on an existing payout: the one the body names, in the status the call needs.
+const named = (
+  state: State.State,
+  merchant: State.Merchant,
+  body: Record<string, unknown>,
+  from: State.Status
+): Either.Either<State.PayoutRecord, Responses.Answered> =>
+  Either.flatMap(find(state, merchant, body, Rules.reference), (record) =>
+    record.status === from ? Either.right(record) : Either.left(invalidStatus)
+  )
+
+// A final transition (reject, cancel): answered with the payout's fields, and notified.
+const finish = (state: State.State, record: State.PayoutRecord, to: State.Status, now: number): Decision => {
+  const [moved, next] = State.transition(state, record, to, now)
+  return decided(next, Responses.respond("2000000", "Successful", Responses.payoutFields(moved)), [
+    { _tag: "Notify", payout: moved }
+  ])
+}
+
 const approve = (
   state: State.State,
   merchant: State.Merchant,
   body: Record<string, unknown>,
   now: number
 ): Decision => {
-  const found = find(state, merchant, body, Rules.reference)
+  const found = named(state, merchant, body, "03")
   if (Either.isLeft(found)) return decided(state, found.left)
   const record = found.right
-  if (record.status !== "03") return decided(state, invalidStatus)
   if (record.amount > merchant.balance)
     return decided(state, Responses.respond("4030014", "Insufficient Funds"))
   const debited = State.setBalance(state, merchant.clientId, merchant.balance - record.amount)
@@ -343,15 +361,11 @@ const reject = (
   merchant: State.Merchant,
   body: Record<string, unknown>,
   now: number
-): Decision => {
-  const found = find(state, merchant, body, Rules.reference)
-  if (Either.isLeft(found)) return decided(state, found.left)
-  if (found.right.status !== "03") return decided(state, invalidStatus)
-  const [rejected, next] = State.transition(state, found.right, "05", now)
-  return decided(next, Responses.respond("2000000", "Successful", Responses.payoutFields(rejected)), [
-    { _tag: "Notify", payout: rejected }
-  ])
-}
+): Decision =>
+  Either.match(named(state, merchant, body, "03"), {
+    onLeft: (refusal) => decided(state, refusal),
+    onRight: (record) => finish(state, record, "05", now)
+  })
 
 const cancel = (
   state: State.State,
@@ -359,18 +373,14 @@ const cancel = (
   body: Record<string, unknown>,
   now: number
 ): Decision => {
-  const found = find(state, merchant, body, Rules.reference)
+  const found = named(state, merchant, body, "00")
   if (Either.isLeft(found)) return decided(state, found.left)
   const record = found.right
-  if (record.status !== "00") return decided(state, invalidStatus)
   if (record.scheduledAt === undefined || now >= record.scheduledAt) {
     return decided(state, Responses.respond("4050001", "Requested Operation Is Not Allowed"))
   }
   const refunded = State.setBalance(state, merchant.clientId, merchant.balance + record.amount)
-  const [canceled, next] = State.transition(refunded, record, "04", now)
-  return decided(next, Responses.respond("2000000", "Successful", Responses.payoutFields(canceled)), [
-    { _tag: "Notify", payout: canceled }
-  ])
+  return finish(refunded, record, "04", now)
 }
 
 /**
