@@ -15,6 +15,7 @@
  *
  * @since 0.2.0
  */
+import { Either } from "effect"
 import * as Fault from "../Fault.js"
 import * as Auth from "./Auth.js"
 import * as Catalogue from "./Catalogue.js"
@@ -342,10 +343,9 @@ export const decide = (state: State.State, settings: Settings, request: Request)
     request.body,
     (apiKey) => State.partner(state, apiKey)?.secret
   )
-  const decided: Answered =
-    authenticated._tag === "Left"
-      ? answered(Responses.failure(authenticated.left.code))
-      : operate({ state, settings, request, ...authenticated.right })
+  const decided: Answered = Either.isLeft(authenticated)
+    ? answered(Responses.failure(authenticated.left.code))
+    : operate({ state, settings, request, ...authenticated.right })
   return { ...decided, state: decided.state ?? state, followUps: decided.followUps ?? [] }
 }
 

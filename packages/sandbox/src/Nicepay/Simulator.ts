@@ -413,13 +413,13 @@ export const make = (
       }
       const fromHeader = Fault.fromHeaders(headers)
       const plan = Option.isSome(fromHeader) ? fromHeader : yield* faults.take("nicepay", operation)
-      const notProcessed: Engine.Decision = {
+      // A fault that drops the request before NICEPAY would see it: the engine is not asked.
+      const notProcessed: Omit<Engine.Decision, "state"> = {
         answer: { status: 502, body: "" },
         responseCode: "",
-        state: State.empty,
         followUps: []
       }
-      const decision =
+      const decision: Omit<Engine.Decision, "state"> =
         Option.isSome(plan) && !Fault.processesRequest(plan.value)
           ? notProcessed
           : yield* Ref.modify(state, (current) => {
