@@ -196,6 +196,57 @@ const inquiry = ({ state, settings, request, apiKey, claims }: Call): Answered =
   }
 }
 
+// The transaction a payment records, by what its scenario does: failed at once (nothing debited),
+// pending (debited, settling later unless it never does), or succeeded with its token.
+const recorded = (
+  base: Omit<
+    State.Transaction,
+    "state" | "responseCode" | "token" | "fulfilment" | "settledAt" | "debited" | "refunded" | "settlement"
+  >,
+  effect: Exclude<Scenario.PaymentEffect, { readonly _tag: "Normal" | "Fault" }>,
+  now: number,
+  settlement: State.Settlement | undefined
+): State.Transaction => {
+  switch (effect._tag) {
+    case "Fail":
+      return {
+        ...base,
+        state: "Failed",
+        responseCode: effect.code,
+        token: "",
+        fulfilment: [],
+        settledAt: now,
+        debited: false,
+        refunded: false
+      }
+    case "Pend":
+      return {
+        ...base,
+        state: "Pending",
+        responseCode: 299,
+        token: "",
+        fulfilment: [],
+        settledAt: undefined,
+        debited: true,
+        refunded: false,
+        ...(settlement === undefined ? {} : { settlement })
+      }
+    default: {
+      const { token, productDetails } = Catalogue.fulfil(base.product, base.transactionId)
+      return {
+        ...base,
+        state: "Succeeded",
+        responseCode: effect._tag === "Succeed" ? effect.code : 0,
+        token,
+        fulfilment: productDetails,
+        settledAt: now,
+        debited: true,
+        refunded: false
+      }
+    }
+  }
+}
+
 const payment = ({ state, settings, request, apiKey, claims }: Call): Answered => {
   const { version, now } = request
   const accountNumber = Auth.stringClaim(claims, "accountnumber")
@@ -252,75 +303,26 @@ const payment = ({ state, settings, request, apiKey, claims }: Call): Answered =
     createdAt: now,
     callbackUrls: Auth.urlsClaim(claims)
   }
-  const fulfilled = () => {
-    const { token, productDetails } = Catalogue.fulfil(product, transactionId)
-    return { token, fulfilment: productDetails }
-  }
   const settlement: State.Settlement | undefined =
     effect._tag === "Pend" && effect.settleTo !== "never"
       ? { at: now + settings.settleAfterMillis, responseCode: effect.settleTo }
       : undefined
-  const transaction: State.Transaction =
-    effect._tag === "Fail"
-      ? {
-          ...base,
-          state: "Failed",
-          responseCode: effect.code,
-          token: "",
-          fulfilment: [],
-          settledAt: now,
-          debited: false,
-          refunded: false
-        }
-      : effect._tag === "Pend"
-        ? {
-            ...base,
-            state: "Pending",
-            responseCode: 299,
-            token: "",
-            fulfilment: [],
-            settledAt: undefined,
-            debited: true,
-            refunded: false,
-            ...(settlement === undefined ? {} : { settlement })
-          }
-        : {
-            ...base,
-            state: "Succeeded",
-            responseCode: effect._tag === "Succeed" ? effect.code : 0,
-            ...fulfilled(),
-            settledAt: now,
-            debited: true,
-            refunded: false
-          }
+  const transaction = recorded(base, effect, now, settlement)
   const accepted = request.commit && (fault === undefined || Fault.processesRequest({ fault }))
   const next = accepted ? State.acceptPayment(state, transaction) : state
   const followUps: ReadonlyArray<FollowUp> =
     accepted && settlement !== undefined ? [{ _tag: "Settle", apiKey, refNumber, settlement }] : []
-  const decided = (body: { readonly responseCode: number }): Answered => ({
-    ...answered(body, fault),
-    state: next,
-    followUps
-  })
-  switch (effect._tag) {
-    case "Fail":
-    case "AnswerDuplicate":
-      return decided(Responses.failure(effect.code))
-    case "Succeed":
-      return decided(
-        Responses.envelope(
-          effect.code,
-          Responses.transactionData(version, transaction, { full: true, stringValues: false })
+  const body =
+    effect._tag === "Fail" || effect._tag === "AnswerDuplicate"
+      ? Responses.failure(effect.code)
+      : Responses.envelope(
+          effect._tag === "Succeed" ? effect.code : 299,
+          Responses.transactionData(version, transaction, {
+            full: effect._tag === "Succeed",
+            stringValues: false
+          })
         )
-      )
-    case "Pend":
-      return decided(
-        Responses.envelope(
-          299,
-          Responses.transactionData(version, transaction, { full: false, stringValues: false })
-        )
-      )
-  }
+  return { ...answered(body, fault), state: next, followUps }
 }
 
 const status = (state: State.State, version: 1 | 2, apiKey: string, claims: Auth.Claims): Answered => {
