@@ -276,16 +276,23 @@ const inquiry = (state: State.State, merchant: State.Merchant, body: Record<stri
       decided(state, Responses.respond("2000000", "Successful", Responses.statusFields(record)))
   })
 
-// A call on an existing payout: the one the body names, in the status the call needs.
-const named = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  from: State.Status
-): Either.Either<State.PayoutRecord, Responses.Answered> =>
-  Either.flatMap(find(state, merchant, body, Rules.reference), (record) =>
-    record.status === from ? Either.right(record) : Either.left(invalidStatus)
-  )
+// One authenticated service call: the state it meets, the merchant, the body and the time.
+interface Call {
+  readonly state: State.State
+  readonly merchant: State.Merchant
+  readonly body: Record<string, unknown>
+  readonly now: number
+}
+
+// An operation on an existing payout: the one the body names, in the status `from` it needs.
+const onPayout =
+  (from: State.Status, operate: (call: Call, record: State.PayoutRecord) => Decision) =>
+  (call: Call): Decision =>
+    Either.match(find(call.state, call.merchant, call.body, Rules.reference), {
+      onLeft: (refusal) => decided(call.state, refusal),
+      onRight: (record) =>
+        record.status === from ? operate(call, record) : decided(call.state, invalidStatus)
+    })
 
 // A final transition (reject, cancel): answered with the payout's fields, and notified.
 const finish = (state: State.State, record: State.PayoutRecord, to: State.Status, now: number): Decision => {
@@ -295,15 +302,7 @@ const finish = (state: State.State, record: State.PayoutRecord, to: State.Status
   ])
 }
 
-const approve = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  now: number
-): Decision => {
-  const found = named(state, merchant, body, "03")
-  if (Either.isLeft(found)) return decided(state, found.left)
-  const record = found.right
+const approve = onPayout("03", ({ state, merchant, now }, record) => {
   if (record.amount > merchant.balance)
     return decided(state, Responses.respond("4030014", "Insufficient Funds"))
   const debited = State.setBalance(state, merchant.clientId, merchant.balance - record.amount)
@@ -354,34 +353,17 @@ const approve = (
       )
     }
   }
-}
+})
 
-const reject = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  now: number
-): Decision =>
-  Either.match(named(state, merchant, body, "03"), {
-    onLeft: (refusal) => decided(state, refusal),
-    onRight: (record) => finish(state, record, "05", now)
-  })
+const reject = onPayout("03", ({ state, now }, record) => finish(state, record, "05", now))
 
-const cancel = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  now: number
-): Decision => {
-  const found = named(state, merchant, body, "00")
-  if (Either.isLeft(found)) return decided(state, found.left)
-  const record = found.right
+const cancel = onPayout("00", ({ state, merchant, now }, record) => {
   if (record.scheduledAt === undefined || now >= record.scheduledAt) {
     return decided(state, Responses.respond("4050001", "Requested Operation Is Not Allowed"))
   }
   const refunded = State.setBalance(state, merchant.clientId, merchant.balance + record.amount)
   return finish(refunded, record, "04", now)
-}
+})
 
 /**
  * Decides one request: the access token, or a signed service call (authentication, then the
@@ -401,6 +383,7 @@ export const decide = (state: State.State, settings: Settings, request: Request)
   })
   if (authenticated._tag === "Refused") return decided(authenticated.state, authenticated.refusal)
   const { merchant, body, state: current } = authenticated
+  const call: Call = { state: current, merchant, body, now: request.now }
   switch (operation) {
     case "balance-inquiry":
       return balance(current, merchant, request.signedPath, body)
@@ -409,11 +392,11 @@ export const decide = (state: State.State, settings: Settings, request: Request)
     case "transfer/inquiry":
       return inquiry(current, merchant, body)
     case "transfer/approve":
-      return approve(current, merchant, body, request.now)
+      return approve(call)
     case "transfer/reject":
-      return reject(current, merchant, body, request.now)
+      return reject(call)
     case "transfer/cancel":
-      return cancel(current, merchant, body, request.now)
+      return cancel(call)
   }
 }
 
