@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process"
 import { describe, expect, it } from "vitest"
 import { Webhook as Reference } from "standardwebhooks"
-import { baseEnv, bin } from "./support/kasir.js"
+import { baseEnv, bin, kasir } from "./support/kasir.js"
 
 const start = (args: ReadonlyArray<string>) => {
   const child = spawn(process.execPath, [bin, "webhooks", "listen", "--port", "0", ...args], {
@@ -43,6 +43,16 @@ const post = (url: string, body: string, headers: Record<string, string>) =>
   fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } })
 
 describe("kasir webhooks listen", () => {
+  it("is in the command tree with its own help", async () => {
+    const root = await kasir(["--help"])
+    expect(root.stdout).toMatch(/^  webhooks /m)
+    const help = await kasir(["webhooks", "listen", "--help"])
+    expect(help.code).toBe(0)
+    expect(help.stderr).toBe("")
+    expect(help.stdout).toContain("kasir webhooks listen")
+    expect(help.stdout).toContain("--secret")
+  }, 60_000)
+
   it("prints the URL and secret, verifies and prints each event, refuses bad signatures", async () => {
     const listener = start(["--json"])
     try {
