@@ -45,7 +45,7 @@ const post = (url: string, body: string, headers: Record<string, string>) =>
 describe("kasir webhooks listen", () => {
   it("is in the command tree with its own help", async () => {
     const root = await kasir(["--help"])
-    expect(root.stdout).toMatch(/^  webhooks /m)
+    expect(root.stdout).toMatch(/^ {2}webhooks /m)
     const help = await kasir(["webhooks", "listen", "--help"])
     expect(help.code).toBe(0)
     expect(help.stderr).toBe("")
