@@ -19,6 +19,9 @@ export * as Idempotency from "./Idempotency.js"
 /** @since 0.1.0 */
 export * as Jwt from "./Jwt.js"
 
+/** @since 0.1.0 */
+export * as KasirError from "./KasirError.js"
+
 /** @since 0.3.0 */
 export * as Metrics from "./Metrics.js"
 

@@ -147,6 +147,17 @@ export interface Service {
   readonly confirmCallback: (
     rawBody: string | Uint8Array
   ) => Effect.Effect<Status.TransactionStatus, InvalidCallback | ReadError | InvalidInput>
+  /**
+   * `confirmCallback`, also returning what the callback claimed (to log a claim that disagrees
+   * with the upstream's own answer; only `confirmed` is to be believed).
+   */
+  readonly confirmCallbackClaim: (rawBody: string | Uint8Array) => Effect.Effect<
+    {
+      readonly claimed: Status.TransactionStatus
+      readonly confirmed: Status.TransactionStatus
+    },
+    InvalidCallback | ReadError | InvalidInput
+  >
 }
 
 /**
@@ -475,10 +486,14 @@ export const make = (
       return yield* Callback.decode(rawBody)
     })
 
-    const confirmCallback = fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
+    const confirmCallbackClaim = fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
       const claimed = yield* Callback.decode(rawBody)
-      return yield* status({ refNumber: claimed.refNumber })
+      const confirmed = yield* status({ refNumber: claimed.refNumber })
+      return { claimed, confirmed }
     })
+
+    const confirmCallback = (rawBody: string | Uint8Array) =>
+      Effect.map(confirmCallbackClaim(rawBody), ({ confirmed }) => confirmed)
 
     return {
       balance,
@@ -489,7 +504,8 @@ export const make = (
       awaitFinal,
       recoverPayment,
       decodeCallback,
-      confirmCallback
+      confirmCallback,
+      confirmCallbackClaim
     } satisfies Service
   })
 

@@ -72,18 +72,12 @@ export const paths = {
 } as const
 
 /**
- * Failures of reads (`balance`, `inquiry`).
+ * Failures of every NICEPAY call, reads and money-moving calls alike: the input refused before
+ * sending, or the SNAP call's failure (`OutcomeUnknown` only arises where money may have moved).
  *
  * @since 0.1.0
  */
-export type ReadError = SnapClient.CallError | Schemas.InvalidInput
-
-/**
- * Failures of money-moving calls. `OutcomeUnknown` is among them.
- *
- * @since 0.1.0
- */
-export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
+export type CallError = SnapClient.CallError | Schemas.InvalidInput
 
 /**
  * Failures of `approve`, `reject` and `cancel`: a money-moving call's, or `InvalidTransition`
@@ -92,7 +86,7 @@ export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
  *
  * @since 0.1.0
  */
-export type TransitionError = MoneyError | Schemas.InvalidTransition
+export type TransitionError = CallError | Schemas.InvalidTransition
 
 /**
  * The NICEPAY payout operations for one merchant.
@@ -102,9 +96,9 @@ export type TransitionError = MoneyError | Schemas.InvalidTransition
 export interface Service {
   readonly clientId: string
   /** Service 11: the merchant's available balance. */
-  readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, ReadError>
+  readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, CallError>
   /** Registers a payout (status `Pending`). */
-  readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, MoneyError>
+  readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, CallError>
   /**
    * Approves a registered payout: NICEPAY disburses it. Approving a payout already approved
    * (`Success`, `Suspect`, `Failed`) answers its current status with `repeated: true`; reject and
@@ -122,12 +116,12 @@ export interface Service {
     payout: Schemas.PayoutReference
   ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** The payout's current status. */
-  readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, ReadError>
+  readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, CallError>
   /**
    * Status-first recovery from `OutcomeUnknown` of approve, cancel or reject: reads the payout's
    * status instead of resending. A registration's `OutcomeUnknown` has no payout id to read.
    */
-  readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, ReadError>
+  readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, CallError>
   /**
    * After `register(payout)` failed with `DuplicatePartnerReference`: reads the payout NICEPAY
    * already holds under that `partnerReferenceNo` with `inquiry`, and returns it when it is the
@@ -145,7 +139,7 @@ export interface Service {
     duplicate: ResponseCode.DuplicatePartnerReference
   ) => Effect.Effect<
     Schemas.PayoutState,
-    ReadError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
+    CallError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
   >
   /**
    * Verifies what a notification carries outside its body (headers, client key, timestamp
@@ -164,7 +158,7 @@ export interface Service {
   /** Verifies a notification, then re-reads the payout with `inquiry` and returns NICEPAY's answer. */
   readonly confirmNotification: (
     received: Notification.Received
-  ) => Effect.Effect<Schemas.PayoutState, Notification.InvalidNotification | ReadError>
+  ) => Effect.Effect<Schemas.PayoutState, Notification.InvalidNotification | CallError>
 }
 
 /**

@@ -8,6 +8,7 @@ import { Config, Duration, Effect, Option, Redacted, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import type { KeyInput } from "../Snap/Signature.js"
 import type { RetryPolicy } from "../Upstream.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * NICEPAY's SNAP base URLs. Each includes the `/nicepay` context, which is not part of the signed
@@ -60,6 +61,12 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
   variable: Schema.String,
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
   get kind(): ErrorKind {
     return "Configuration"
   }

@@ -24,6 +24,7 @@ import * as AccessToken from "./AccessToken.js"
 import * as Response from "./Response.js"
 import type * as ResponseCode from "./ResponseCode.js"
 import type { Signer, SigningFailed } from "./Signer.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * The references of a money-moving call, so its outcome can be looked up.
@@ -56,6 +57,12 @@ export class OutcomeUnknown extends Schema.TaggedError<OutcomeUnknown>()("Outcom
   /** The underlying error's tag, e.g. `UpstreamTimeout` or `GeneralError`. */
   causeTag: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "OutcomeUnknown"
   }
