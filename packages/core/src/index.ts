@@ -32,6 +32,9 @@ export * as Money from "./Money.js"
 export * as Nicepay from "./Nicepay/index.js"
 
 /** @since 0.1.0 */
+export * as Poll from "./Poll.js"
+
+/** @since 0.1.0 */
 export * as Snap from "./Snap/index.js"
 
 /** @since 0.1.0 */

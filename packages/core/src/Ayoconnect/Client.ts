@@ -20,13 +20,14 @@ import {
   type Exit,
   Layer,
   ParseResult,
-  Schedule,
+  type Schedule,
   Schema
 } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import * as Decode from "../internal/decode.js"
 import * as Tracing from "../internal/tracing.js"
 import * as Metrics from "../Metrics.js"
+import * as Poll from "../Poll.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as Callback from "./Callback.js"
@@ -172,9 +173,7 @@ export class Ayoconnect extends Context.Tag("@kasir/core/Ayoconnect")<Ayoconnect
  *
  * @since 0.1.0
  */
-export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = Schedule.spaced("5 seconds").pipe(
-  Schedule.upTo("5 minutes")
-)
+export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = Poll.defaultSchedule
 
 /**
  * Whether a read failure is worth another attempt: transport trouble, or an HTTP error status a

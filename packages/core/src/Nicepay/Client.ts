@@ -28,9 +28,11 @@ import {
   Layer,
   type Redacted,
   type Schema,
+  type Schedule,
   type Scope
 } from "effect"
 import * as Idempotency from "../Idempotency.js"
+import * as Poll from "../Poll.js"
 import * as AccessToken from "../Snap/AccessToken.js"
 import * as SnapClient from "../Snap/Client.js"
 import * as Response from "../Snap/Response.js"
@@ -41,6 +43,7 @@ import * as Tracing from "../internal/tracing.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as NicepayConfig from "./Config.js"
+import { PayoutStillPending } from "./Errors.js"
 import * as Notification from "./Notification.js"
 import * as NicepayResponseCode from "./ResponseCode.js"
 import * as Schemas from "./Schemas.js"
@@ -117,6 +120,20 @@ export interface Service {
   ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** The payout's current status. */
   readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, CallError>
+  /**
+   * Polls `inquiry` until the payout is final (not `Pending` or `Suspect`), on `schedule`
+   * (default `Poll.defaultSchedule`: every 5 s for up to 5 min); `PayoutStillPending` when the
+   * schedule ends first. Transient read failures are retried within the same schedule.
+   */
+  readonly awaitFinal: (
+    payout: Schemas.InquiryReference,
+    schedule?: Schedule.Schedule<unknown, unknown>
+  ) => Effect.Effect<Schemas.PayoutState, CallError | PayoutStillPending>
+  /**
+   * A fresh B2B access token and its lifetime (`expiresInSeconds`), outside the client's cache:
+   * proves the credentials work. The token is `Redacted`.
+   */
+  readonly accessToken: () => Effect.Effect<AccessToken.Grant, AccessToken.TokenError>
   /**
    * Status-first recovery from `OutcomeUnknown` of approve, cancel or reject: reads the payout's
    * status instead of resending. A registration's `OutcomeUnknown` has no payout id to read.
@@ -435,6 +452,26 @@ export const make = (
       return yield* readStatus(ref)
     })
 
+    const awaitFinal = fn("nicepay.awaitFinal")(function* (
+      payout: Schemas.InquiryReference,
+      schedule?: Schedule.Schedule<unknown, unknown>
+    ) {
+      const poll = Effect.flatMap(inquiry(payout), (current) =>
+        isSettled(current.status)
+          ? Effect.succeed(current)
+          : Effect.fail(
+              new PayoutStillPending({
+                partnerReferenceNo: payout.partnerReferenceNo,
+                status: current.status
+              })
+            )
+      )
+      return yield* Effect.retry(poll, {
+        schedule: schedule ?? Poll.defaultSchedule,
+        while: (error) => error._tag === "PayoutStillPending" || SnapClient.isTransient(error)
+      })
+    })
+
     const recover = fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
       const { partnerReferenceNo, originalReferenceNo, beneficiaryAccountNo } = unknown.references
       if (originalReferenceNo === undefined || beneficiaryAccountNo === undefined) {
@@ -534,6 +571,8 @@ export const make = (
       reject: transition("reject"),
       cancel: transition("cancel"),
       inquiry,
+      awaitFinal,
+      accessToken: () => snap.grant,
       recover,
       resolveDuplicateRegistration,
       verifyNotificationHeaders: traced
@@ -545,6 +584,15 @@ export const make = (
       confirmNotification
     } satisfies Service
   })
+
+/**
+ * Whether a payout status is final: anything but `Pending` (registered, not yet approved or
+ * rejected) and `Suspect` (approved, being disbursed, outcome not known yet).
+ *
+ * @since 0.1.0
+ */
+export const isSettled = (status: Schemas.TransactionStatus): boolean =>
+  status !== "Pending" && status !== "Suspect"
 
 // Where each transition leaves a payout; the first is what a success answer without a
 // `transactionStatus` means. An approved payout may be `Suspect` (being disbursed, unknown yet) or

@@ -111,6 +111,11 @@ export interface SnapClient {
   readonly call: (request: CallRequest) => Effect.Effect<Response.Accepted, CallError>
   /** The current access token (cached; fetched when cold or expiring). */
   readonly accessToken: Effect.Effect<Redacted.Redacted<string>, AccessToken.TokenError>
+  /**
+   * A fresh access token with its lifetime, bypassing the cache (to prove the credentials work,
+   * or to show when a token expires). Reads retry as any read does.
+   */
+  readonly grant: Effect.Effect<AccessToken.Grant, AccessToken.TokenError>
 }
 
 /**
@@ -140,7 +145,13 @@ export interface Options {
   readonly dialect?: ResponseCode.Dialect | undefined
 }
 
-const isTransient = (error: unknown): boolean =>
+/**
+ * Whether a failure is worth another read: transport trouble, or an answer whose class says a
+ * read may be retried (5xx, 429, 504).
+ *
+ * @since 0.1.0
+ */
+export const isTransient = (error: unknown): boolean =>
   Upstream.isTransportError(error) ||
   (typeof error === "object" &&
     error !== null &&
@@ -306,5 +317,5 @@ export const make = (
       })
     }
 
-    return { call, accessToken } satisfies SnapClient
+    return { call, accessToken, grant: fetchToken } satisfies SnapClient
   })
