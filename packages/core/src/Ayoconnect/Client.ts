@@ -14,7 +14,7 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import {
   Context,
   Data,
-  type Duration,
+  Duration,
   Effect,
   Either,
   type Exit,
@@ -26,6 +26,7 @@ import {
 import type { ConfigError } from "effect/ConfigError"
 import * as Decode from "../internal/decode.js"
 import * as Tracing from "../internal/tracing.js"
+import * as Idempotency from "../Idempotency.js"
 import * as Metrics from "../Metrics.js"
 import * as Poll from "../Poll.js"
 import * as Transport from "../Transport.js"
@@ -113,6 +114,24 @@ export type Recovery = Data.TaggedEnum<{
 export const Recovery = Data.taggedEnum<Recovery>()
 
 /**
+ * How long after a payment could last have been sent Ayoconnect's "no transaction under this
+ * refNumber" (RC 188) is conclusive: Ayoconnect asks to wait 150 s after an unclear payment
+ * outcome before trusting its status, because it may not have recorded the refNumber yet.
+ *
+ * @since 0.1.0
+ */
+export const notCreatedConclusiveAfter: Duration.Duration = Duration.seconds(150)
+
+/**
+ * Whether `NotCreated` (RC 188) proves nothing was charged, `elapsed` after the payment could last
+ * have been sent (`notCreatedConclusiveAfter`).
+ *
+ * @since 0.1.0
+ */
+export const isNotCreatedConclusive = (elapsed: Duration.DurationInput): boolean =>
+  Duration.greaterThanOrEqualTo(Duration.decode(elapsed), notCreatedConclusiveAfter)
+
+/**
  * The client's operations.
  *
  * @since 0.1.0
@@ -140,6 +159,18 @@ export interface Service {
    * is only conclusive ~150 s after the attempt (see `Recovery`).
    */
   readonly recoverPayment: (refNumber: string) => Effect.Effect<Recovery, ReadError | InvalidInput>
+  /**
+   * Right after `payment` failed with `PaymentOutcomeUnknown`: resolves it by one status read,
+   * never a resend. Ayoconnect's transaction under the refNumber is returned when it is this
+   * payment (`Failed` included: the caller reports its error); a different payment under the
+   * refNumber is `Idempotency.ReferenceReused`; no transaction yet (RC 188) stays
+   * `PaymentOutcomeUnknown` (it is not conclusive before `notCreatedConclusiveAfter`); a status
+   * that cannot be read leaves the original `PaymentOutcomeUnknown`.
+   */
+  readonly resolvePaymentOutcome: (
+    input: PaymentInput,
+    unknown: PaymentOutcomeUnknown
+  ) => Effect.Effect<Status.TransactionStatus, PaymentOutcomeUnknown | Idempotency.ReferenceReused>
   /** Decodes a callback body into the state it claims (unverified: a hint). */
   readonly decodeCallback: (
     rawBody: string | Uint8Array
@@ -481,6 +512,36 @@ export const make = (
       )
     })
 
+    const resolvePaymentOutcome = fn("ayoconnect.resolvePaymentOutcome")(function* (
+      input: PaymentInput,
+      unknown: PaymentOutcomeUnknown
+    ) {
+      const recovery = yield* Effect.either(recoverPayment(input.refNumber))
+      if (Either.isLeft(recovery)) return yield* Effect.fail(unknown)
+      if (recovery.right._tag === "NotCreated") {
+        return yield* Effect.fail(
+          new PaymentOutcomeUnknown({
+            ...unknown,
+            reason: `${unknown.reason}; Ayoconnect has no transaction under this refNumber yet, which right after an unclear outcome does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait ${Duration.toSeconds(notCreatedConclusiveAfter)} s before trusting its status`
+          })
+        )
+      }
+      const status = recovery.right.status
+      const differing = Status.differingFields(input, status)
+      if (differing.length > 0) {
+        return yield* Effect.fail(
+          new Idempotency.ReferenceReused({
+            upstream: "ayoconnect",
+            operation: "payment",
+            referenceField: "refNumber",
+            reference: input.refNumber,
+            fields: differing
+          })
+        )
+      }
+      return status
+    })
+
     const decodeCallback = fn("ayoconnect.decodeCallback")(function* (rawBody: string | Uint8Array) {
       return yield* Callback.decode(rawBody)
     })
@@ -502,6 +563,7 @@ export const make = (
       status,
       awaitFinal,
       recoverPayment,
+      resolvePaymentOutcome,
       decodeCallback,
       confirmCallback,
       confirmCallbackClaim
