@@ -255,10 +255,10 @@ export const make = (
     const config = yield* AyoconnectConfig.resolve(options, options.apiSecret)
     const signer = options.signer ?? Signer.fromSecret(options.apiSecret!)
     const client = Upstream.prepareClient(yield* HttpClient.HttpClient)
-    const retry = config.retry ?? Upstream.defaultRetryPolicy
+    const retryPolicy = config.retryPolicy ?? Upstream.defaultRetryPolicy
     const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
     const version = `${config.apiVersion}.0`
-    const retryRead = Upstream.retryReads<ReadError>(retry, isTransientReadError)
+    const retryRead = Upstream.retryReads<ReadError>(retryPolicy, isTransientReadError)
     // Operation spans only when a tracer is configured where the layer is built (decided once).
     const { fn, annotate, traced } = yield* Tracing.current
     const countMoney = Metrics.recorder(Metrics.moneyOperations, "provider", "operation", "outcome")
@@ -591,7 +591,7 @@ export const layer = (
  */
 export const layerConfig = (
   options: {
-    readonly retry?: Upstream.RetryPolicy | undefined
+    readonly retryPolicy?: Upstream.RetryPolicy | undefined
     readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
   } = {}
 ): Layer.Layer<Ayoconnect, ConfigError | InvalidConfig> =>

@@ -45,7 +45,7 @@ export interface CommonOptions {
   /** The timeout of the (single) payment attempt. Default 10 seconds. */
   readonly paymentTimeout?: Duration.DurationInput | undefined
   /** How reads are retried on transport failures. Default `Upstream.defaultRetryPolicy`. */
-  readonly retry?: Upstream.RetryPolicy | undefined
+  readonly retryPolicy?: Upstream.RetryPolicy | undefined
   /** How `awaitFinal` polls a pending transaction. Default `defaultAwaitSchedule`. */
   readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
 }
@@ -116,7 +116,7 @@ export interface Resolved {
   readonly apiVersion: ApiVersion
   readonly readTimeout: Duration.Duration
   readonly paymentTimeout: Duration.Duration
-  readonly retry: Upstream.RetryPolicy | undefined
+  readonly retryPolicy: Upstream.RetryPolicy | undefined
 }
 
 const checkDuration = (
@@ -168,7 +168,7 @@ export const resolve = (options: CommonOptions, secret: Redacted.Redacted<string
       apiVersion: version,
       readTimeout: yield* checkDuration("readTimeout", options.readTimeout, DEFAULT_READ_TIMEOUT),
       paymentTimeout: yield* checkDuration("paymentTimeout", options.paymentTimeout, DEFAULT_PAYMENT_TIMEOUT),
-      retry: options.retry
+      retryPolicy: options.retryPolicy
     }
     return resolved
   })
