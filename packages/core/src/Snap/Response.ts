@@ -9,6 +9,7 @@ import { Either, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import type { RawResponse } from "../Upstream.js"
 import * as ResponseCode from "./ResponseCode.js"
+import * as KasirError from "../KasirError.js"
 
 // A value may be cut off by a truncated body, so an unterminated string is masked to the end.
 const sensitiveJsonKeys = /"(accessToken|refreshToken|clientSecret|privateKey|signature)"(\s*:\s*)"[^"]*"?/gi
@@ -38,6 +39,12 @@ export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("
   /** The body received, masked and truncated. */
   body: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "Unavailable"
   }
@@ -64,6 +71,20 @@ export class StatusMismatch extends Schema.TaggedError<StatusMismatch>()("Status
   responseMessage: Schema.String,
   body: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
+  get upstreamCode(): string {
+    return this.responseCode
+  }
+
+  get upstreamMessages(): KasirError.UpstreamMessages {
+    return { message: this.responseMessage }
+  }
+
   get kind(): ErrorKind {
     return "Unavailable"
   }
@@ -101,13 +122,15 @@ const looksLikeHtml = (body: string): boolean => /^\s*<(!doctype|html|head|body|
 
 /**
  * Interprets a raw response: success and in-progress codes are accepted; every other code, and
- * every answer that is not a SNAP response, is a typed error.
+ * every answer that is not a SNAP response, is a typed error. Codes are read with the provider's
+ * `dialect` (ASPI's general table by default).
  *
  * @since 0.1.0
  */
 export const interpret = (
   response: RawResponse,
-  labels: { readonly upstream: string; readonly operation: string }
+  labels: { readonly upstream: string; readonly operation: string },
+  dialect: ResponseCode.Dialect = ResponseCode.aspi
 ): Either.Either<Accepted, Rejection> => {
   const malformed = (reason: string) =>
     Either.left(
@@ -137,7 +160,7 @@ export const interpret = (
   if (Either.isLeft(parsed)) return malformed(parsed.left)
   const code = parsed.right
   const responseMessage = typeof object.responseMessage === "string" ? object.responseMessage : ""
-  if (!ResponseCode.statusAgrees(response.status, code)) {
+  if (!ResponseCode.statusAgrees(response.status, code, dialect)) {
     return Either.left(
       new StatusMismatch({
         ...labels,
@@ -157,5 +180,5 @@ export const interpret = (
       body: response.body
     })
   }
-  return Either.left(ResponseCode.toError(code, responseMessage, maskBody(response.body)))
+  return Either.left(ResponseCode.toError(code, responseMessage, maskBody(response.body), dialect))
 }
