@@ -217,9 +217,7 @@ export const layerConfig: Layer.Layer<
 > = Layer.unwrapEffect(
   Config.boolean(migrateVariable).pipe(
     Config.withDefault(true),
-    Effect.mapError(
-      () => new InvalidConfig({ variable: migrateVariable, reason: "must be true or false" })
-    ),
+    Effect.mapError(() => new InvalidConfig({ variable: migrateVariable, reason: "must be true or false" })),
     Effect.map((migrate) => (migrate ? layer : Layer.empty))
   )
 )
