@@ -44,7 +44,7 @@ import * as RequestContext from "./RequestContext.js"
  *
  * @since 0.1.0
  */
-export const migrateVariable = "KASIR_DATABASE_MIGRATE"
+export const migrateVariable = Migrations.migrateVariable
 
 /**
  * How long a request waits for a concurrent one holding its reference before answering 409
@@ -96,18 +96,17 @@ export const layer = (
   Layer.unwrapEffect(
     Effect.map(
       Config.all({
-        migrate: Config.boolean(migrateVariable).pipe(Config.withDefault(true)),
         awaitTimeout: Config.duration(waitVariable).pipe(Config.withDefault(Duration.seconds(10))),
         sendLease: Config.duration(sendLeaseVariable).pipe(Config.withDefault(Duration.minutes(2)))
       }),
-      ({ awaitTimeout, migrate, sendLease }) =>
+      ({ awaitTimeout, sendLease }) =>
         Layer.mergeAll(
           LedgerAyoconnect.layer({ awaitTimeout }),
           LedgerNicepay.layer({ awaitTimeout }),
           Reconciler.layerConfig()
         ).pipe(
           Layer.provideMerge(Ledger.layer({ sendLease })),
-          Layer.provide(migrate ? Migrations.layer : Layer.empty),
+          Layer.provide(Migrations.layerConfig),
           Layer.provide(database)
         )
     )
