@@ -7,6 +7,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AyoconnectGroup } from "./api/Ayoconnect.js"
 import { CallbacksGroup } from "./api/Callbacks.js"
+import { EventsGroup } from "./api/Events.js"
 import { NicepayGroup } from "./api/Nicepay.js"
 import { TransactionsGroup } from "./api/Transactions.js"
 import { SystemGroup } from "./api/System.js"
@@ -23,6 +24,7 @@ export class Api extends HttpApi.make("kasir")
   .add(NicepayGroup)
   .add(CallbacksGroup)
   .add(TransactionsGroup)
+  .add(EventsGroup)
   // Any endpoint can fail validation, refuse a body that is too large, or fail unexpectedly.
   .addError(Problem.BadRequest)
   .addError(Problem.PayloadTooLarge)

@@ -30,6 +30,7 @@ import * as GatewayConfig from "./GatewayConfig.js"
 import * as Metrics from "./Metrics.js"
 import * as AyoconnectHandlers from "./handlers/Ayoconnect.js"
 import * as CallbackHandlers from "./handlers/Callbacks.js"
+import * as EventHandlers from "./handlers/Events.js"
 import * as NicepayHandlers from "./handlers/Nicepay.js"
 import * as SystemHandlers from "./handlers/System.js"
 import * as TransactionHandlers from "./handlers/Transactions.js"
@@ -168,7 +169,8 @@ export const layer = (
         AyoconnectHandlers.layer,
         NicepayHandlers.layer,
         CallbackHandlers.layer,
-        TransactionHandlers.layer
+        TransactionHandlers.layer,
+        EventHandlers.layer
       ).pipe(
         Layer.provide(layerApiKeyAuth),
         Layer.provide(layerCallbackAuth),

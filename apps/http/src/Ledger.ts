@@ -9,7 +9,9 @@
  * default 10 s, for a concurrent one holding its reference), and recovery
  * (`Reconciler.layerConfig`: a fiber that resolves entries a crash or a lost answer left open, at
  * start and every `KASIR_RECONCILE_INTERVAL`; `KASIR_RECONCILE=false` turns it off; interrupted at
- * shutdown). The gateway starts listening only after the
+ * shutdown), and webhook delivery (`Delivery.layerConfig`: `KASIR_WEBHOOK_URL`,
+ * `KASIR_WEBHOOK_SECRET`; a fiber that fans the outbox out to the endpoints and delivers it,
+ * interrupted at shutdown). The gateway starts listening only after the
  * migrations ran; a database migrated by a newer kasir (`SchemaTooNew`) or a malformed
  * `KASIR_DATABASE_URL` (`InvalidConfig`, naming the variable, never its value) fail startup.
  *
@@ -24,11 +26,12 @@
  *
  * @since 0.1.0
  */
-import { HttpApp, HttpServerResponse } from "@effect/platform"
+import { type HttpClient, HttpApp, HttpServerResponse } from "@effect/platform"
 import type { Ayoconnect, Nicepay } from "@kasir/core"
 import {
   Ayoconnect as LedgerAyoconnect,
   Database,
+  Delivery,
   type Errors,
   Ledger,
   Migrations,
@@ -79,7 +82,11 @@ export type LedgerStartError =
  *
  * @since 0.1.0
  */
-export type Services = Ledger.Ledger | LedgerAyoconnect.AyoconnectPayments | LedgerNicepay.NicepayPayouts
+export type Services =
+  | Ledger.Ledger
+  | LedgerAyoconnect.AyoconnectPayments
+  | LedgerNicepay.NicepayPayouts
+  | Delivery.Delivery
 
 /**
  * The ledger over `database` (default `Database.layerConfig`), migrated at start unless
@@ -92,7 +99,11 @@ export const layer = (
     Database.Database,
     Errors.InvalidConfig | Errors.LedgerUnavailable
   > = Database.layerConfig
-): Layer.Layer<Services, LedgerStartError, Ayoconnect.Ayoconnect | Nicepay.NicepayPayout> =>
+): Layer.Layer<
+  Services,
+  LedgerStartError,
+  Ayoconnect.Ayoconnect | Nicepay.NicepayPayout | HttpClient.HttpClient
+> =>
   Layer.unwrapEffect(
     Effect.map(
       Config.all({
@@ -106,6 +117,9 @@ export const layer = (
           Reconciler.layerConfig()
         ).pipe(
           Layer.provideMerge(Ledger.layer({ sendLease })),
+          // Webhook delivery (KASIR_WEBHOOK_URL / KASIR_WEBHOOK_SECRET): a fiber for the life of
+          // the gateway, beside the API path, through the gateway's HttpClient (the lean transport).
+          Layer.merge(Delivery.layerConfig()),
           Layer.provide(Migrations.layerConfig),
           Layer.provide(database)
         )

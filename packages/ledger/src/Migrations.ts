@@ -37,6 +37,9 @@
  * over the non-final states for due recovery work; `(entry_id, id)` on history; `(txid, seq)`
  * and `entry_id` on events.
  *
+ * Migration 2 (`2_webhooks`) adds webhook delivery: `webhook_endpoints`, `webhook_deliveries`
+ * and the append-only `webhook_attempts` (described above `m0002`, used by `Delivery.ts`).
+ *
  * Applying: `@effect/sql`'s `Migrator` — the engine `PgMigrator` wraps, used here without
  * `PgMigrator`'s schema-dump hook so a library user needs no FileSystem or CommandExecutor —
  * with its PostgreSQL dialect: it runs in one transaction under `LOCK TABLE … ACCESS EXCLUSIVE`
@@ -127,13 +130,81 @@ const m0001 = Effect.gen(function* () {
     FOR EACH ROW EXECUTE FUNCTION ledger_append_only()`
 })
 
+// Migration 2: webhook delivery (see `Delivery.ts` for how the tables are used).
+//
+// - `webhook_endpoints`: one row per destination URL (the id is derived from the URL, so every
+//   instance configured with it shares the row). `cursor_txid` / `cursor_seq` is how far the
+//   event feed has been fanned out into deliveries for it; `disabled_at` is set when the endpoint
+//   answered 410 Gone. No secret is stored: secrets are each instance's configuration.
+// - `webhook_deliveries`: one row per (event, endpoint): state (pending | delivering | delivered |
+//   failed | disabled-endpoint), attempts made, `next_attempt_at` (when it is due; while
+//   delivering, when the lease ends), the lease (`locked_by` / `locked_until`), the last HTTP
+//   status and error, `delivered_at`. A partial index over the due states serves the claim.
+// - `webhook_attempts`: append-only (the same trigger as the history), one row per attempt: when,
+//   by which instance, how long, the HTTP status or the error kind and a short bounded message.
+//   Never a secret, a signature or the receiver's body.
+const m0002 = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`
+    CREATE TABLE webhook_endpoints (
+      id text PRIMARY KEY,
+      url text NOT NULL UNIQUE,
+      cursor_txid xid8 NOT NULL DEFAULT '0'::xid8,
+      cursor_seq bigint NOT NULL DEFAULT 0,
+      disabled_at timestamptz,
+      disabled_reason text,
+      created_at timestamptz NOT NULL
+    )`
+  yield* sql`
+    CREATE TABLE webhook_deliveries (
+      event_id text NOT NULL REFERENCES ledger_events (id),
+      endpoint_id text NOT NULL REFERENCES webhook_endpoints (id),
+      state text NOT NULL CHECK (state IN ('pending', 'delivering', 'delivered', 'failed', 'disabled-endpoint')),
+      attempts integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz,
+      locked_by text,
+      locked_until timestamptz,
+      last_status integer,
+      last_error text CHECK (length(last_error) <= 300),
+      created_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL,
+      delivered_at timestamptz,
+      PRIMARY KEY (event_id, endpoint_id),
+      CONSTRAINT webhook_deliveries_due CHECK (state NOT IN ('pending', 'delivering') OR next_attempt_at IS NOT NULL)
+    )`
+  yield* sql`
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+    WHERE state IN ('pending', 'delivering')`
+  yield* sql`CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, state)`
+  yield* sql`
+    CREATE TABLE webhook_attempts (
+      id bigserial PRIMARY KEY,
+      event_id text NOT NULL,
+      endpoint_id text NOT NULL,
+      attempt integer NOT NULL,
+      owner text NOT NULL,
+      started_at timestamptz NOT NULL,
+      duration_ms integer NOT NULL,
+      status integer,
+      outcome text NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed', 'disabled')),
+      error_kind text CHECK (error_kind IN ('status', 'timeout', 'connection')),
+      error text CHECK (length(error) <= 300),
+      FOREIGN KEY (event_id, endpoint_id) REFERENCES webhook_deliveries (event_id, endpoint_id)
+    )`
+  yield* sql`CREATE INDEX webhook_attempts_event ON webhook_attempts (event_id, id)`
+  yield* sql`
+    CREATE TRIGGER webhook_attempts_append_only BEFORE UPDATE OR DELETE ON webhook_attempts
+    FOR EACH ROW EXECUTE FUNCTION ledger_append_only()`
+})
+
 /**
  * The migrations, by `<id>_<name>`.
  *
  * @since 0.1.0
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
-  "1_ledger": m0001
+  "1_ledger": m0001,
+  "2_webhooks": m0002
 }
 
 /**

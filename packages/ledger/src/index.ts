@@ -28,3 +28,9 @@ export * as Nicepay from "./Nicepay.js"
 
 /** @since 0.1.0 */
 export * as Reconciler from "./Reconciler.js"
+
+/** @since 0.2.0 */
+export * as Webhook from "./Webhook.js"
+
+/** @since 0.2.0 */
+export * as Delivery from "./Delivery.js"

@@ -101,7 +101,10 @@ describe("the embedded default", () => {
         const env = withEnv({ KASIR_DATA_DIR: dataDir })
 
         const first = yield* Effect.gen(function* () {
-          expect(yield* Migrations.run).toEqual([[1, "ledger"]])
+          expect(yield* Migrations.run).toEqual([
+            [1, "ledger"],
+            [2, "webhooks"]
+          ])
           expect(Fs.readFileSync(lock, "utf8")).toBe(String(process.pid))
           // While this process holds it, a second opening is refused before touching the files.
           const second = failure(yield* Effect.exit(Effect.scoped(Layer.build(Database.layerConfig))))

@@ -109,7 +109,12 @@ layer(Database.layerPostgres({ url }), { timeout: "60 seconds" })("PostgreSQL mi
         instances.map((instance) => Effect.provideService(Migrations.run, SqlClient.SqlClient, instance.sql)),
         { concurrency: "unbounded" }
       )
-      expect(applied.filter((a) => a.length > 0)).toEqual([[[1, "ledger"]]])
+      expect(applied.filter((a) => a.length > 0)).toEqual([
+        [
+          [1, "ledger"],
+          [2, "webhooks"]
+        ]
+      ])
       expect(applied.filter((a) => a.length === 0)).toHaveLength(5)
       const recorded = yield* admin.unsafe<{ readonly migration_id: number }>(
         `SELECT migration_id FROM ${schema}.kasir_ledger_migrations`
