@@ -216,21 +216,18 @@ export const make = (
     const clientId = signer.clientId
     // Operation spans only when a tracer is configured where the layer is built (decided once).
     const { fn, traced } = yield* Tracing.current
-    const generic = yield* SnapClient.make({
+    const snap = yield* SnapClient.make({
       upstream: UPSTREAM,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
       signer,
       channelId: options.channelId,
       timeout: options.timeout ?? NicepayConfig.defaultTimeout,
       retryPolicy: options.retryPolicy ?? Upstream.defaultRetryPolicy,
-      tokenRefreshMargin: options.tokenRefreshMargin
+      tokenRefreshMargin: options.tokenRefreshMargin,
+      // Response codes mean what NICEPAY's own table says where it differs from ASPI's (404xx13
+      // Paid Bill, 404xx18 Account Inactive under HTTP 403); the generic SNAP table stays ASPI's.
+      dialect: NicepayResponseCode.dialect
     })
-    // Response codes mean what NICEPAY's own table says where it differs from ASPI's (404xx13 Paid
-    // Bill, 404xx18 Account Inactive); the generic SNAP table stays ASPI's for other providers.
-    const snap: SnapClient.SnapClient = {
-      accessToken: Effect.mapError(generic.accessToken, NicepayResponseCode.refine),
-      call: (request) => Effect.mapError(generic.call(request), NicepayResponseCode.refine)
-    }
 
     // A success body that does not decode: for a read that is a malformed response; for a
     // money-moving call the upstream acted but we cannot read what it did.

@@ -26,6 +26,7 @@ import {
 import * as Timestamp from "../Timestamp.js"
 import * as Upstream from "../Upstream.js"
 import * as Response from "./Response.js"
+import type * as ResponseCode from "./ResponseCode.js"
 import type { Signer, SigningFailed } from "./Signer.js"
 
 /**
@@ -94,6 +95,8 @@ export const request = (options: {
   readonly signer: Signer
   readonly upstream: string
   readonly timeout: Duration.DurationInput
+  /** How the provider reads response codes (default ASPI's general table). */
+  readonly dialect?: ResponseCode.Dialect | undefined
 }): Effect.Effect<Grant, TokenError> =>
   Effect.gen(function* () {
     const labels = { upstream: options.upstream, operation: "access-token" }
@@ -108,7 +111,7 @@ export const request = (options: {
       HttpClientRequest.bodyText(TOKEN_REQUEST_BODY, "application/json")
     )
     const raw = yield* Upstream.exchange(options.client, httpRequest, { ...labels, timeout: options.timeout })
-    const accepted = yield* Response.interpret(raw, labels)
+    const accepted = yield* Response.interpret(raw, labels, options.dialect)
     const decoded = decodeTokenResponse(accepted.json)
     if (Either.isLeft(decoded)) {
       const issue = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)[0]

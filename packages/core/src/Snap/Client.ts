@@ -126,6 +126,11 @@ export interface Options {
   readonly tokenRefreshMargin?: Duration.DurationInput | undefined
   /** Share one cache between clients; by default each client has its own. */
   readonly tokenCache?: AccessToken.Cache | undefined
+  /**
+   * How this provider reads response codes where its table differs from ASPI's (e.g.
+   * `Nicepay.ResponseCode.dialect`); default ASPI's general table.
+   */
+  readonly dialect?: ResponseCode.Dialect | undefined
 }
 
 const isTransient = (error: unknown): boolean =>
@@ -189,7 +194,8 @@ export const make = (
       baseUrl,
       signer,
       upstream,
-      timeout: options.timeout
+      timeout: options.timeout,
+      dialect: options.dialect
     }).pipe(
       Upstream.retryReads<AccessToken.TokenError>(options.retryPolicy, isTransient),
       Effect.onExit((exit) => Effect.sync(() => countFetch(1, upstream, Metrics.outcomeOf(exit))))
@@ -236,7 +242,7 @@ export const make = (
           ...labels,
           timeout: options.timeout
         })
-        return yield* Response.interpret(response, labels)
+        return yield* Response.interpret(response, labels, options.dialect)
       })
 
     const call = (request: CallRequest): Effect.Effect<Response.Accepted, CallError> => {

@@ -101,13 +101,15 @@ const looksLikeHtml = (body: string): boolean => /^\s*<(!doctype|html|head|body|
 
 /**
  * Interprets a raw response: success and in-progress codes are accepted; every other code, and
- * every answer that is not a SNAP response, is a typed error.
+ * every answer that is not a SNAP response, is a typed error. Codes are read with the provider's
+ * `dialect` (ASPI's general table by default).
  *
  * @since 0.1.0
  */
 export const interpret = (
   response: RawResponse,
-  labels: { readonly upstream: string; readonly operation: string }
+  labels: { readonly upstream: string; readonly operation: string },
+  dialect: ResponseCode.Dialect = ResponseCode.aspi
 ): Either.Either<Accepted, Rejection> => {
   const malformed = (reason: string) =>
     Either.left(
@@ -137,7 +139,7 @@ export const interpret = (
   if (Either.isLeft(parsed)) return malformed(parsed.left)
   const code = parsed.right
   const responseMessage = typeof object.responseMessage === "string" ? object.responseMessage : ""
-  if (!ResponseCode.statusAgrees(response.status, code)) {
+  if (!ResponseCode.statusAgrees(response.status, code, dialect)) {
     return Either.left(
       new StatusMismatch({
         ...labels,
@@ -157,5 +159,5 @@ export const interpret = (
       body: response.body
     })
   }
-  return Either.left(ResponseCode.toError(code, responseMessage, maskBody(response.body)))
+  return Either.left(ResponseCode.toError(code, responseMessage, maskBody(response.body), dialect))
 }

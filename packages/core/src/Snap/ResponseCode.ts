@@ -4,13 +4,17 @@
  * A `responseCode` is seven digits: the HTTP status (3), the service code (2) and the case code
  * (2) — `4030014` is "403, service 00, case 14: insufficient funds". Success is `200xx00`;
  * `202xx00` means "in progress", an outcome rather than a failure. Every case of the ASPI
- * general table has its own error class here, so callers `catchTag` on meaning; codes nobody
- * documented become `UnknownSnapResponse`.
+ * general table has its own error class here (one row of `rows`, made into a class by the shared
+ * response-code factory), so callers `catchTag` on meaning; codes nobody documented become
+ * `UnknownSnapResponse`. A provider whose published table differs from ASPI's hands its `Dialect`
+ * (overrides and status quirks) to the SNAP client; this table stays ASPI's.
  *
  * @since 0.1.0
  */
-import { type Cause, Either, Schema } from "effect"
+import { Either, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
+import * as ErrorTable from "../internal/errorTable.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * A parsed seven-digit response code.
@@ -84,279 +88,388 @@ const errorFields = {
 export type ErrorFields = Schema.Struct.Type<typeof errorFields>
 
 /**
- * What every response-code error adds to its fields.
+ * What every response-code error adds to its fields: `kind`, `transient`, `meaning` and the
+ * shared kasir error fields.
  *
  * @since 0.1.0
  */
-export interface Behaviour {
-  /** What the failure means to the caller (see ErrorKind). */
-  readonly kind: ErrorKind
-  /** Whether a read may be retried after this answer (5xx, 429, 504). */
-  readonly transient: boolean
-}
-
-type TaggedFields<Tag extends string> = { readonly _tag: Schema.tag<Tag> } & typeof errorFields
+export type Behaviour = ErrorTable.Behaviour
 
 /**
- * The class type shared by the response-code errors.
+ * The ASPI general table, one row per case: `"{http}{case}"` codes, meaning, kind, and whether a
+ * read may be retried after it.
  *
  * @since 0.1.0
  */
-export interface ResponseCodeErrorClass<Self, Tag extends string>
-  extends Schema.Class<
-    Self,
-    TaggedFields<Tag>,
-    Schema.Struct.Encoded<TaggedFields<Tag>>,
-    never,
-    Schema.Struct.Constructor<Omit<TaggedFields<Tag>, "_tag">>,
-    {},
-    Cause.YieldableError & Behaviour
-  > {
-  readonly _tag: Tag
-}
+export const rows = {
+  /** `400xx00` Bad Request (includes unparseable JSON). */
+  BadRequest: { codes: ["40000"], meaning: "Bad Request", kind: "InvalidRequest" },
+  /** `400xx01` Invalid Field Format {field}. */
+  InvalidFieldFormat: { codes: ["40001"], meaning: "Invalid Field Format {field}", kind: "InvalidRequest" },
+  /** `400xx02` Invalid Mandatory Field {field} (also a missing header). */
+  InvalidMandatoryField: {
+    codes: ["40002"],
+    meaning: "Invalid Mandatory Field {field}",
+    kind: "InvalidRequest"
+  },
+  /** `401xx00` Unauthorized (bad signature, unknown client, key not found). */
+  Unauthorized: { codes: ["40100"], meaning: "Unauthorized", kind: "Unauthorized" },
+  /** `401xx01` Invalid Token (B2B): the access token is unknown or expired. */
+  InvalidToken: { codes: ["40101"], meaning: "Invalid Token", kind: "Unauthorized" },
+  /** `401xx02` Invalid Customer Token. */
+  InvalidCustomerToken: { codes: ["40102"], meaning: "Invalid Customer Token", kind: "Unauthorized" },
+  /** `401xx03` Token Not Found (B2B). */
+  TokenNotFound: { codes: ["40103"], meaning: "Token Not Found", kind: "Unauthorized" },
+  /** `401xx04` Customer Token Not Found. */
+  CustomerTokenNotFound: { codes: ["40104"], meaning: "Customer Token Not Found", kind: "Unauthorized" },
+  /** `403xx00` Transaction Expired. */
+  TransactionExpired: { codes: ["40300"], meaning: "Transaction Expired", kind: "Declined" },
+  /** `403xx01` Feature Not Allowed. */
+  FeatureNotAllowed: { codes: ["40301"], meaning: "Feature Not Allowed", kind: "Declined" },
+  /** `403xx02` Exceeds Transaction Amount Limit. */
+  ExceedsTransactionAmountLimit: {
+    codes: ["40302"],
+    meaning: "Exceeds Transaction Amount Limit",
+    kind: "Declined"
+  },
+  /** `403xx03` Suspected Fraud. */
+  SuspectedFraud: { codes: ["40303"], meaning: "Suspected Fraud", kind: "Declined" },
+  /** `403xx04` Activity Count Limit Exceeded. */
+  ActivityCountLimitExceeded: {
+    codes: ["40304"],
+    meaning: "Activity Count Limit Exceeded",
+    kind: "Declined"
+  },
+  /** `403xx05` Do Not Honor. */
+  DoNotHonor: { codes: ["40305"], meaning: "Do Not Honor", kind: "Declined" },
+  /** `403xx06` Feature Not Allowed At This Time (cut-off in progress). */
+  FeatureNotAllowedAtThisTime: {
+    codes: ["40306"],
+    meaning: "Feature Not Allowed At This Time",
+    kind: "Declined"
+  },
+  /** `403xx07` Card Blocked. */
+  CardBlocked: { codes: ["40307"], meaning: "Card Blocked", kind: "Declined" },
+  /** `403xx08` Card Expired. */
+  CardExpired: { codes: ["40308"], meaning: "Card Expired", kind: "Declined" },
+  /** `403xx09` Dormant Account. */
+  DormantAccount: { codes: ["40309"], meaning: "Dormant Account", kind: "Declined" },
+  /** `403xx10` Need To Set Token Limit. */
+  NeedToSetTokenLimit: { codes: ["40310"], meaning: "Need To Set Token Limit", kind: "Declined" },
+  /** `403xx11` OTP Blocked. */
+  OtpBlocked: { codes: ["40311"], meaning: "OTP Blocked", kind: "Declined" },
+  /** `403xx12` OTP Lifetime Expired. */
+  OtpLifetimeExpired: { codes: ["40312"], meaning: "OTP Lifetime Expired", kind: "Declined" },
+  /** `403xx13` OTP Sent To Cardholder. */
+  OtpSentToCardholder: { codes: ["40313"], meaning: "OTP Sent To Cardholder", kind: "Declined" },
+  /** `403xx14` Insufficient Funds. */
+  InsufficientFunds: { codes: ["40314"], meaning: "Insufficient Funds", kind: "Declined" },
+  /** `403xx15` Transaction Not Permitted. */
+  TransactionNotPermitted: { codes: ["40315"], meaning: "Transaction Not Permitted", kind: "Declined" },
+  /** `403xx16` Suspend Transaction. */
+  SuspendTransaction: { codes: ["40316"], meaning: "Suspend Transaction", kind: "Declined" },
+  /** `403xx17` Token Limit Exceeded. */
+  TokenLimitExceeded: { codes: ["40317"], meaning: "Token Limit Exceeded", kind: "Declined" },
+  /** `403xx18` Inactive Card/Account/Customer. */
+  InactiveAccount: { codes: ["40318"], meaning: "Inactive Card/Account/Customer", kind: "Declined" },
+  /** `403xx19` Merchant Blacklisted. */
+  MerchantBlacklisted: { codes: ["40319"], meaning: "Merchant Blacklisted", kind: "Declined" },
+  /** `403xx20` Merchant Limit Exceed. */
+  MerchantLimitExceeded: { codes: ["40320"], meaning: "Merchant Limit Exceed", kind: "Declined" },
+  /** `403xx21` Set Limit Not Allowed. */
+  SetLimitNotAllowed: { codes: ["40321"], meaning: "Set Limit Not Allowed", kind: "Declined" },
+  /** `403xx22` Token Limit Invalid. */
+  TokenLimitInvalid: { codes: ["40322"], meaning: "Token Limit Invalid", kind: "Declined" },
+  /** `403xx23` Account Limit Exceed. */
+  AccountLimitExceeded: { codes: ["40323"], meaning: "Account Limit Exceed", kind: "Declined" },
+  /** `404xx00` Invalid Transaction Status (the operation does not fit the current state). */
+  InvalidTransactionStatus: { codes: ["40400"], meaning: "Invalid Transaction Status", kind: "Declined" },
+  /** `404xx01` Transaction Not Found. */
+  TransactionNotFound: { codes: ["40401"], meaning: "Transaction Not Found", kind: "Declined" },
+  /** `404xx02` Invalid Routing. */
+  InvalidRouting: { codes: ["40402"], meaning: "Invalid Routing", kind: "Declined" },
+  /** `404xx03` Bank Not Supported By Switch. */
+  BankNotSupported: { codes: ["40403"], meaning: "Bank Not Supported By Switch", kind: "Declined" },
+  /** `404xx04` Transaction Cancelled. */
+  TransactionCancelled: { codes: ["40404"], meaning: "Transaction Cancelled", kind: "Declined" },
+  /** `404xx05` Merchant Is Not Registered For Card Registration Services. */
+  MerchantNotRegistered: {
+    codes: ["40405"],
+    meaning: "Merchant Is Not Registered For Card Registration Services",
+    kind: "Declined"
+  },
+  /** `404xx06` Need To Request OTP. */
+  NeedToRequestOtp: { codes: ["40406"], meaning: "Need To Request OTP", kind: "Declined" },
+  /** `404xx07` Journey Not Found. */
+  JourneyNotFound: { codes: ["40407"], meaning: "Journey Not Found", kind: "Declined" },
+  /** `404xx08` Invalid Merchant. */
+  InvalidMerchant: { codes: ["40408"], meaning: "Invalid Merchant", kind: "Declined" },
+  /** `404xx09` No Issuer. */
+  NoIssuer: { codes: ["40409"], meaning: "No Issuer", kind: "Declined" },
+  /** `404xx10` Invalid API Transition. */
+  InvalidApiTransition: { codes: ["40410"], meaning: "Invalid API Transition", kind: "Declined" },
+  /** `404xx11` Invalid Card/Account/Customer (e.g. an unknown beneficiary account). */
+  InvalidAccount: { codes: ["40411"], meaning: "Invalid Card/Account/Customer", kind: "Declined" },
+  /** `404xx12` Invalid Bill/Virtual Account. */
+  InvalidBill: { codes: ["40412"], meaning: "Invalid Bill/Virtual Account", kind: "Declined" },
+  /** `404xx13` Invalid Amount (ASPI). NICEPAY defines `404xx13` as "Paid Bill": its client reports `PaidBill` for it (`Nicepay.ResponseCode`). */
+  InvalidAmount: { codes: ["40413"], meaning: "Invalid Amount", kind: "Declined" },
+  /** `404xx14` Paid Bill. */
+  PaidBill: { codes: ["40414"], meaning: "Paid Bill", kind: "Declined" },
+  /** `404xx15` Invalid OTP. */
+  InvalidOtp: { codes: ["40415"], meaning: "Invalid OTP", kind: "Declined" },
+  /** `404xx16` Partner Not Found. */
+  PartnerNotFound: { codes: ["40416"], meaning: "Partner Not Found", kind: "Declined" },
+  /** `404xx17` Invalid Terminal. */
+  InvalidTerminal: { codes: ["40417"], meaning: "Invalid Terminal", kind: "Declined" },
+  /** `404xx18` Inconsistent Request (same partnerReferenceNo, different parameters). NICEPAY uses this code, under HTTP 403, for "Account Inactive": its client reports `InactiveAccount` for it (`Nicepay.ResponseCode`). */
+  InconsistentRequest: { codes: ["40418"], meaning: "Inconsistent Request", kind: "Declined" },
+  /** `404xx19` Invalid Bill/Virtual Account (expired). */
+  ExpiredBill: { codes: ["40419"], meaning: "Invalid Bill/Virtual Account", kind: "Declined" },
+  /** `405xx00` Requested Function Is Not Supported. */
+  FunctionNotSupported: {
+    codes: ["40500"],
+    meaning: "Requested Function Is Not Supported",
+    kind: "Declined"
+  },
+  /** `405xx01` Requested Operation Is Not Allowed (e.g. cancel no longer possible). */
+  OperationNotAllowed: { codes: ["40501"], meaning: "Requested Operation Is Not Allowed", kind: "Declined" },
+  /** `409xx00` Conflict: the X-EXTERNAL-ID was already used today (nothing was processed). */
+  ExternalIdConflict: {
+    codes: ["40900"],
+    meaning: "Conflict: the X-EXTERNAL-ID was already used today",
+    kind: "InvalidRequest"
+  },
+  /** `409xx01` Duplicate partnerReferenceNo: a payout with this reference already exists. */
+  DuplicatePartnerReference: {
+    codes: ["40901"],
+    meaning: "Duplicate partnerReferenceNo: a payout with this reference already exists",
+    kind: "Declined"
+  },
+  /** `429xx00` Too Many Requests (not processed; safe to retry later). */
+  TooManyRequests: { codes: ["42900"], meaning: "Too Many Requests", kind: "Unavailable", transient: true },
+  /** `500xx00` General Error. */
+  GeneralError: { codes: ["50000"], meaning: "General Error", kind: "Unavailable", transient: true },
+  /** `500xx01` Internal Server Error. */
+  InternalServerError: {
+    codes: ["50001"],
+    meaning: "Internal Server Error",
+    kind: "Unavailable",
+    transient: true
+  },
+  /** `500xx02` External Server Error (the bank behind the provider failed). */
+  ExternalServerError: {
+    codes: ["50002"],
+    meaning: "External Server Error",
+    kind: "Unavailable",
+    transient: true
+  },
+  /** `504xx00` Timeout. */
+  RequestTimeout: { codes: ["50400"], meaning: "Timeout", kind: "Timeout", transient: true }
+} as const satisfies Record<string, ErrorTable.Row<string>>
 
-// One factory for the ~60 classes: each gets its tag, its kind and whether a read may retry it.
-const SnapError =
-  <Self>() =>
-  <Tag extends string>(tag: Tag, kind: ErrorKind, transient = false): ResponseCodeErrorClass<Self, Tag> => {
-    const Base = Schema.TaggedError<Self>()(tag, errorFields) as unknown as new (
-      fields: ErrorFields
-    ) => ErrorFields
-    class ResponseCodeError extends Base {
-      get kind(): ErrorKind {
-        return kind
-      }
-      get transient(): boolean {
-        return transient
-      }
-      get message(): string {
-        return `SNAP ${this.responseCode}: ${this.responseMessage}`
-      }
-    }
-    return ResponseCodeError as unknown as ResponseCodeErrorClass<Self, Tag>
-  }
+const made = ErrorTable.make(
+  {
+    provider: "snap",
+    fields: errorFields,
+    code: (self) => self.responseCode,
+    upstreamMessages: (self) => ({ EN: self.responseMessage }),
+    message: (self) => `SNAP ${self.responseCode}: ${self.responseMessage}`
+  },
+  rows
+)
 
-// 400 — the request is malformed.
-/** `400xx00` Bad Request (includes unparseable JSON). @since 0.1.0 */
-export class BadRequest extends SnapError<BadRequest>()("BadRequest", "InvalidRequest") {}
-/** `400xx01` Invalid Field Format {field}. @since 0.1.0 */
-export class InvalidFieldFormat extends SnapError<InvalidFieldFormat>()(
-  "InvalidFieldFormat",
-  "InvalidRequest"
-) {}
-/** `400xx02` Invalid Mandatory Field {field} (also a missing header). @since 0.1.0 */
-export class InvalidMandatoryField extends SnapError<InvalidMandatoryField>()(
-  "InvalidMandatoryField",
-  "InvalidRequest"
-) {}
-
-// 401 — credentials.
-/** `401xx00` Unauthorized (bad signature, unknown client, key not found). @since 0.1.0 */
-export class Unauthorized extends SnapError<Unauthorized>()("Unauthorized", "Unauthorized") {}
-/** `401xx01` Invalid Token (B2B): the access token is unknown or expired. @since 0.1.0 */
-export class InvalidToken extends SnapError<InvalidToken>()("InvalidToken", "Unauthorized") {}
-/** `401xx02` Invalid Customer Token. @since 0.1.0 */
-export class InvalidCustomerToken extends SnapError<InvalidCustomerToken>()(
-  "InvalidCustomerToken",
-  "Unauthorized"
-) {}
-/** `401xx03` Token Not Found (B2B). @since 0.1.0 */
-export class TokenNotFound extends SnapError<TokenNotFound>()("TokenNotFound", "Unauthorized") {}
-/** `401xx04` Customer Token Not Found. @since 0.1.0 */
-export class CustomerTokenNotFound extends SnapError<CustomerTokenNotFound>()(
-  "CustomerTokenNotFound",
-  "Unauthorized"
-) {}
-
-// 403 — refused by business rules.
-/** `403xx00` Transaction Expired. @since 0.1.0 */
-export class TransactionExpired extends SnapError<TransactionExpired>()("TransactionExpired", "Declined") {}
-/** `403xx01` Feature Not Allowed. @since 0.1.0 */
-export class FeatureNotAllowed extends SnapError<FeatureNotAllowed>()("FeatureNotAllowed", "Declined") {}
-/** `403xx02` Exceeds Transaction Amount Limit. @since 0.1.0 */
-export class ExceedsTransactionAmountLimit extends SnapError<ExceedsTransactionAmountLimit>()(
-  "ExceedsTransactionAmountLimit",
-  "Declined"
-) {}
-/** `403xx03` Suspected Fraud. @since 0.1.0 */
-export class SuspectedFraud extends SnapError<SuspectedFraud>()("SuspectedFraud", "Declined") {}
-/** `403xx04` Activity Count Limit Exceeded. @since 0.1.0 */
-export class ActivityCountLimitExceeded extends SnapError<ActivityCountLimitExceeded>()(
-  "ActivityCountLimitExceeded",
-  "Declined"
-) {}
-/** `403xx05` Do Not Honor. @since 0.1.0 */
-export class DoNotHonor extends SnapError<DoNotHonor>()("DoNotHonor", "Declined") {}
-/** `403xx06` Feature Not Allowed At This Time (cut-off in progress). @since 0.1.0 */
-export class FeatureNotAllowedAtThisTime extends SnapError<FeatureNotAllowedAtThisTime>()(
-  "FeatureNotAllowedAtThisTime",
-  "Declined"
-) {}
-/** `403xx07` Card Blocked. @since 0.1.0 */
-export class CardBlocked extends SnapError<CardBlocked>()("CardBlocked", "Declined") {}
-/** `403xx08` Card Expired. @since 0.1.0 */
-export class CardExpired extends SnapError<CardExpired>()("CardExpired", "Declined") {}
-/** `403xx09` Dormant Account. @since 0.1.0 */
-export class DormantAccount extends SnapError<DormantAccount>()("DormantAccount", "Declined") {}
-/** `403xx10` Need To Set Token Limit. @since 0.1.0 */
-export class NeedToSetTokenLimit extends SnapError<NeedToSetTokenLimit>()(
-  "NeedToSetTokenLimit",
-  "Declined"
-) {}
-/** `403xx11` OTP Blocked. @since 0.1.0 */
-export class OtpBlocked extends SnapError<OtpBlocked>()("OtpBlocked", "Declined") {}
-/** `403xx12` OTP Lifetime Expired. @since 0.1.0 */
-export class OtpLifetimeExpired extends SnapError<OtpLifetimeExpired>()("OtpLifetimeExpired", "Declined") {}
-/** `403xx13` OTP Sent To Cardholder. @since 0.1.0 */
-export class OtpSentToCardholder extends SnapError<OtpSentToCardholder>()(
-  "OtpSentToCardholder",
-  "Declined"
-) {}
-/** `403xx14` Insufficient Funds. @since 0.1.0 */
-export class InsufficientFunds extends SnapError<InsufficientFunds>()("InsufficientFunds", "Declined") {}
-/** `403xx15` Transaction Not Permitted. @since 0.1.0 */
-export class TransactionNotPermitted extends SnapError<TransactionNotPermitted>()(
-  "TransactionNotPermitted",
-  "Declined"
-) {}
-/** `403xx16` Suspend Transaction. @since 0.1.0 */
-export class SuspendTransaction extends SnapError<SuspendTransaction>()("SuspendTransaction", "Declined") {}
-/** `403xx17` Token Limit Exceeded. @since 0.1.0 */
-export class TokenLimitExceeded extends SnapError<TokenLimitExceeded>()("TokenLimitExceeded", "Declined") {}
-/** `403xx18` Inactive Card/Account/Customer. @since 0.1.0 */
-export class InactiveAccount extends SnapError<InactiveAccount>()("InactiveAccount", "Declined") {}
-/** `403xx19` Merchant Blacklisted. @since 0.1.0 */
-export class MerchantBlacklisted extends SnapError<MerchantBlacklisted>()(
-  "MerchantBlacklisted",
-  "Declined"
-) {}
-/** `403xx20` Merchant Limit Exceed. @since 0.1.0 */
-export class MerchantLimitExceeded extends SnapError<MerchantLimitExceeded>()(
-  "MerchantLimitExceeded",
-  "Declined"
-) {}
-/** `403xx21` Set Limit Not Allowed. @since 0.1.0 */
-export class SetLimitNotAllowed extends SnapError<SetLimitNotAllowed>()("SetLimitNotAllowed", "Declined") {}
-/** `403xx22` Token Limit Invalid. @since 0.1.0 */
-export class TokenLimitInvalid extends SnapError<TokenLimitInvalid>()("TokenLimitInvalid", "Declined") {}
-/** `403xx23` Account Limit Exceed. @since 0.1.0 */
-export class AccountLimitExceeded extends SnapError<AccountLimitExceeded>()(
-  "AccountLimitExceeded",
-  "Declined"
-) {}
-
-// 404 — the referenced thing does not exist or is in the wrong state.
-/** `404xx00` Invalid Transaction Status (the operation does not fit the current state). @since 0.1.0 */
-export class InvalidTransactionStatus extends SnapError<InvalidTransactionStatus>()(
-  "InvalidTransactionStatus",
-  "Declined"
-) {}
-/** `404xx01` Transaction Not Found. @since 0.1.0 */
-export class TransactionNotFound extends SnapError<TransactionNotFound>()(
-  "TransactionNotFound",
-  "Declined"
-) {}
-/** `404xx02` Invalid Routing. @since 0.1.0 */
-export class InvalidRouting extends SnapError<InvalidRouting>()("InvalidRouting", "Declined") {}
-/** `404xx03` Bank Not Supported By Switch. @since 0.1.0 */
-export class BankNotSupported extends SnapError<BankNotSupported>()("BankNotSupported", "Declined") {}
-/** `404xx04` Transaction Cancelled. @since 0.1.0 */
-export class TransactionCancelled extends SnapError<TransactionCancelled>()(
-  "TransactionCancelled",
-  "Declined"
-) {}
-/** `404xx05` Merchant Is Not Registered For Card Registration Services. @since 0.1.0 */
-export class MerchantNotRegistered extends SnapError<MerchantNotRegistered>()(
-  "MerchantNotRegistered",
-  "Declined"
-) {}
-/** `404xx06` Need To Request OTP. @since 0.1.0 */
-export class NeedToRequestOtp extends SnapError<NeedToRequestOtp>()("NeedToRequestOtp", "Declined") {}
-/** `404xx07` Journey Not Found. @since 0.1.0 */
-export class JourneyNotFound extends SnapError<JourneyNotFound>()("JourneyNotFound", "Declined") {}
-/** `404xx08` Invalid Merchant. @since 0.1.0 */
-export class InvalidMerchant extends SnapError<InvalidMerchant>()("InvalidMerchant", "Declined") {}
-/** `404xx09` No Issuer. @since 0.1.0 */
-export class NoIssuer extends SnapError<NoIssuer>()("NoIssuer", "Declined") {}
-/** `404xx10` Invalid API Transition. @since 0.1.0 */
-export class InvalidApiTransition extends SnapError<InvalidApiTransition>()(
-  "InvalidApiTransition",
-  "Declined"
-) {}
-/** `404xx11` Invalid Card/Account/Customer (e.g. an unknown beneficiary account). @since 0.1.0 */
-export class InvalidAccount extends SnapError<InvalidAccount>()("InvalidAccount", "Declined") {}
-/** `404xx12` Invalid Bill/Virtual Account. @since 0.1.0 */
-export class InvalidBill extends SnapError<InvalidBill>()("InvalidBill", "Declined") {}
 /**
- * `404xx13` Invalid Amount (ASPI). NICEPAY defines `404xx13` as "Paid Bill": its client reports
- * `PaidBill` for it (`Nicepay.ResponseCode`).
+ * The classes, by name.
  *
  * @since 0.1.0
  */
-export class InvalidAmount extends SnapError<InvalidAmount>()("InvalidAmount", "Declined") {}
-/** `404xx14` Paid Bill. @since 0.1.0 */
-export class PaidBill extends SnapError<PaidBill>()("PaidBill", "Declined") {}
-/** `404xx15` Invalid OTP. @since 0.1.0 */
-export class InvalidOtp extends SnapError<InvalidOtp>()("InvalidOtp", "Declined") {}
-/** `404xx16` Partner Not Found. @since 0.1.0 */
-export class PartnerNotFound extends SnapError<PartnerNotFound>()("PartnerNotFound", "Declined") {}
-/** `404xx17` Invalid Terminal. @since 0.1.0 */
-export class InvalidTerminal extends SnapError<InvalidTerminal>()("InvalidTerminal", "Declined") {}
-/**
- * `404xx18` Inconsistent Request (same partnerReferenceNo, different parameters). NICEPAY uses this
- * code, under HTTP 403, for "Account Inactive": its client reports `InactiveAccount` for it
- * (`Nicepay.ResponseCode`).
- *
- * @since 0.1.0
- */
-export class InconsistentRequest extends SnapError<InconsistentRequest>()(
-  "InconsistentRequest",
-  "Declined"
-) {}
-/** `404xx19` Invalid Bill/Virtual Account (expired). @since 0.1.0 */
-export class ExpiredBill extends SnapError<ExpiredBill>()("ExpiredBill", "Declined") {}
+export const {
+  BadRequest,
+  InvalidFieldFormat,
+  InvalidMandatoryField,
+  Unauthorized,
+  InvalidToken,
+  InvalidCustomerToken,
+  TokenNotFound,
+  CustomerTokenNotFound,
+  TransactionExpired,
+  FeatureNotAllowed,
+  ExceedsTransactionAmountLimit,
+  SuspectedFraud,
+  ActivityCountLimitExceeded,
+  DoNotHonor,
+  FeatureNotAllowedAtThisTime,
+  CardBlocked,
+  CardExpired,
+  DormantAccount,
+  NeedToSetTokenLimit,
+  OtpBlocked,
+  OtpLifetimeExpired,
+  OtpSentToCardholder,
+  InsufficientFunds,
+  TransactionNotPermitted,
+  SuspendTransaction,
+  TokenLimitExceeded,
+  InactiveAccount,
+  MerchantBlacklisted,
+  MerchantLimitExceeded,
+  SetLimitNotAllowed,
+  TokenLimitInvalid,
+  AccountLimitExceeded,
+  InvalidTransactionStatus,
+  TransactionNotFound,
+  InvalidRouting,
+  BankNotSupported,
+  TransactionCancelled,
+  MerchantNotRegistered,
+  NeedToRequestOtp,
+  JourneyNotFound,
+  InvalidMerchant,
+  NoIssuer,
+  InvalidApiTransition,
+  InvalidAccount,
+  InvalidBill,
+  InvalidAmount,
+  PaidBill,
+  InvalidOtp,
+  PartnerNotFound,
+  InvalidTerminal,
+  InconsistentRequest,
+  ExpiredBill,
+  FunctionNotSupported,
+  OperationNotAllowed,
+  ExternalIdConflict,
+  DuplicatePartnerReference,
+  TooManyRequests,
+  GeneralError,
+  InternalServerError,
+  ExternalServerError,
+  RequestTimeout
+} = made.classes
 
-// 405, 409, 429.
-/** `405xx00` Requested Function Is Not Supported. @since 0.1.0 */
-export class FunctionNotSupported extends SnapError<FunctionNotSupported>()(
-  "FunctionNotSupported",
-  "Declined"
-) {}
-/** `405xx01` Requested Operation Is Not Allowed (e.g. cancel no longer possible). @since 0.1.0 */
-export class OperationNotAllowed extends SnapError<OperationNotAllowed>()(
-  "OperationNotAllowed",
-  "Declined"
-) {}
-/** `409xx00` Conflict: the X-EXTERNAL-ID was already used today (nothing was processed). @since 0.1.0 */
-export class ExternalIdConflict extends SnapError<ExternalIdConflict>()(
-  "ExternalIdConflict",
-  "InvalidRequest"
-) {}
-/** `409xx01` Duplicate partnerReferenceNo: a payout with this reference already exists. @since 0.1.0 */
-export class DuplicatePartnerReference extends SnapError<DuplicatePartnerReference>()(
-  "DuplicatePartnerReference",
-  "Declined"
-) {}
-/** `429xx00` Too Many Requests (not processed; safe to retry later). @since 0.1.0 */
-export class TooManyRequests extends SnapError<TooManyRequests>()("TooManyRequests", "Unavailable", true) {}
-
-// 5xx — the upstream failed.
-/** `500xx00` General Error. @since 0.1.0 */
-export class GeneralError extends SnapError<GeneralError>()("GeneralError", "Unavailable", true) {}
-/** `500xx01` Internal Server Error. @since 0.1.0 */
-export class InternalServerError extends SnapError<InternalServerError>()(
-  "InternalServerError",
-  "Unavailable",
-  true
-) {}
-/** `500xx02` External Server Error (the bank behind the provider failed). @since 0.1.0 */
-export class ExternalServerError extends SnapError<ExternalServerError>()(
-  "ExternalServerError",
-  "Unavailable",
-  true
-) {}
-/** `504xx00` Timeout. @since 0.1.0 */
-export class RequestTimeout extends SnapError<RequestTimeout>()("RequestTimeout", "Timeout", true) {}
+/** @since 0.1.0 */
+export type BadRequest = InstanceType<typeof BadRequest>
+/** @since 0.1.0 */
+export type InvalidFieldFormat = InstanceType<typeof InvalidFieldFormat>
+/** @since 0.1.0 */
+export type InvalidMandatoryField = InstanceType<typeof InvalidMandatoryField>
+/** @since 0.1.0 */
+export type Unauthorized = InstanceType<typeof Unauthorized>
+/** @since 0.1.0 */
+export type InvalidToken = InstanceType<typeof InvalidToken>
+/** @since 0.1.0 */
+export type InvalidCustomerToken = InstanceType<typeof InvalidCustomerToken>
+/** @since 0.1.0 */
+export type TokenNotFound = InstanceType<typeof TokenNotFound>
+/** @since 0.1.0 */
+export type CustomerTokenNotFound = InstanceType<typeof CustomerTokenNotFound>
+/** @since 0.1.0 */
+export type TransactionExpired = InstanceType<typeof TransactionExpired>
+/** @since 0.1.0 */
+export type FeatureNotAllowed = InstanceType<typeof FeatureNotAllowed>
+/** @since 0.1.0 */
+export type ExceedsTransactionAmountLimit = InstanceType<typeof ExceedsTransactionAmountLimit>
+/** @since 0.1.0 */
+export type SuspectedFraud = InstanceType<typeof SuspectedFraud>
+/** @since 0.1.0 */
+export type ActivityCountLimitExceeded = InstanceType<typeof ActivityCountLimitExceeded>
+/** @since 0.1.0 */
+export type DoNotHonor = InstanceType<typeof DoNotHonor>
+/** @since 0.1.0 */
+export type FeatureNotAllowedAtThisTime = InstanceType<typeof FeatureNotAllowedAtThisTime>
+/** @since 0.1.0 */
+export type CardBlocked = InstanceType<typeof CardBlocked>
+/** @since 0.1.0 */
+export type CardExpired = InstanceType<typeof CardExpired>
+/** @since 0.1.0 */
+export type DormantAccount = InstanceType<typeof DormantAccount>
+/** @since 0.1.0 */
+export type NeedToSetTokenLimit = InstanceType<typeof NeedToSetTokenLimit>
+/** @since 0.1.0 */
+export type OtpBlocked = InstanceType<typeof OtpBlocked>
+/** @since 0.1.0 */
+export type OtpLifetimeExpired = InstanceType<typeof OtpLifetimeExpired>
+/** @since 0.1.0 */
+export type OtpSentToCardholder = InstanceType<typeof OtpSentToCardholder>
+/** @since 0.1.0 */
+export type InsufficientFunds = InstanceType<typeof InsufficientFunds>
+/** @since 0.1.0 */
+export type TransactionNotPermitted = InstanceType<typeof TransactionNotPermitted>
+/** @since 0.1.0 */
+export type SuspendTransaction = InstanceType<typeof SuspendTransaction>
+/** @since 0.1.0 */
+export type TokenLimitExceeded = InstanceType<typeof TokenLimitExceeded>
+/** @since 0.1.0 */
+export type InactiveAccount = InstanceType<typeof InactiveAccount>
+/** @since 0.1.0 */
+export type MerchantBlacklisted = InstanceType<typeof MerchantBlacklisted>
+/** @since 0.1.0 */
+export type MerchantLimitExceeded = InstanceType<typeof MerchantLimitExceeded>
+/** @since 0.1.0 */
+export type SetLimitNotAllowed = InstanceType<typeof SetLimitNotAllowed>
+/** @since 0.1.0 */
+export type TokenLimitInvalid = InstanceType<typeof TokenLimitInvalid>
+/** @since 0.1.0 */
+export type AccountLimitExceeded = InstanceType<typeof AccountLimitExceeded>
+/** @since 0.1.0 */
+export type InvalidTransactionStatus = InstanceType<typeof InvalidTransactionStatus>
+/** @since 0.1.0 */
+export type TransactionNotFound = InstanceType<typeof TransactionNotFound>
+/** @since 0.1.0 */
+export type InvalidRouting = InstanceType<typeof InvalidRouting>
+/** @since 0.1.0 */
+export type BankNotSupported = InstanceType<typeof BankNotSupported>
+/** @since 0.1.0 */
+export type TransactionCancelled = InstanceType<typeof TransactionCancelled>
+/** @since 0.1.0 */
+export type MerchantNotRegistered = InstanceType<typeof MerchantNotRegistered>
+/** @since 0.1.0 */
+export type NeedToRequestOtp = InstanceType<typeof NeedToRequestOtp>
+/** @since 0.1.0 */
+export type JourneyNotFound = InstanceType<typeof JourneyNotFound>
+/** @since 0.1.0 */
+export type InvalidMerchant = InstanceType<typeof InvalidMerchant>
+/** @since 0.1.0 */
+export type NoIssuer = InstanceType<typeof NoIssuer>
+/** @since 0.1.0 */
+export type InvalidApiTransition = InstanceType<typeof InvalidApiTransition>
+/** @since 0.1.0 */
+export type InvalidAccount = InstanceType<typeof InvalidAccount>
+/** @since 0.1.0 */
+export type InvalidBill = InstanceType<typeof InvalidBill>
+/** @since 0.1.0 */
+export type InvalidAmount = InstanceType<typeof InvalidAmount>
+/** @since 0.1.0 */
+export type PaidBill = InstanceType<typeof PaidBill>
+/** @since 0.1.0 */
+export type InvalidOtp = InstanceType<typeof InvalidOtp>
+/** @since 0.1.0 */
+export type PartnerNotFound = InstanceType<typeof PartnerNotFound>
+/** @since 0.1.0 */
+export type InvalidTerminal = InstanceType<typeof InvalidTerminal>
+/** @since 0.1.0 */
+export type InconsistentRequest = InstanceType<typeof InconsistentRequest>
+/** @since 0.1.0 */
+export type ExpiredBill = InstanceType<typeof ExpiredBill>
+/** @since 0.1.0 */
+export type FunctionNotSupported = InstanceType<typeof FunctionNotSupported>
+/** @since 0.1.0 */
+export type OperationNotAllowed = InstanceType<typeof OperationNotAllowed>
+/** @since 0.1.0 */
+export type ExternalIdConflict = InstanceType<typeof ExternalIdConflict>
+/** @since 0.1.0 */
+export type DuplicatePartnerReference = InstanceType<typeof DuplicatePartnerReference>
+/** @since 0.1.0 */
+export type TooManyRequests = InstanceType<typeof TooManyRequests>
+/** @since 0.1.0 */
+export type GeneralError = InstanceType<typeof GeneralError>
+/** @since 0.1.0 */
+export type InternalServerError = InstanceType<typeof InternalServerError>
+/** @since 0.1.0 */
+export type ExternalServerError = InstanceType<typeof ExternalServerError>
+/** @since 0.1.0 */
+export type RequestTimeout = InstanceType<typeof RequestTimeout>
 
 /**
  * A response code no table documents. `kind` follows its HTTP class.
@@ -367,6 +480,8 @@ export class UnknownSnapResponse extends Schema.TaggedError<UnknownSnapResponse>
   ...errorFields,
   httpStatus: Schema.Number
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
   get kind(): ErrorKind {
     if (this.httpStatus === 504) return "Timeout"
     if (this.httpStatus >= 500 || this.httpStatus === 429) return "Unavailable"
@@ -376,6 +491,15 @@ export class UnknownSnapResponse extends Schema.TaggedError<UnknownSnapResponse>
   }
   get transient(): boolean {
     return this.httpStatus >= 500 || this.httpStatus === 429
+  }
+  get provider(): KasirError.Provider {
+    return "snap"
+  }
+  get code(): string {
+    return this.responseCode
+  }
+  get upstreamMessages(): KasirError.UpstreamMessages {
+    return { EN: this.responseMessage }
   }
   override get message(): string {
     return `SNAP ${this.responseCode} (undocumented code): ${this.responseMessage}`
@@ -387,71 +511,14 @@ export class UnknownSnapResponse extends Schema.TaggedError<UnknownSnapResponse>
  *
  * @since 0.1.0
  */
-export type ResponseCodeError =
-  | BadRequest
-  | InvalidFieldFormat
-  | InvalidMandatoryField
-  | Unauthorized
-  | InvalidToken
-  | InvalidCustomerToken
-  | TokenNotFound
-  | CustomerTokenNotFound
-  | TransactionExpired
-  | FeatureNotAllowed
-  | ExceedsTransactionAmountLimit
-  | SuspectedFraud
-  | ActivityCountLimitExceeded
-  | DoNotHonor
-  | FeatureNotAllowedAtThisTime
-  | CardBlocked
-  | CardExpired
-  | DormantAccount
-  | NeedToSetTokenLimit
-  | OtpBlocked
-  | OtpLifetimeExpired
-  | OtpSentToCardholder
-  | InsufficientFunds
-  | TransactionNotPermitted
-  | SuspendTransaction
-  | TokenLimitExceeded
-  | InactiveAccount
-  | MerchantBlacklisted
-  | MerchantLimitExceeded
-  | SetLimitNotAllowed
-  | TokenLimitInvalid
-  | AccountLimitExceeded
-  | InvalidTransactionStatus
-  | TransactionNotFound
-  | InvalidRouting
-  | BankNotSupported
-  | TransactionCancelled
-  | MerchantNotRegistered
-  | NeedToRequestOtp
-  | JourneyNotFound
-  | InvalidMerchant
-  | NoIssuer
-  | InvalidApiTransition
-  | InvalidAccount
-  | InvalidBill
-  | InvalidAmount
-  | PaidBill
-  | InvalidOtp
-  | PartnerNotFound
-  | InvalidTerminal
-  | InconsistentRequest
-  | ExpiredBill
-  | FunctionNotSupported
-  | OperationNotAllowed
-  | ExternalIdConflict
-  | DuplicatePartnerReference
-  | TooManyRequests
-  | GeneralError
-  | InternalServerError
-  | ExternalServerError
-  | RequestTimeout
-  | UnknownSnapResponse
+export type ResponseCodeError = ErrorTable.Union<typeof rows, typeof errorFields> | UnknownSnapResponse
 
-type Constructor = new (fields: ErrorFields) => ResponseCodeError
+/**
+ * A documented response-code class.
+ *
+ * @since 0.1.0
+ */
+export type DocumentedClass = (typeof made.classes)[keyof typeof rows]
 
 /**
  * The ASPI general table: `"{http}{case}"` → error class. Exported so tests and documentation can
@@ -459,102 +526,57 @@ type Constructor = new (fields: ErrorFields) => ResponseCodeError
  *
  * @since 0.1.0
  */
-export const table: ReadonlyMap<string, Constructor> = new Map<string, Constructor>([
-  ["40000", BadRequest],
-  ["40001", InvalidFieldFormat],
-  ["40002", InvalidMandatoryField],
-  ["40100", Unauthorized],
-  ["40101", InvalidToken],
-  ["40102", InvalidCustomerToken],
-  ["40103", TokenNotFound],
-  ["40104", CustomerTokenNotFound],
-  ["40300", TransactionExpired],
-  ["40301", FeatureNotAllowed],
-  ["40302", ExceedsTransactionAmountLimit],
-  ["40303", SuspectedFraud],
-  ["40304", ActivityCountLimitExceeded],
-  ["40305", DoNotHonor],
-  ["40306", FeatureNotAllowedAtThisTime],
-  ["40307", CardBlocked],
-  ["40308", CardExpired],
-  ["40309", DormantAccount],
-  ["40310", NeedToSetTokenLimit],
-  ["40311", OtpBlocked],
-  ["40312", OtpLifetimeExpired],
-  ["40313", OtpSentToCardholder],
-  ["40314", InsufficientFunds],
-  ["40315", TransactionNotPermitted],
-  ["40316", SuspendTransaction],
-  ["40317", TokenLimitExceeded],
-  ["40318", InactiveAccount],
-  ["40319", MerchantBlacklisted],
-  ["40320", MerchantLimitExceeded],
-  ["40321", SetLimitNotAllowed],
-  ["40322", TokenLimitInvalid],
-  ["40323", AccountLimitExceeded],
-  ["40400", InvalidTransactionStatus],
-  ["40401", TransactionNotFound],
-  ["40402", InvalidRouting],
-  ["40403", BankNotSupported],
-  ["40404", TransactionCancelled],
-  ["40405", MerchantNotRegistered],
-  ["40406", NeedToRequestOtp],
-  ["40407", JourneyNotFound],
-  ["40408", InvalidMerchant],
-  ["40409", NoIssuer],
-  ["40410", InvalidApiTransition],
-  ["40411", InvalidAccount],
-  ["40412", InvalidBill],
-  ["40413", InvalidAmount],
-  ["40414", PaidBill],
-  ["40415", InvalidOtp],
-  ["40416", PartnerNotFound],
-  ["40417", InvalidTerminal],
-  ["40418", InconsistentRequest],
-  ["40419", ExpiredBill],
-  ["40500", FunctionNotSupported],
-  ["40501", OperationNotAllowed],
-  ["40900", ExternalIdConflict],
-  ["40901", DuplicatePartnerReference],
-  ["42900", TooManyRequests],
-  ["50000", GeneralError],
-  ["50001", InternalServerError],
-  ["50002", ExternalServerError],
-  ["50400", RequestTimeout]
-])
+export const table: ReadonlyMap<string, DocumentedClass> = made.lookup
 
 /**
- * The error for a non-success response code: its documented class, or `UnknownSnapResponse`.
+ * How a provider reads SNAP codes where its published table differs from ASPI's: classes that
+ * replace ASPI's for some `"{http}{case}"` codes, and HTTP statuses it documents for a code whose
+ * first three digits say otherwise. Handed to the SNAP client (`Snap.Client.make({ dialect })`),
+ * which then decodes every answer with it — there is no fix-up afterwards.
  *
  * @since 0.1.0
  */
-export const toError = (code: ResponseCode, responseMessage: string, body: string): ResponseCodeError => {
-  const fields = { responseCode: code.code, serviceCode: code.serviceCode, responseMessage, body }
-  const Class = table.get(`${code.httpStatus}${code.caseCode}`)
-  return Class === undefined
-    ? new UnknownSnapResponse({ ...fields, httpStatus: code.httpStatus })
-    : new Class(fields)
+export interface Dialect {
+  readonly overrides: ReadonlyMap<string, DocumentedClass>
+  readonly statusQuirks: ReadonlyArray<{ readonly httpStatus: number; readonly codeStatusAndCase: string }>
 }
 
 /**
- * HTTP statuses a provider documents for a code whose first three digits say otherwise. NICEPAY
- * answers `404xx18` (account inactive) with HTTP 403.
+ * ASPI's own reading: no overrides, no status quirks.
  *
  * @since 0.1.0
  */
-export const documentedStatusQuirks: ReadonlyArray<{
-  readonly httpStatus: number
-  readonly codeStatusAndCase: string
-}> = [{ httpStatus: 403, codeStatusAndCase: "40418" }]
+export const aspi: Dialect = { overrides: new Map(), statusQuirks: [] }
 
 /**
- * Whether an HTTP status agrees with the code (equal to its first three digits, or a documented quirk).
+ * The error for a non-success response code: the dialect's class where it has its own, else the
+ * documented ASPI class, else `UnknownSnapResponse`.
  *
  * @since 0.1.0
  */
-export const statusAgrees = (httpStatus: number, code: ResponseCode): boolean =>
+export const toError = (
+  code: ResponseCode,
+  responseMessage: string,
+  body: string,
+  dialect: Dialect = aspi
+): ResponseCodeError => {
+  const fields = { responseCode: code.code, serviceCode: code.serviceCode, responseMessage, body }
+  const key = `${code.httpStatus}${code.caseCode}`
+  const Class = dialect.overrides.get(key) ?? table.get(key)
+  return Class === undefined
+    ? new UnknownSnapResponse({ ...fields, httpStatus: code.httpStatus })
+    : (new Class(fields) as ResponseCodeError)
+}
+
+/**
+ * Whether an HTTP status agrees with the code: equal to its first three digits, or one of the
+ * dialect's documented quirks.
+ *
+ * @since 0.1.0
+ */
+export const statusAgrees = (httpStatus: number, code: ResponseCode, dialect: Dialect = aspi): boolean =>
   httpStatus === code.httpStatus ||
-  documentedStatusQuirks.some(
+  dialect.statusQuirks.some(
     (quirk) =>
       quirk.httpStatus === httpStatus && quirk.codeStatusAndCase === `${code.httpStatus}${code.caseCode}`
   )

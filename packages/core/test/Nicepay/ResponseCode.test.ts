@@ -26,13 +26,13 @@ describe("Nicepay.ResponseCode", () => {
     expect(aspi).toStrictEqual(["InvalidAmount", "InconsistentRequest"])
   })
 
-  it("refine re-reads a generic error with NICEPAY's table, keeping code, message and body", () => {
-    const generic = Snap.ResponseCode.toError(
+  it("NICEPAY's dialect decodes a code with NICEPAY's table in the first place, keeping code, message and body", () => {
+    const refined = Snap.ResponseCode.toError(
       code("4040018"),
       "Account Inactive",
-      '{"responseCode":"4040018"}'
+      '{"responseCode":"4040018"}',
+      Nicepay.ResponseCode.dialect
     )
-    const refined = Nicepay.ResponseCode.refine(generic)
     expect(refined).toStrictEqual(
       new Snap.ResponseCode.InactiveAccount({
         responseCode: "4040018",
@@ -42,8 +42,21 @@ describe("Nicepay.ResponseCode", () => {
       })
     )
     expect(refined.message).toBe("SNAP 4040018: Account Inactive")
-    const other = Snap.ResponseCode.toError(code("4030014"), "Insufficient Funds", "{}")
-    expect(Nicepay.ResponseCode.refine(other)).toBe(other)
+    const other = Snap.ResponseCode.toError(
+      code("4030014"),
+      "Insufficient Funds",
+      "{}",
+      Nicepay.ResponseCode.dialect
+    )
+    expect(other._tag).toBe("InsufficientFunds")
+  })
+
+  it("the HTTP status must agree with the code, except NICEPAY's documented 403 for 404xx18", () => {
+    const dialect = Nicepay.ResponseCode.dialect
+    expect(Snap.ResponseCode.statusAgrees(403, code("4030014"), dialect)).toBe(true)
+    expect(Snap.ResponseCode.statusAgrees(200, code("4030014"), dialect)).toBe(false)
+    expect(Snap.ResponseCode.statusAgrees(403, code("4040018"), dialect)).toBe(true)
+    expect(Snap.ResponseCode.statusAgrees(403, code("4040011"), dialect)).toBe(false)
   })
 })
 

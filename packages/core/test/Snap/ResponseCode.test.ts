@@ -129,11 +129,11 @@ describe("Snap.ResponseCode", () => {
     ])
   })
 
-  it("the HTTP status must agree with the code, except NICEPAY's documented 403 for 404xx18", () => {
+  it("the HTTP status must agree with the code (provider quirks are a dialect's, not ASPI's)", () => {
     const code = (c: string) => Either.getOrThrow(ResponseCode.parse(c))
     expect(ResponseCode.statusAgrees(403, code("4030014"))).toBe(true)
     expect(ResponseCode.statusAgrees(200, code("4030014"))).toBe(false)
-    expect(ResponseCode.statusAgrees(403, code("4040018"))).toBe(true)
+    expect(ResponseCode.statusAgrees(403, code("4040018"))).toBe(false)
     expect(ResponseCode.statusAgrees(403, code("4040011"))).toBe(false)
   })
 })

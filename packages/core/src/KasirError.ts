@@ -1,0 +1,86 @@
+/**
+ * The one vocabulary every kasir error shares.
+ *
+ * Each error class of kasir (core, ledger, the apps' own) carries the type id below, so a caller
+ * recognises a kasir error with `isKasirError` — as `@effect/platform`'s `HttpClientError` and
+ * `@effect/ai`'s `AiError` are recognised — and then reads typed fields instead of probing an
+ * `unknown` for whichever fields a provider happens to use:
+ *
+ * - `kind`: what the failure means to the caller (`ErrorKind`), which the apps map to exit codes
+ *   and HTTP statuses;
+ * - `provider`: whose failure it is (`ayoconnect`, `nicepay`, the generic `snap` layer, or `kasir`
+ *   itself for input, configuration and ledger failures);
+ * - `operation`: the operation that failed, where the error knows it;
+ * - `code` and `upstreamMessages`: only where the upstream answered — its response code as text
+ *   (Ayoconnect's `188`, SNAP's `4030014`) and its messages (Ayoconnect's Indonesian and English
+ *   pair, SNAP's single `responseMessage` as `EN`).
+ *
+ * @since 0.1.0
+ */
+import { Predicate } from "effect"
+import type { ErrorKind } from "./ErrorKind.js"
+
+/**
+ * @since 0.1.0
+ */
+export const TypeId: unique symbol = Symbol.for("@kasir/core/KasirError")
+
+/**
+ * @since 0.1.0
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * Whose failure an error is.
+ *
+ * @since 0.1.0
+ */
+export type Provider = "ayoconnect" | "nicepay" | "snap" | "kasir"
+
+/**
+ * What the upstream said, in its own words. Ayoconnect answers in Indonesian and English; SNAP has
+ * one `responseMessage`, given as `EN`.
+ *
+ * @since 0.1.0
+ */
+export interface UpstreamMessages {
+  readonly EN?: string | undefined
+  readonly ID?: string | undefined
+}
+
+/**
+ * The fields every kasir error exposes.
+ *
+ * @since 0.1.0
+ */
+export interface KasirError {
+  readonly [TypeId]: TypeId
+  readonly _tag: string
+  readonly message: string
+  readonly kind: ErrorKind
+  readonly provider: Provider
+  /** The operation that failed (`payment`, `register`…), when the error knows it. */
+  readonly operation?: string | undefined
+  /** The upstream's response code, as text, when the upstream answered. */
+  readonly code?: string | undefined
+  /** The upstream's messages, when the upstream answered. */
+  readonly upstreamMessages?: UpstreamMessages | undefined
+}
+
+/**
+ * Whether a value is a kasir error.
+ *
+ * @since 0.1.0
+ */
+export const isKasirError = (u: unknown): u is KasirError => Predicate.hasProperty(u, TypeId)
+
+/**
+ * The upstream's code and messages of an error, when it has them (a failure that is not a kasir
+ * error, or one the upstream did not answer, has none).
+ *
+ * @since 0.1.0
+ */
+export const upstreamOf = (
+  u: unknown
+): { readonly code: string; readonly messages: UpstreamMessages } | undefined =>
+  isKasirError(u) && u.code !== undefined ? { code: u.code, messages: u.upstreamMessages ?? {} } : undefined
