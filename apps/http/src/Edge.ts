@@ -10,8 +10,8 @@
  * - problem+json for whatever the HttpApi did not answer itself (unknown routes, defects) —
  *   never a stack trace;
  * - one structured access log line: request id, method, route, status, duration, upstream
- *   operations, outcome, caller fingerprint. Never headers or bodies. `KASIR_ACCESS_LOG=false`
- *   turns it off (the request id still goes on every other log line);
+ *   operations, outcome, caller fingerprint (`AccessLog.ts`). Never headers or bodies.
+ *   `KASIR_ACCESS_LOG=false` turns it off (the request id still goes on every other log line);
  * - the request metrics (`Metrics.ts`): requests in flight, and the duration by method, route
  *   template and status;
  * - with a tracer configured, the server span of the request (joined to the caller's
@@ -22,7 +22,8 @@
 import { type HttpApp, HttpServerRequest, HttpServerResponse, HttpTraceContext } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { randomUUID } from "node:crypto"
-import { Cause, Effect, FiberRef, HashMap, Option } from "effect"
+import { Cause, Effect, LogLevel, Option } from "effect"
+import * as AccessLog from "./AccessLog.js"
 import * as Body from "./Body.js"
 import { InFlight } from "./Drain.js"
 import * as Metrics from "./Metrics.js"
@@ -73,27 +74,18 @@ const fallback = (cause: Cause.Cause<unknown>) =>
 const referencesIn = (pathParams: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(pathParams).filter(([name]) => /ref/i.test(name)))
 
-// The access log line's fields as log annotations, added in one transient mutation of the
-// annotation map: `Effect.annotateLogs` with eight fields makes eight immutable copies, about a
-// third of the line's cost under `Logger.json`.
-const withAnnotations = <A, E, R>(
-  effect: Effect.Effect<A, E, R>,
-  fields: Record<string, unknown>
-): Effect.Effect<A, E, R> =>
-  Effect.locallyWith(effect, FiberRef.currentLogAnnotations, (annotations) =>
-    HashMap.mutate(annotations, (mutable) => {
-      for (const key in fields) HashMap.set(mutable, key, fields[key])
-    })
-  )
-
 const leaving = Effect.sync(() => Metrics.recordActiveRequest(-1))
 
 /**
  * @since 0.2.0
  */
 export interface Options {
-  /** Write the access log line (default true). */
-  readonly accessLog?: boolean | undefined
+  /**
+   * The access log line: `true` (the default) writes it through the Effect logger
+   * (`AccessLog.logger`), a sink writes it there (the gateway process: `AccessLog.stdout`),
+   * `false` writes none.
+   */
+  readonly accessLog?: boolean | AccessLog.Sink | undefined
   /** A tracer is configured: make the server span (see `withServerSpan`). */
   readonly traced?: boolean | undefined
 }
@@ -106,7 +98,12 @@ export interface Options {
 export const middleware =
   (routes: RouteTable, limits: Body.Limits, options: Options = {}) =>
   <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<never, R | InFlight> => {
-    const accessLog = options.accessLog ?? true
+    const accessLog =
+      options.accessLog === false
+        ? undefined
+        : options.accessLog === true || options.accessLog === undefined
+          ? AccessLog.logger
+          : options.accessLog
     const traced = options.traced ?? false
     const handle = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
@@ -141,9 +138,8 @@ export const middleware =
         status,
         (performance.now() - started) / 1000
       )
-      const log = quietPaths.has(path) && status < 400 ? Effect.logDebug : Effect.logInfo
-      if (accessLog) {
-        yield* withAnnotations(log("http request"), {
+      if (accessLog !== undefined) {
+        yield* accessLog.write(quietPaths.has(path) && status < 400 ? LogLevel.Debug : LogLevel.Info, {
           requestId: state.requestId,
           method: state.method,
           route: state.route?.path ?? "(unmatched)",
@@ -151,7 +147,7 @@ export const middleware =
           durationMillis: Math.round((performance.now() - started) * 10) / 10,
           operations: state.operations,
           outcome: outcomeOf(status, state),
-          ...(state.caller === undefined ? {} : { caller: state.caller })
+          caller: state.caller
         })
       }
       const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)

@@ -20,6 +20,7 @@ import { randomBytes } from "node:crypto"
 import { createServer, type Server } from "node:http"
 import { Tracing } from "@kasir/core"
 import { ConfigError, Deferred, Duration, Effect, Layer, Option, Redacted } from "effect"
+import * as AccessLog from "./AccessLog.js"
 import { Api } from "./Api.js"
 import * as ApiKeys from "./ApiKeys.js"
 import { CallbackCredentials, layerApiKeyAuth, layerCallbackAuth } from "./Authentication.js"
@@ -49,6 +50,11 @@ export interface Options {
   readonly host?: string | undefined
   /** Where the ledger lives; default `Database.layerConfig` (`KASIR_DATABASE_URL` / `KASIR_DATA_DIR`). */
   readonly database?: Parameters<typeof Ledger.layer>[0] | undefined
+  /**
+   * Where the access log line goes when `KASIR_ACCESS_LOG` is on; default the Effect logger
+   * (`AccessLog.logger`). The gateway process writes it straight to stdout (`AccessLog.stdout`).
+   */
+  readonly accessLog?: AccessLog.Sink | undefined
 }
 
 /**
@@ -197,7 +203,7 @@ export const layer = (
                 maxDepth: Body.defaultMaxDepth,
                 maxElements: Body.defaultMaxElements
               },
-              { accessLog: config.accessLog, traced }
+              { accessLog: config.accessLog ? (options.accessLog ?? AccessLog.logger) : false, traced }
             )(app)
           )
         )

@@ -13,6 +13,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Transport } from "@kasir/core"
 import { Telemetry } from "@kasir/telemetry"
 import { Cause, ConfigError, Effect, Layer, Logger } from "effect"
+import * as AccessLog from "./AccessLog.js"
 import * as Gateway from "./Gateway.js"
 import * as GatewayConfig from "./GatewayConfig.js"
 import * as Version from "./Version.js"
@@ -58,7 +59,8 @@ const program = Effect.gen(function* () {
   const { logLevel } = yield* GatewayConfig.config
   // Telemetry is built first and released last: the transport and the clients see its tracer
   // (or none) when they are built, and spans still buffered at shutdown are flushed.
-  const gateway = Gateway.layer().pipe(
+  // The access log line as `Logger.json` would write it, formatted directly and batched (`AccessLog`).
+  const gateway = Gateway.layer({ accessLog: AccessLog.stdout() }).pipe(
     Layer.provide(Transport.layer),
     Layer.provide(Telemetry.layer({ serviceName: "kasir-gateway", serviceVersion: Version.version }))
   )

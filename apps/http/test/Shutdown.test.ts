@@ -180,7 +180,7 @@ describe("the gateway process", () => {
     async () => {
       const started = await start()
       const sent = Date.now()
-      const response = slowInquiry(started)
+      const response = slowInquiry(started, "slow-drain-1")
       await new Promise((resolve) => setTimeout(resolve, 1_000))
       const signalled = Date.now()
       started.child.kill("SIGTERM")
@@ -197,6 +197,15 @@ describe("the gateway process", () => {
       expect(answered - sent).toBeGreaterThanOrEqual(4_900)
       // A complete 200 from a process that then exited 0 is the order itself: answered, then exited.
       expect(started.output()).toContain('"message":"shutdown: drained"')
+      // The drained request's access log line (batched on stdout) was written before the exit.
+      const access = started
+        .output()
+        .split("\n")
+        .filter((line) => line.includes('"message":"http request"') && line.includes("slow-drain-1"))
+        .map((line) => JSON.parse(line) as { readonly annotations: Record<string, unknown> })
+      expect(
+        access.map(({ annotations }) => [annotations.route, annotations.status, annotations.operations])
+      ).toStrictEqual([["/v1/ayoconnect/inquiries", 200, ["ayoconnect.inquiry"]]])
       console.log(
         `drain: request answered ${answered - signalled} ms after SIGTERM, process exited ${at - signalled} ms after SIGTERM`
       )
