@@ -15,6 +15,7 @@
  *
  * @since 0.2.0
  */
+import { Either } from "effect"
 import * as Fault from "../Fault.js"
 import * as Auth from "./Auth.js"
 import * as Catalogue from "./Catalogue.js"
@@ -121,13 +122,16 @@ const balance = (state: State.State, apiKey: string): Answered =>
 
 const productList = (): Answered => answered(Responses.envelope(0, Responses.productList(), Messages.ok))
 
-const inquiry = (
-  state: State.State,
-  settings: Settings,
-  request: Request,
-  apiKey: string,
-  claims: Auth.Claims
-): Answered => {
+// One authenticated call: the state it meets, the settings, the request and its verified claims.
+interface Call {
+  readonly state: State.State
+  readonly settings: Settings
+  readonly request: Request
+  readonly apiKey: string
+  readonly claims: Auth.Claims
+}
+
+const inquiry = ({ state, settings, request, apiKey, claims }: Call): Answered => {
   const { version, now } = request
   const accountNumber = Auth.stringClaim(claims, "accountnumber")
   const productCode = Auth.stringClaim(claims, "productcode")
@@ -192,13 +196,58 @@ const inquiry = (
   }
 }
 
-const payment = (
-  state: State.State,
-  settings: Settings,
-  request: Request,
-  apiKey: string,
-  claims: Auth.Claims
-): Answered => {
+// The transaction a payment records, by what its scenario does: failed at once (nothing debited),
+// pending (debited, settling later unless it never does), or succeeded with its token.
+const recorded = (
+  base: Omit<
+    State.Transaction,
+    "state" | "responseCode" | "token" | "fulfilment" | "settledAt" | "debited" | "refunded" | "settlement"
+  >,
+  effect: Exclude<Scenario.PaymentEffect, { readonly _tag: "Normal" | "Fault" }>,
+  now: number,
+  settlement: State.Settlement | undefined
+): State.Transaction => {
+  switch (effect._tag) {
+    case "Fail":
+      return {
+        ...base,
+        state: "Failed",
+        responseCode: effect.code,
+        token: "",
+        fulfilment: [],
+        settledAt: now,
+        debited: false,
+        refunded: false
+      }
+    case "Pend":
+      return {
+        ...base,
+        state: "Pending",
+        responseCode: 299,
+        token: "",
+        fulfilment: [],
+        settledAt: undefined,
+        debited: true,
+        refunded: false,
+        ...(settlement === undefined ? {} : { settlement })
+      }
+    default: {
+      const { token, productDetails } = Catalogue.fulfil(base.product, base.transactionId)
+      return {
+        ...base,
+        state: "Succeeded",
+        responseCode: effect._tag === "Succeed" ? effect.code : 0,
+        token,
+        fulfilment: productDetails,
+        settledAt: now,
+        debited: true,
+        refunded: false
+      }
+    }
+  }
+}
+
+const payment = ({ state, settings, request, apiKey, claims }: Call): Answered => {
   const { version, now } = request
   const accountNumber = Auth.stringClaim(claims, "accountnumber")
   const productCode = Auth.stringClaim(claims, "productcode")
@@ -254,75 +303,26 @@ const payment = (
     createdAt: now,
     callbackUrls: Auth.urlsClaim(claims)
   }
-  const fulfilled = () => {
-    const { token, productDetails } = Catalogue.fulfil(product, transactionId)
-    return { token, fulfilment: productDetails }
-  }
   const settlement: State.Settlement | undefined =
     effect._tag === "Pend" && effect.settleTo !== "never"
       ? { at: now + settings.settleAfterMillis, responseCode: effect.settleTo }
       : undefined
-  const transaction: State.Transaction =
-    effect._tag === "Fail"
-      ? {
-          ...base,
-          state: "Failed",
-          responseCode: effect.code,
-          token: "",
-          fulfilment: [],
-          settledAt: now,
-          debited: false,
-          refunded: false
-        }
-      : effect._tag === "Pend"
-        ? {
-            ...base,
-            state: "Pending",
-            responseCode: 299,
-            token: "",
-            fulfilment: [],
-            settledAt: undefined,
-            debited: true,
-            refunded: false,
-            ...(settlement === undefined ? {} : { settlement })
-          }
-        : {
-            ...base,
-            state: "Succeeded",
-            responseCode: effect._tag === "Succeed" ? effect.code : 0,
-            ...fulfilled(),
-            settledAt: now,
-            debited: true,
-            refunded: false
-          }
+  const transaction = recorded(base, effect, now, settlement)
   const accepted = request.commit && (fault === undefined || Fault.processesRequest({ fault }))
   const next = accepted ? State.acceptPayment(state, transaction) : state
   const followUps: ReadonlyArray<FollowUp> =
     accepted && settlement !== undefined ? [{ _tag: "Settle", apiKey, refNumber, settlement }] : []
-  const decided = (body: { readonly responseCode: number }): Answered => ({
-    ...answered(body, fault),
-    state: next,
-    followUps
-  })
-  switch (effect._tag) {
-    case "Fail":
-    case "AnswerDuplicate":
-      return decided(Responses.failure(effect.code))
-    case "Succeed":
-      return decided(
-        Responses.envelope(
-          effect.code,
-          Responses.transactionData(version, transaction, { full: true, stringValues: false })
+  const body =
+    effect._tag === "Fail" || effect._tag === "AnswerDuplicate"
+      ? Responses.failure(effect.code)
+      : Responses.envelope(
+          effect._tag === "Succeed" ? effect.code : 299,
+          Responses.transactionData(version, transaction, {
+            full: effect._tag === "Succeed",
+            stringValues: false
+          })
         )
-      )
-    case "Pend":
-      return decided(
-        Responses.envelope(
-          299,
-          Responses.transactionData(version, transaction, { full: false, stringValues: false })
-        )
-      )
-  }
+  return { ...answered(body, fault), state: next, followUps }
 }
 
 const status = (state: State.State, version: 1 | 2, apiKey: string, claims: Auth.Claims): Answered => {
@@ -345,30 +345,24 @@ export const decide = (state: State.State, settings: Settings, request: Request)
     request.body,
     (apiKey) => State.partner(state, apiKey)?.secret
   )
-  const decided: Answered =
-    authenticated._tag === "Left"
-      ? answered(Responses.failure(authenticated.left.code))
-      : operate(state, settings, request, authenticated.right)
+  const decided: Answered = Either.isLeft(authenticated)
+    ? answered(Responses.failure(authenticated.left.code))
+    : operate({ state, settings, request, ...authenticated.right })
   return { ...decided, state: decided.state ?? state, followUps: decided.followUps ?? [] }
 }
 
-const operate = (
-  state: State.State,
-  settings: Settings,
-  request: Request,
-  { apiKey, claims }: Auth.Authenticated
-): Answered => {
-  switch (request.operation) {
+const operate = (call: Call): Answered => {
+  switch (call.request.operation) {
     case "partner/balance":
-      return balance(state, apiKey)
+      return balance(call.state, call.apiKey)
     case "partner/products":
       return productList()
     case "bill/check":
-      return inquiry(state, settings, request, apiKey, claims)
+      return inquiry(call)
     case "bill/payment":
-      return payment(state, settings, request, apiKey, claims)
+      return payment(call)
     case "bill/status":
-      return status(state, request.version, apiKey, claims)
+      return status(call.state, call.request.version, call.apiKey, call.claims)
   }
 }
 

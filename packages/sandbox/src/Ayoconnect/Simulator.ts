@@ -193,6 +193,59 @@ const partnerOf = (registration: PartnerRegistration): State.Partner => ({
         }
 })
 
+interface Delivery {
+  readonly refNumber: string
+  readonly url: string
+  readonly responseCode: number
+  readonly attempts: Array<number>
+  delivered: boolean
+}
+
+// Callbacks: POST the status body to the URL until one attempt answers exactly 200, waiting
+// `retryDelays` between attempts; every attempt is recorded in `deliveries`.
+const callbackSender =
+  (options: {
+    readonly httpClient: HttpClient.HttpClient
+    readonly retryDelays: ReadonlyArray<Duration.Duration>
+    readonly callbackTimeout: Duration.Duration
+    readonly deliveries: Array<Delivery>
+    readonly runFork: (effect: Effect.Effect<void>) => unknown
+  }) =>
+  (callback: Extract<Engine.FollowUp, { readonly _tag: "Callback" }>): void => {
+    const delivery: Delivery = {
+      refNumber: callback.refNumber,
+      url: callback.url,
+      responseCode: callback.responseCode,
+      attempts: [],
+      delivered: false
+    }
+    options.deliveries.push(delivery)
+    const credentials = callback.credentials
+    const request = HttpClientRequest.post(callback.url).pipe(
+      HttpClientRequest.bodyText(callback.body, "application/json"),
+      credentials === undefined
+        ? (request) => request
+        : HttpClientRequest.basicAuth(credentials.username, Redacted.value(credentials.password))
+    )
+    const attempt: Effect.Effect<number> = options.httpClient.execute(request).pipe(
+      Effect.map((response) => response.status),
+      Effect.scoped,
+      Effect.timeout(options.callbackTimeout),
+      Effect.orElseSucceed(() => 0)
+    )
+    const loop = (index: number): Effect.Effect<void> =>
+      Effect.flatMap(attempt, (status) => {
+        delivery.attempts.push(status)
+        if (status === 200) {
+          delivery.delivered = true
+          return Effect.void
+        }
+        const delay = options.retryDelays[index]
+        return delay === undefined ? Effect.void : Effect.zipRight(Effect.sleep(delay), loop(index + 1))
+      })
+    options.runFork(loop(0))
+  }
+
 /**
  * Builds a simulator. Background work (settlement, callbacks) runs in fibers owned by the
  * surrounding scope, on the Clock of the context it is built in.
@@ -214,13 +267,7 @@ export const make = (
     const runFork = yield* FiberSet.makeRuntime<never>()
     const state = yield* Ref.make(State.empty)
     // Callback deliveries are the shell's record of what it sent, not upstream state.
-    const deliveries: Array<{
-      readonly refNumber: string
-      readonly url: string
-      readonly responseCode: number
-      readonly attempts: Array<number>
-      delivered: boolean
-    }> = []
+    const deliveries: Array<Delivery> = []
 
     const settings: Engine.Settings = {
       inquiryTtlMillis: Duration.toMillis(options.inquiryTtl ?? Duration.minutes(15)),
@@ -235,41 +282,7 @@ export const make = (
     const registerPartner = (partner: PartnerRegistration) =>
       Ref.update(state, (current) => State.putPartner(current, partnerOf(partner)))
 
-    // Callbacks: POST the status body to the URL until one attempt answers exactly 200.
-    const sendCallback = (callback: Extract<Engine.FollowUp, { readonly _tag: "Callback" }>) => {
-      const delivery = {
-        refNumber: callback.refNumber,
-        url: callback.url,
-        responseCode: callback.responseCode,
-        attempts: [] as Array<number>,
-        delivered: false
-      }
-      deliveries.push(delivery)
-      const credentials = callback.credentials
-      const request = HttpClientRequest.post(callback.url).pipe(
-        HttpClientRequest.bodyText(callback.body, "application/json"),
-        credentials === undefined
-          ? (request) => request
-          : HttpClientRequest.basicAuth(credentials.username, Redacted.value(credentials.password))
-      )
-      const attempt: Effect.Effect<number> = httpClient.execute(request).pipe(
-        Effect.map((response) => response.status),
-        Effect.scoped,
-        Effect.timeout(callbackTimeout),
-        Effect.orElseSucceed(() => 0)
-      )
-      const loop = (index: number): Effect.Effect<void> =>
-        Effect.flatMap(attempt, (status) => {
-          delivery.attempts.push(status)
-          if (status === 200) {
-            delivery.delivered = true
-            return Effect.void
-          }
-          const delay = retryDelays[index]
-          return delay === undefined ? Effect.void : Effect.zipRight(Effect.sleep(delay), loop(index + 1))
-        })
-      runFork(loop(0))
-    }
+    const sendCallback = callbackSender({ httpClient, retryDelays, callbackTimeout, deliveries, runFork })
 
     const settleWith = (request: Omit<Parameters<typeof Engine.settle>[1], "now">) =>
       Effect.flatMap(clock.currentTimeMillis, (now) =>

@@ -276,16 +276,33 @@ const inquiry = (state: State.State, merchant: State.Merchant, body: Record<stri
       decided(state, Responses.respond("2000000", "Successful", Responses.statusFields(record)))
   })
 
-const approve = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  now: number
-): Decision => {
-  const found = find(state, merchant, body, Rules.reference)
-  if (Either.isLeft(found)) return decided(state, found.left)
-  const record = found.right
-  if (record.status !== "03") return decided(state, invalidStatus)
+// One authenticated service call: the state it meets, the merchant, the body and the time.
+interface Call {
+  readonly state: State.State
+  readonly merchant: State.Merchant
+  readonly body: Record<string, unknown>
+  readonly now: number
+}
+
+// An operation on an existing payout: the one the body names, in the status `from` it needs.
+const onPayout =
+  (from: State.Status, operate: (call: Call, record: State.PayoutRecord) => Decision) =>
+  (call: Call): Decision =>
+    Either.match(find(call.state, call.merchant, call.body, Rules.reference), {
+      onLeft: (refusal) => decided(call.state, refusal),
+      onRight: (record) =>
+        record.status === from ? operate(call, record) : decided(call.state, invalidStatus)
+    })
+
+// A final transition (reject, cancel): answered with the payout's fields, and notified.
+const finish = (state: State.State, record: State.PayoutRecord, to: State.Status, now: number): Decision => {
+  const [moved, next] = State.transition(state, record, to, now)
+  return decided(next, Responses.respond("2000000", "Successful", Responses.payoutFields(moved)), [
+    { _tag: "Notify", payout: moved }
+  ])
+}
+
+const approve = onPayout("03", ({ state, merchant, now }, record) => {
   if (record.amount > merchant.balance)
     return decided(state, Responses.respond("4030014", "Insufficient Funds"))
   const debited = State.setBalance(state, merchant.clientId, merchant.balance - record.amount)
@@ -336,42 +353,17 @@ const approve = (
       )
     }
   }
-}
+})
 
-const reject = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  now: number
-): Decision => {
-  const found = find(state, merchant, body, Rules.reference)
-  if (Either.isLeft(found)) return decided(state, found.left)
-  if (found.right.status !== "03") return decided(state, invalidStatus)
-  const [rejected, next] = State.transition(state, found.right, "05", now)
-  return decided(next, Responses.respond("2000000", "Successful", Responses.payoutFields(rejected)), [
-    { _tag: "Notify", payout: rejected }
-  ])
-}
+const reject = onPayout("03", ({ state, now }, record) => finish(state, record, "05", now))
 
-const cancel = (
-  state: State.State,
-  merchant: State.Merchant,
-  body: Record<string, unknown>,
-  now: number
-): Decision => {
-  const found = find(state, merchant, body, Rules.reference)
-  if (Either.isLeft(found)) return decided(state, found.left)
-  const record = found.right
-  if (record.status !== "00") return decided(state, invalidStatus)
+const cancel = onPayout("00", ({ state, merchant, now }, record) => {
   if (record.scheduledAt === undefined || now >= record.scheduledAt) {
     return decided(state, Responses.respond("4050001", "Requested Operation Is Not Allowed"))
   }
   const refunded = State.setBalance(state, merchant.clientId, merchant.balance + record.amount)
-  const [canceled, next] = State.transition(refunded, record, "04", now)
-  return decided(next, Responses.respond("2000000", "Successful", Responses.payoutFields(canceled)), [
-    { _tag: "Notify", payout: canceled }
-  ])
-}
+  return finish(refunded, record, "04", now)
+})
 
 /**
  * Decides one request: the access token, or a signed service call (authentication, then the
@@ -391,6 +383,7 @@ export const decide = (state: State.State, settings: Settings, request: Request)
   })
   if (authenticated._tag === "Refused") return decided(authenticated.state, authenticated.refusal)
   const { merchant, body, state: current } = authenticated
+  const call: Call = { state: current, merchant, body, now: request.now }
   switch (operation) {
     case "balance-inquiry":
       return balance(current, merchant, request.signedPath, body)
@@ -399,11 +392,11 @@ export const decide = (state: State.State, settings: Settings, request: Request)
     case "transfer/inquiry":
       return inquiry(current, merchant, body)
     case "transfer/approve":
-      return approve(current, merchant, body, request.now)
+      return approve(call)
     case "transfer/reject":
-      return reject(current, merchant, body, request.now)
+      return reject(call)
     case "transfer/cancel":
-      return cancel(current, merchant, body, request.now)
+      return cancel(call)
   }
 }
 

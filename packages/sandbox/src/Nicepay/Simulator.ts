@@ -185,6 +185,69 @@ const routes: ReadonlyArray<readonly [string, Engine.Operation]> = [
 const ACK_CODE = "2000000"
 const MAX_RETRY_DELAY = Duration.minutes(5)
 
+// Notifications: POST the status body, signed over `clientId|X-TIMESTAMP` with the simulator's
+// key, until the merchant acknowledges it (HTTP 200 and `2000000`) or the attempts run out.
+const notifier = (options: {
+  readonly httpClient: HttpClient.HttpClient
+  readonly notificationKey: KeyObject
+  readonly attempts: number
+  readonly retryDelay: Duration.Duration
+  readonly deliveries: Array<NotificationDelivery>
+  readonly urlOf: (clientId: string) => Effect.Effect<string | undefined>
+}) => {
+  const { httpClient, notificationKey, attempts, retryDelay, deliveries } = options
+  const deliverOnce = (payout: State.PayoutRecord, url: string, attempt: number) =>
+    Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const timestamp = Timestamp.formatWib(now)
+      const signature = yield* Effect.orDie(
+        Snap.tokenSignature({ clientId: payout.clientId, timestamp, privateKey: notificationKey })
+      )
+      const request = HttpClientRequest.post(url).pipe(
+        HttpClientRequest.setHeaders({
+          "X-TIMESTAMP": timestamp,
+          "X-CLIENT-KEY": payout.clientId,
+          "X-SIGNATURE": signature
+        }),
+        HttpClientRequest.bodyText(JSON.stringify(Responses.statusFields(payout)), "application/json")
+      )
+      const reply = yield* httpClient.execute(request).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(response.text, (text) => ({ status: response.status, text }))
+        ),
+        Effect.scoped,
+        Effect.timeout(Duration.seconds(10)),
+        Effect.orElseSucceed(() => ({ status: 0, text: "" }))
+      )
+      const acknowledged = reply.status === 200 && responseCodeOf(reply.text) === ACK_CODE
+      deliveries.push({
+        clientId: payout.clientId,
+        partnerReferenceNo: payout.partnerReferenceNo,
+        status: payout.status,
+        url,
+        attempt,
+        sentAt: now,
+        httpStatus: reply.status,
+        acknowledged
+      })
+      return acknowledged
+    })
+  return (payout: State.PayoutRecord): Effect.Effect<void> =>
+    Effect.flatMap(options.urlOf(payout.clientId), (url) => {
+      if (url === undefined) return Effect.void
+      const loop = (attempt: number): Effect.Effect<void> =>
+        Effect.flatMap(deliverOnce(payout, url, attempt), (acknowledged) =>
+          acknowledged || attempt >= attempts
+            ? Effect.void
+            : Effect.zipRight(
+                Effect.sleep(Duration.min(Duration.times(retryDelay, 2 ** (attempt - 1)), MAX_RETRY_DELAY)),
+                loop(attempt + 1)
+              )
+        )
+      return loop(1)
+    })
+}
+
 /**
  * Makes a simulator. Background work (settlements, notification deliveries) runs in fibers of
  * the surrounding scope.
@@ -249,60 +312,15 @@ export const make = (
       })
     )
 
-    // ---- notifications ---------------------------------------------------------------------
-
-    const deliverOnce = (payout: State.PayoutRecord, url: string, attempt: number) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const timestamp = Timestamp.formatWib(now)
-        const signature = yield* Effect.orDie(
-          Snap.tokenSignature({ clientId: payout.clientId, timestamp, privateKey: notificationKey })
-        )
-        const request = HttpClientRequest.post(url).pipe(
-          HttpClientRequest.setHeaders({
-            "X-TIMESTAMP": timestamp,
-            "X-CLIENT-KEY": payout.clientId,
-            "X-SIGNATURE": signature
-          }),
-          HttpClientRequest.bodyText(JSON.stringify(Responses.statusFields(payout)), "application/json")
-        )
-        const reply = yield* httpClient.execute(request).pipe(
-          Effect.flatMap((response) =>
-            Effect.map(response.text, (text) => ({ status: response.status, text }))
-          ),
-          Effect.scoped,
-          Effect.timeout(Duration.seconds(10)),
-          Effect.orElseSucceed(() => ({ status: 0, text: "" }))
-        )
-        const acknowledged = reply.status === 200 && responseCodeOf(reply.text) === ACK_CODE
-        deliveries.push({
-          clientId: payout.clientId,
-          partnerReferenceNo: payout.partnerReferenceNo,
-          status: payout.status,
-          url,
-          attempt,
-          sentAt: now,
-          httpStatus: reply.status,
-          acknowledged
-        })
-        return acknowledged
-      })
-
-    const deliver = (payout: State.PayoutRecord): Effect.Effect<void> =>
-      Effect.flatMap(Ref.get(state), (current) => {
-        const url = State.merchant(current, payout.clientId)?.notificationUrl
-        if (url === undefined) return Effect.void
-        const loop = (attempt: number): Effect.Effect<void> =>
-          Effect.flatMap(deliverOnce(payout, url, attempt), (acknowledged) =>
-            acknowledged || attempt >= attempts
-              ? Effect.void
-              : Effect.zipRight(
-                  Effect.sleep(Duration.min(Duration.times(retryDelay, 2 ** (attempt - 1)), MAX_RETRY_DELAY)),
-                  loop(attempt + 1)
-                )
-          )
-        return loop(1)
-      })
+    const deliver = notifier({
+      httpClient,
+      notificationKey,
+      attempts,
+      retryDelay,
+      deliveries,
+      urlOf: (clientId) =>
+        Effect.map(Ref.get(state), (current) => State.merchant(current, clientId)?.notificationUrl)
+    })
 
     // Request handlers run uninterruptibly and forked fibers inherit that: background work is
     // made interruptible so closing the simulator's scope stops it at once.
@@ -395,13 +413,13 @@ export const make = (
       }
       const fromHeader = Fault.fromHeaders(headers)
       const plan = Option.isSome(fromHeader) ? fromHeader : yield* faults.take("nicepay", operation)
-      const notProcessed: Engine.Decision = {
+      // A fault that drops the request before NICEPAY would see it: the engine is not asked.
+      const notProcessed: Omit<Engine.Decision, "state"> = {
         answer: { status: 502, body: "" },
         responseCode: "",
-        state: State.empty,
         followUps: []
       }
-      const decision =
+      const decision: Omit<Engine.Decision, "state"> =
         Option.isSome(plan) && !Fault.processesRequest(plan.value)
           ? notProcessed
           : yield* Ref.modify(state, (current) => {

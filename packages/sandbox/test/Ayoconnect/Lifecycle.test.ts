@@ -97,6 +97,23 @@ describe("Ayoconnect lifecycle: pending settlement", () => {
     }).pipe(Effect.provide(sandbox()))
   )
 
+  it.effect(
+    "a restore in the same simulator settles a pending payment once: refunded once, no second debit",
+    () =>
+      Effect.gen(function* () {
+        const simulator = yield* Ayoconnect.AyoconnectSimulator
+        yield* payFor({ accountNumber: account("9103", "08123456"), productCode: "PLSTSEL10" }, "restored-1")
+        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 10_550))
+        // The settlement scheduled before the restore and the one the restore schedules are the same
+        // settlement: it happens once.
+        yield* simulator.restore(yield* simulator.snapshot)
+        yield* TestClock.adjust("5 seconds")
+        const view = Option.getOrThrow(yield* simulator.transaction(partner.apiKey, "restored-1"))
+        expect([view.state, view.responseCode, view.refunded]).toStrictEqual(["Failed", 103, true])
+        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000))
+      }).pipe(Effect.provide(sandbox()))
+  )
+
   it.effect("awaitFinal follows a pending payment to its final state on its schedule", () =>
     Effect.gen(function* () {
       const ayoconnect = yield* Client.Ayoconnect
