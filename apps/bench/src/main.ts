@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark of issue 7, kasir beside its baseline in one run. Prints a table
  * and writes `bench/results/latest.json` at the repository root.
  *
- * `node dist/main.js [--only core|gateway|telemetry|cli] [--out FILE]`
+ * `node dist/main.js [--only core|gateway|telemetry|webhooks|cli] [--out FILE]`
  */
 import { existsSync, mkdtempSync } from "node:fs"
 import * as os from "node:os"
@@ -11,6 +11,7 @@ import { coldStart } from "./benches/ColdStart.js"
 import { coreAyoconnectInquiry, coreNicepayBalance, tokenSingleflight } from "./benches/Core.js"
 import { gatewayBenches, startServers } from "./benches/Gateway.js"
 import { telemetryBench } from "./benches/Telemetry.js"
+import { webhooksBench } from "./benches/Webhooks.js"
 import { paths, repoRoot, startSandbox } from "./Proc.js"
 import { machine, type Result, table, write } from "./Result.js"
 import { round } from "./Stats.js"
@@ -55,6 +56,8 @@ const main = async () => {
     }
   }
 
+  if (wants("webhooks")) progress(await webhooksBench(logDir))
+
   if (wants("cli")) {
     if (existsSync(paths.cli)) for (const result of coldStart()) progress(result)
     else console.error(`cli.coldstart.*: skipped, ${paths.cli} is not built`)
@@ -70,6 +73,7 @@ const main = async () => {
       "gateway.nicepay.balance": "rps",
       "gateway.ayoconnect.inquiry": "rps",
       "gateway.telemetry.nicepay.balance": "rps",
+      "webhooks.delivery": "eventsPerSecond",
       "cli.coldstart.help": "medianMillis",
       "cli.coldstart.balance": "medianMillis"
     })

@@ -11,6 +11,7 @@ import * as Keys from "./commands/Keys.js"
 import * as Ledger from "./commands/Ledger.js"
 import * as Nicepay from "./commands/Nicepay.js"
 import * as Sandbox from "./commands/Sandbox.js"
+import * as Webhooks from "./commands/Webhooks.js"
 import * as ExitCode from "./ExitCode.js"
 import * as Help from "./Help.js"
 import type { Output } from "./Output.js"
@@ -53,7 +54,8 @@ const root = Command.make("kasir").pipe(
     Ledger.ledger,
     Ledger.db,
     Sandbox.command,
-    Keys.command
+    Keys.command,
+    Webhooks.command
   ])
 )
 

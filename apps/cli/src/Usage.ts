@@ -28,7 +28,8 @@ export const tree: Tree = {
   ledger: { list: null, show: null },
   db: { migrate: null },
   sandbox: { reset: null },
-  keys: { generate: null }
+  keys: { generate: null },
+  webhooks: { listen: null }
 }
 
 /**

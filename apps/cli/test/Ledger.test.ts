@@ -23,13 +23,16 @@ describe("kasir db / kasir ledger", () => {
     expect(first.code).toBe(0)
     expect(JSON.parse(first.stdout)).toEqual({
       database: `embedded PGlite in ${path.join(dataDir, "ledger")}`,
-      schemaVersion: 1,
-      applied: [{ id: 1, name: "ledger" }]
+      schemaVersion: 2,
+      applied: [
+        { id: 1, name: "ledger" },
+        { id: 2, name: "webhooks" }
+      ]
     })
     const again = await kasir(["db", "migrate"], slow)
     expect(again.code).toBe(0)
     expect(again.stdout).toBe(
-      `The ledger in the embedded PGlite in ${path.join(dataDir, "ledger")} is up to date: schema version 1.\n`
+      `The ledger in the embedded PGlite in ${path.join(dataDir, "ledger")} is up to date: schema version 2.\n`
     )
 
     const empty = await kasir(["ledger", "list", "--json"], slow)

@@ -9,6 +9,7 @@ import { Webhook as Reference } from "standardwebhooks"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect } from "effect"
+import * as PromText from "./support/PromText.js"
 import { layer as gateway, send } from "./support/Harness.js"
 
 const secret = `whsec_${Buffer.alloc(32, 11).toString("base64")}`
@@ -127,6 +128,23 @@ layer(
       expect(yield* receivedAtLeast(3)).toBe(3)
       expect(received[2]!.headers["webhook-id"]).toBe(succeeded.id)
       expect(received[2]!.body).toBe(received[1]!.body)
+
+      // Metrics: three delivered attempts (once recorded), their lag, no failure.
+      const delivered = () =>
+        Effect.map(send("/metrics", { apiKey: false }), (scrape) => PromText.parse(scrape.text))
+      let families = yield* delivered()
+      for (
+        let i = 0;
+        i < 100 && PromText.value(families, "kasir_webhook_attempts_total", { outcome: "delivered" }) !== 3;
+        i++
+      ) {
+        yield* Effect.sleep("50 millis")
+        families = yield* delivered()
+      }
+      expect(PromText.value(families, "kasir_webhook_attempts_total", { outcome: "delivered" })).toBe(3)
+      expect(families.get("kasir_webhook_delivery_lag_seconds")?.type).toBe("histogram")
+      expect(PromText.value(families, "kasir_webhook_delivery_lag_seconds_count")).toBe(3)
+      expect(families.has("kasir_webhook_failures_total")).toBe(false)
     })
   )
 

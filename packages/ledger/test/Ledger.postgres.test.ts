@@ -117,9 +117,9 @@ layer(Database.layerPostgres({ url }), { timeout: "60 seconds" })("PostgreSQL mi
       ])
       expect(applied.filter((a) => a.length === 0)).toHaveLength(5)
       const recorded = yield* admin.unsafe<{ readonly migration_id: number }>(
-        `SELECT migration_id FROM ${schema}.kasir_ledger_migrations`
+        `SELECT migration_id FROM ${schema}.kasir_ledger_migrations ORDER BY migration_id`
       )
-      expect(recorded).toEqual([{ migration_id: 1 }])
+      expect(recorded).toEqual([{ migration_id: 1 }, { migration_id: 2 }])
     })
   )
 })
