@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { ErrorKind } from "@kasir/core"
+import { type ErrorKind, KasirError } from "@kasir/core"
 import { Schema } from "effect"
 
 /**
@@ -16,6 +16,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   reason: Schema.String,
   hint: Schema.optional(Schema.String)
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "InvalidRequest"
   }
@@ -35,6 +41,12 @@ export class InvalidConfiguration extends Schema.TaggedError<InvalidConfiguratio
   reason: Schema.String,
   hint: Schema.optional(Schema.String)
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Configuration"
   }
@@ -52,6 +64,12 @@ export class InvalidConfiguration extends Schema.TaggedError<InvalidConfiguratio
 export class SandboxUnavailable extends Schema.TaggedError<SandboxUnavailable>()("SandboxUnavailable", {
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Unavailable"
   }
@@ -70,6 +88,12 @@ export class PayoutFailed extends Schema.TaggedError<PayoutFailed>()("PayoutFail
   partnerReferenceNo: Schema.String,
   description: Schema.optional(Schema.String)
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Declined"
   }
@@ -88,6 +112,12 @@ export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()
   partnerReferenceNo: Schema.String,
   status: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "OutcomeUnknown"
   }

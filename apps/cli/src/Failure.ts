@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { HelpDoc, ValidationError } from "@effect/cli"
-import type { ErrorKind } from "@kasir/core"
+import { type ErrorKind, KasirError } from "@kasir/core"
 import { Cause, ConfigError, Effect, Option } from "effect"
 import * as ExitCode from "./ExitCode.js"
 import { core } from "./Input.js"
@@ -77,57 +77,57 @@ const configProblems = (error: ConfigError.ConfigError): ReadonlyArray<string> =
   }
 }
 
-const field = (error: object, name: string): unknown => (error as Record<string, unknown>)[name]
+const text = (value: string | undefined): string | undefined =>
+  value !== undefined && value.trim().length > 0 ? value.trim() : undefined
 
-const text = (value: unknown): string | undefined =>
-  typeof value === "string" && value.trim().length > 0 ? value.trim() : undefined
+// The upstream's messages, labelled: Ayoconnect's `{ID, EN}` pair, SNAP's single message.
+const labelledMessages = (
+  messages: KasirError.UpstreamMessages | undefined
+): ReadonlyArray<readonly [string, string | undefined]> =>
+  messages === undefined
+    ? []
+    : "message" in messages
+      ? [["message", text(messages.message)]]
+      : [
+          ["ID", text(messages.ID)],
+          ["EN", text(messages.EN)]
+        ]
 
 /**
  * The upstream's own words on an error: its response code and its messages — Ayoconnect's
- * Indonesian and English pair (`upstreamMessage.ID` / `.EN`), SNAP's single `responseMessage`.
+ * Indonesian and English pair, SNAP's single `responseMessage` (`KasirError.upstreamMessages`).
  *
  * @since 0.1.0
  */
-export const upstreamDetail = (error: object): string | undefined => {
-  const code = field(error, "responseCode")
-  if (typeof code !== "string" && typeof code !== "number") return undefined
-  const pair = field(error, "upstreamMessage")
-  const messages: ReadonlyArray<readonly [string, string | undefined]> =
-    typeof pair === "object" && pair !== null
-      ? [
-          ["ID", text(field(pair, "ID"))],
-          ["EN", text(field(pair, "EN"))]
-        ]
-      : [["message", text(field(error, "responseMessage"))]]
+export const upstreamDetail = (error: KasirError.KasirError): string | undefined => {
+  if (error.upstreamCode === undefined) return undefined
   return [
-    `upstream code ${code}`,
-    ...messages.flatMap(([label, value]) =>
+    `upstream code ${error.upstreamCode}`,
+    ...labelledMessages(error.upstreamMessages).flatMap(([label, value]) =>
       value === undefined ? [] : [`${label}: ${JSON.stringify(value)}`]
     )
   ].join(" · ")
 }
 
 // The upstream's texts of an error, to tell whether its message already says everything.
-const upstreamTexts = (error: object): ReadonlyArray<string> => {
-  const pair = field(error, "upstreamMessage")
-  const texts =
-    typeof pair === "object" && pair !== null
-      ? [text(field(pair, "ID")), text(field(pair, "EN"))]
-      : [text(field(error, "responseMessage"))]
-  return [String(field(error, "responseCode")), ...texts.filter((value) => value !== undefined)]
-}
+const upstreamTexts = (error: KasirError.KasirError): ReadonlyArray<string> => [
+  String(error.upstreamCode),
+  ...labelledMessages(error.upstreamMessages).flatMap(([, value]) => (value === undefined ? [] : [value]))
+]
 
-const describeKasirError = (error: object, kind: ErrorKind.ErrorKind): Described => {
-  const message = text(field(error, "message")) ?? String(field(error, "_tag") ?? "failed")
+// A hint some kasir errors add to their message (the CLI's own, the ledger's).
+const hintOf = (error: KasirError.KasirError): string | undefined =>
+  "hint" in error && typeof error.hint === "string" ? text(error.hint) : undefined
+
+const describeKasirError = (error: KasirError.KasirError, kind: ErrorKind.ErrorKind): Described => {
+  const message = text(error.message) ?? error._tag
   const upstream = upstreamDetail(error)
   // A second line only when it adds something: SNAP's message is usually the whole first line.
   const detail =
     upstream !== undefined && upstreamTexts(error).every((part) => message.includes(part))
       ? undefined
-      : (upstream ?? text(field(error, "hint")))
-  const code = field(error, "responseCode")
-  const reset =
-    typeof code === "string" || typeof code === "number" ? SandboxState.resetNotice(String(code)) : undefined
+      : (upstream ?? hintOf(error))
+  const reset = error.upstreamCode === undefined ? undefined : SandboxState.resetNotice(error.upstreamCode)
   return {
     exitCode: ExitCode.fromKind(kind),
     lines: [
@@ -160,10 +160,17 @@ export const describeError = (
     }
   }
   const kind = kindOf(error)
-  if (kind !== undefined && typeof error === "object" && error !== null)
-    return describeKasirError(error, kind)
+  if (kind !== undefined && KasirError.isKasirError(error)) return describeKasirError(error, kind)
   return describeDefect(error)
 }
+
+// A defect is not a kasir error: it says what it says, if anything.
+const defectText = (defect: { readonly message?: unknown; readonly _tag?: unknown }): string =>
+  typeof defect.message === "string" && defect.message.trim() !== ""
+    ? defect.message.trim()
+    : typeof defect._tag === "string"
+      ? defect._tag
+      : "unknown failure"
 
 /**
  * A failure nobody planned for is a bug. Its outcome cannot be known (it may have happened after
@@ -176,7 +183,7 @@ export const describeDefect = (defect: unknown): Described => {
     defect instanceof Error
       ? defect.message
       : typeof defect === "object" && defect !== null
-        ? (text(field(defect, "message")) ?? String(field(defect, "_tag") ?? "unknown failure"))
+        ? defectText(defect as { readonly message?: unknown; readonly _tag?: unknown })
         : String(defect)
   return {
     exitCode: ExitCode.Unknown,
@@ -215,15 +222,14 @@ const errorKind = (
   return kindOf(error) ?? (exitCode === ExitCode.Interrupted ? "Interrupted" : "Internal")
 }
 
-// The upstream's own messages: Ayoconnect's `{ID, EN}` pair, SNAP's single `responseMessage`.
-const upstreamMessages = (error: object): Record<string, string> | undefined => {
-  const pair = field(error, "upstreamMessage")
-  if (typeof pair === "object" && pair !== null) {
-    const messages = defined({ ID: text(field(pair, "ID")), EN: text(field(pair, "EN")) })
-    return Object.keys(messages).length === 0 ? undefined : (messages as Record<string, string>)
-  }
-  const message = text(field(error, "responseMessage"))
-  return message === undefined ? undefined : { message }
+// The upstream's own messages, without empty ones.
+const upstreamMessages = (error: KasirError.KasirError): Record<string, string> | undefined => {
+  const messages = Object.fromEntries(
+    labelledMessages(error.upstreamMessages).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined
+    )
+  )
+  return Object.keys(messages).length === 0 ? undefined : messages
 }
 
 /**
@@ -239,16 +245,14 @@ export const errorDocument = (
 ): Record<string, unknown> => {
   const exitCode = described === "interrupted" ? ExitCode.Interrupted : described.exitCode
   const lines = described === "interrupted" ? ["error: interrupted"] : described.lines
-  const error = typeof failure === "object" && failure !== null ? failure : undefined
-  const code = error === undefined ? undefined : field(error, "responseCode")
+  const error = KasirError.isKasirError(failure) ? failure : undefined
   return {
     error: defined({
       kind: errorKind(failure, exitCode, kindOf),
       message: lines[0].replace(/^error: /, ""),
       detail: lines[1],
-      provider: error === undefined ? undefined : text(field(error, "provider")),
-      operation: error === undefined ? undefined : text(field(error, "operation")),
-      upstreamCode: typeof code === "string" || typeof code === "number" ? code : undefined,
+      operation: text(error?.operation),
+      upstreamCode: error?.upstreamCode,
       upstreamMessages: error === undefined ? undefined : upstreamMessages(error)
     }),
     exitCode,

@@ -16,28 +16,18 @@ import { Config, type ConfigError, type Context, Deferred, Effect, Layer, Option
 import { type Mode, ProviderModes } from "./ProviderModes.js"
 
 /**
- * The variables that mark Ayoconnect as configured.
+ * The variables that mark Ayoconnect as configured (core's `Ayoconnect.Config.configuredBy`).
  *
  * @since 0.1.0
  */
-export const ayoconnectVariables: ReadonlyArray<string> = [
-  "AYOCONNECT_BASE_URL",
-  "AYOCONNECT_API_KEY",
-  "AYOCONNECT_API_SECRET"
-]
+export const ayoconnectVariables: ReadonlyArray<string> = Ayoconnect.Config.configuredBy
 
 /**
- * The variables that mark NICEPAY as configured.
+ * The variables that mark NICEPAY as configured (core's `Nicepay.Config.configuredBy`).
  *
  * @since 0.1.0
  */
-export const nicepayVariables: ReadonlyArray<string> = [
-  "NICEPAY_BASE_URL",
-  "NICEPAY_ENV",
-  "NICEPAY_CLIENT_ID",
-  "NICEPAY_CLIENT_SECRET",
-  "NICEPAY_PRIVATE_KEY"
-]
+export const nicepayVariables: ReadonlyArray<string> = Nicepay.Config.configuredBy
 
 const modeOf = (variables: ReadonlyArray<string>): Config.Config<Mode> =>
   Config.map(Config.all(variables.map((name) => Config.option(Config.string(name)))), (values) =>

@@ -1,8 +1,8 @@
 /**
- * Core errors → problems, generically: the status comes from the error's `kind`
- * (`ErrorKind.kindOf`), the upstream detail from the fields core errors carry (Ayoconnect:
- * numeric `responseCode` and `upstreamMessage.{EN,ID}`; SNAP: seven-digit `responseCode` and
- * `responseMessage`). The gateway never needs to know every error class.
+ * Core errors → problems, generically: the status comes from the error's `kind`, the upstream
+ * detail from the fields every kasir error shares (`KasirError`: `upstreamCode` and
+ * `upstreamMessages`, Ayoconnect's `{ID, EN}` pair or SNAP's single message). The gateway never
+ * needs to know every error class, and reads no field a kasir error does not declare.
  *
  * | kind             | status | problem type           |
  * |------------------|--------|------------------------|
@@ -23,7 +23,7 @@
  * @since 0.1.0
  */
 import { HttpApp, HttpServerResponse } from "@effect/platform"
-import { ErrorKind, type Idempotency } from "@kasir/core"
+import { type Idempotency, KasirError } from "@kasir/core"
 import { Effect } from "effect"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
@@ -43,20 +43,17 @@ export type UpstreamProblem =
   | Problem.OutcomeUnknown
 
 /**
- * The error tags that mean "no such transaction" (Ayoconnect RC 188, SNAP `404xx01`).
+ * The error tags that mean "no such transaction" (Ayoconnect RC 188 and SNAP `404xx01` are both
+ * `TransactionNotFound`).
  *
  * @since 0.1.0
  */
-export const notFoundTags: ReadonlySet<string> = new Set(["TransactionNotFound", "TransactionNotAvailable"])
+export const notFoundTags: ReadonlySet<string> = new Set(["TransactionNotFound"])
 
-const field = (error: unknown, name: string): unknown =>
-  typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined
-
-const text = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined
+const text = (value: string | undefined): string | undefined => (value === "" ? undefined : value)
 
 /**
- * What the upstream said, read from whichever fields the error has.
+ * What the upstream said, from the error's `upstreamCode` and `upstreamMessages`.
  *
  * @since 0.1.0
  */
@@ -65,10 +62,13 @@ export const upstreamDetail = (
   operation: string,
   error: unknown
 ): Problem.UpstreamDetail => {
-  const messages = field(error, "upstreamMessage")
-  const code = text(field(error, "responseCode"))
-  const message = text(field(messages, "EN")) ?? text(field(error, "responseMessage"))
-  const messageId = text(field(messages, "ID"))
+  const known = KasirError.isKasirError(error) ? error : undefined
+  const messages = known?.upstreamMessages
+  const code = text(known?.upstreamCode)
+  const message = text(
+    messages === undefined ? undefined : "message" in messages ? messages.message : messages.EN
+  )
+  const messageId = text(messages !== undefined && "ID" in messages ? messages.ID : undefined)
   return new Problem.UpstreamDetail({
     provider,
     operation,
@@ -78,10 +78,12 @@ export const upstreamDetail = (
   })
 }
 
-const errorMessage = (error: unknown): string => {
-  const message = field(error, "message")
-  return typeof message === "string" && message !== "" ? message : "unknown error"
-}
+const errorMessage = (error: unknown): string =>
+  KasirError.isKasirError(error) && error.message !== ""
+    ? error.message
+    : error instanceof Error && error.message !== ""
+      ? error.message
+      : "unknown error"
 
 /**
  * The problem for a failed upstream call. `location` is where to poll when the outcome is unknown;
@@ -100,7 +102,8 @@ export const toProblem = (
 ): Effect.Effect<UpstreamProblem> => {
   // Already answered (a nested call mapped it): keep it as it is.
   if (Problem.isProblem(error)) return Effect.succeed(error as UpstreamProblem)
-  const kind = ErrorKind.kindOf(error)
+  const known = KasirError.isKasirError(error) ? error : undefined
+  const kind = known?.kind
   const upstream = upstreamDetail(options.provider, options.operation, error)
   const detail = options.detail ?? errorMessage(error)
   const extra = { kind: kind ?? "Unknown", upstream }
@@ -108,8 +111,7 @@ export const toProblem = (
     case "InvalidRequest":
       return RequestContext.problem(400, "invalid-request", detail, extra)
     case "Declined": {
-      const tag = field(error, "_tag")
-      return typeof tag === "string" && notFoundTags.has(tag)
+      return known !== undefined && notFoundTags.has(known._tag)
         ? RequestContext.problem(404, "not-found", detail, extra)
         : RequestContext.problem(422, "declined", detail, extra)
     }

@@ -1,7 +1,7 @@
 /**
  * What a failure means to the caller, across every upstream.
  *
- * Each public error class of @kasir/core has a `kind` getter with one of these values, so the
+ * Every kasir error (`KasirError.isKasirError`) has a `kind` with one of these values, so the
  * apps map errors to exit codes and HTTP statuses without knowing every class:
  *
  * | kind             | meaning                                                | CLI exit | HTTP |
@@ -16,6 +16,7 @@
  *
  * @since 0.1.0
  */
+import * as KasirError from "./KasirError.js"
 
 /**
  * @since 0.1.0
@@ -29,23 +30,10 @@ export type ErrorKind =
   | "Unavailable"
   | "Timeout"
 
-const kinds: ReadonlySet<string> = new Set<ErrorKind>([
-  "Declined",
-  "InvalidRequest",
-  "Configuration",
-  "Unauthorized",
-  "OutcomeUnknown",
-  "Unavailable",
-  "Timeout"
-])
-
 /**
- * The kind of a failure, or `undefined` for values that are not kasir errors.
+ * The kind of a failure, or `undefined` for values that are not kasir errors (`isKasirError`).
  *
  * @since 0.1.0
  */
-export const kindOf = (error: unknown): ErrorKind | undefined => {
-  if (typeof error !== "object" || error === null) return undefined
-  const kind = (error as { readonly kind?: unknown }).kind
-  return typeof kind === "string" && kinds.has(kind) ? (kind as ErrorKind) : undefined
-}
+export const kindOf = (error: unknown): ErrorKind | undefined =>
+  KasirError.isKasirError(error) ? error.kind : undefined

@@ -12,6 +12,7 @@
  */
 import { Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
+import * as KasirError from "./KasirError.js"
 
 /**
  * The upstream already holds a payment under this reference, and it is not the one requested:
@@ -30,6 +31,12 @@ export class ReferenceReused extends Schema.TaggedError<ReferenceReused>()("Refe
   /** The request fields that differ from the existing payment, e.g. `["amount"]`. */
   fields: Schema.Array(Schema.String)
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }

@@ -10,6 +10,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { Either, Redacted, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
+import * as KasirError from "./KasirError.js"
 
 /**
  * Why a token was rejected. Never carries the secret or the signature.
@@ -20,6 +21,12 @@ export class InvalidJwt extends Schema.TaggedError<InvalidJwt>()("InvalidJwt", {
   reason: Schema.Literal("Malformed", "UnsupportedAlgorithm", "BadSignature", "InvalidPayload"),
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }

@@ -11,9 +11,9 @@
  * - `provider`: whose failure it is (`ayoconnect`, `nicepay`, the generic `snap` layer, or `kasir`
  *   itself for input, configuration and ledger failures);
  * - `operation`: the operation that failed, where the error knows it;
- * - `code` and `upstreamMessages`: only where the upstream answered — its response code as text
+ * - `upstreamCode` and `upstreamMessages`: only where the upstream answered — its response code as text
  *   (Ayoconnect's `188`, SNAP's `4030014`) and its messages (Ayoconnect's Indonesian and English
- *   pair, SNAP's single `responseMessage` as `EN`).
+ *   pair, SNAP's single `responseMessage`).
  *
  * @since 0.1.0
  */
@@ -38,15 +38,12 @@ export type TypeId = typeof TypeId
 export type Provider = "ayoconnect" | "nicepay" | "snap" | "kasir"
 
 /**
- * What the upstream said, in its own words. Ayoconnect answers in Indonesian and English; SNAP has
- * one `responseMessage`, given as `EN`.
+ * What the upstream said, in its own words: Ayoconnect's Indonesian and English pair
+ * (`{ ID, EN }`), or SNAP's single `responseMessage` (`{ message }`).
  *
  * @since 0.1.0
  */
-export interface UpstreamMessages {
-  readonly EN?: string | undefined
-  readonly ID?: string | undefined
-}
+export type UpstreamMessages = { readonly ID: string; readonly EN: string } | { readonly message: string }
 
 /**
  * The fields every kasir error exposes.
@@ -62,7 +59,7 @@ export interface KasirError {
   /** The operation that failed (`payment`, `register`…), when the error knows it. */
   readonly operation?: string | undefined
   /** The upstream's response code, as text, when the upstream answered. */
-  readonly code?: string | undefined
+  readonly upstreamCode?: string | undefined
   /** The upstream's messages, when the upstream answered. */
   readonly upstreamMessages?: UpstreamMessages | undefined
 }
@@ -75,12 +72,10 @@ export interface KasirError {
 export const isKasirError = (u: unknown): u is KasirError => Predicate.hasProperty(u, TypeId)
 
 /**
- * The upstream's code and messages of an error, when it has them (a failure that is not a kasir
- * error, or one the upstream did not answer, has none).
+ * The provider an upstream label names (`ayoconnect`, `nicepay`); any other SNAP upstream is
+ * reported as `snap`.
  *
  * @since 0.1.0
  */
-export const upstreamOf = (
-  u: unknown
-): { readonly code: string; readonly messages: UpstreamMessages } | undefined =>
-  isKasirError(u) && u.code !== undefined ? { code: u.code, messages: u.upstreamMessages ?? {} } : undefined
+export const providerOf = (upstream: string): Provider =>
+  upstream === "ayoconnect" || upstream === "nicepay" ? upstream : "snap"

@@ -9,6 +9,7 @@
  */
 import { Clock, Effect, Either, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
+import * as KasirError from "./KasirError.js"
 
 /**
  * A timestamp that could not be parsed, with the reason.
@@ -19,6 +20,12 @@ export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>()("In
   input: Schema.String,
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }

@@ -21,6 +21,7 @@ import { Duration, Effect, type Exit, Schedule, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
 import * as Lean from "./internal/transport.js"
 import * as Metrics from "./Metrics.js"
+import * as KasirError from "./KasirError.js"
 
 /**
  * The headers whose values are secrets, for both upstreams. They are redacted in spans and logs.
@@ -50,6 +51,12 @@ export class UpstreamTimeout extends Schema.TaggedError<UpstreamTimeout>()("Upst
   operation: Schema.String,
   timeoutMillis: Schema.Number
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "Timeout"
   }
@@ -72,6 +79,12 @@ export class UpstreamUnavailable extends Schema.TaggedError<UpstreamUnavailable>
   reason: Schema.String,
   sent: Schema.Boolean
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "Unavailable"
   }

@@ -19,6 +19,9 @@ export * as Idempotency from "./Idempotency.js"
 /** @since 0.1.0 */
 export * as Jwt from "./Jwt.js"
 
+/** @since 0.1.0 */
+export * as KasirError from "./KasirError.js"
+
 /** @since 0.3.0 */
 export * as Metrics from "./Metrics.js"
 
@@ -27,6 +30,9 @@ export * as Money from "./Money.js"
 
 /** @since 0.1.0 */
 export * as Nicepay from "./Nicepay/index.js"
+
+/** @since 0.1.0 */
+export * as Poll from "./Poll.js"
 
 /** @since 0.1.0 */
 export * as Snap from "./Snap/index.js"

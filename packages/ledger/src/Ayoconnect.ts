@@ -202,21 +202,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
             message: unknown.reason.slice(0, 500)
           }
         })
-        const recovery = yield* Effect.either(client.recoverPayment(input.refNumber))
-        if (recovery._tag === "Left") return yield* Effect.fail(unknown)
-        if (recovery.right._tag === "NotCreated") {
-          // Right after an unclear outcome, 188 proves nothing: the entry stays `unknown`.
-          return yield* Effect.fail(
-            new Core.PaymentOutcomeUnknown({
-              ...unknown,
-              reason: `${unknown.reason}; Ayoconnect has no transaction under this refNumber yet, which right after an unclear outcome does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait 150 s before trusting its status`
-            })
-          )
-        }
-        const status = recovery.right.status
-        const differing = Core.Status.differingFields(input, status)
-        if (differing.length > 0) {
-          // Ayoconnect holds a different payment under this refNumber: ours was refused.
+        // Core's rule: one status read; 188 right after an unclear outcome proves nothing (the
+        // entry stays `unknown`), a different payment under the refNumber means ours was refused.
+        const resolved = yield* Effect.either(client.resolvePaymentOutcome(input, unknown))
+        if (resolved._tag === "Left") {
+          if (resolved.left._tag === "PaymentOutcomeUnknown") return yield* Effect.fail(resolved.left)
+          const differing = resolved.left.fields
           yield* settle(ledger, recorded, {
             to: "failed",
             source: "status_read",
@@ -227,6 +218,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
           })
           return yield* Effect.fail(reused(input.refNumber, differing))
         }
+        const status = resolved.right
         const settled = yield* settle(ledger, recorded, {
           to: stateOf(status),
           source: "status_read",

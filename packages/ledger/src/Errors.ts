@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import type { ErrorKind } from "@kasir/core"
+import { type ErrorKind, KasirError } from "@kasir/core"
 import { Schema } from "effect"
 
 /**
@@ -20,6 +20,12 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
   variable: Schema.String,
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Configuration"
   }
@@ -40,6 +46,12 @@ export class LedgerUnavailable extends Schema.TaggedError<LedgerUnavailable>()("
   /** What the database driver said (no URL, no password). */
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Unavailable"
   }
@@ -60,6 +72,12 @@ export class SchemaTooNew extends Schema.TaggedError<SchemaTooNew>()("SchemaTooN
   /** The newest migration this code ships. */
   code: Schema.Number
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Configuration"
   }
@@ -78,6 +96,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   field: Schema.String,
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "InvalidRequest"
   }
@@ -94,6 +118,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
 export class EntryNotFound extends Schema.TaggedError<EntryNotFound>()("EntryNotFound", {
   entryId: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "InvalidRequest"
   }
@@ -113,6 +143,12 @@ export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("
   from: Schema.String,
   to: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "InvalidRequest"
   }
@@ -133,6 +169,12 @@ export class StaleTransition extends Schema.TaggedError<StaleTransition>()("Stal
   expected: Schema.String,
   actual: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "InvalidRequest"
   }
@@ -151,6 +193,12 @@ export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
   entryId: Schema.String,
   owner: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Unavailable"
   }
@@ -175,6 +223,8 @@ export class ReferenceInProgress extends Schema.TaggedError<ReferenceInProgress>
   /** Whole seconds (at least 1) until the sender's lease ends. */
   retryAfterSeconds: Schema.Number
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
   get kind(): ErrorKind.ErrorKind {
     return "Unavailable"
   }

@@ -80,7 +80,7 @@ export type Step = "approve" | "reject" | "cancel"
  * @since 0.1.0
  */
 export type PayoutFailure =
-  | Core.MoneyError
+  | Core.CallError
   | Core.Schemas.InvalidTransition
   | Snap.ResponseCode.DuplicatePartnerReference
   | Idempotency.ReferenceReused
@@ -109,7 +109,7 @@ export interface Service {
     payout: Core.Schemas.InquiryReference
   ) => Effect.Effect<
     { readonly state: Core.Schemas.PayoutState; readonly entry: Ledger.Entry | undefined },
-    Core.ReadError | LedgerUnavailable
+    Core.CallError | LedgerUnavailable
   >
 }
 

@@ -1,19 +1,29 @@
 /**
- * The shape of a command's work. Failures are left untyped at this boundary on purpose: `Failure`
- * classifies every one of them by its `kind`, whatever module it comes from.
+ * The shape of a command's work. Failures stay typed at this boundary: a command fails with a
+ * kasir error (`KasirError`, which `Failure` classifies by its `kind`, whatever module it comes
+ * from) or an Effect `ConfigError` (a variable missing or malformed), and the compiler checks
+ * that nothing else escapes.
  *
  * @since 0.1.0
  */
-import type { Effect, Option } from "effect"
+import type { KasirError } from "@kasir/core"
+import type { ConfigError, Effect, Option } from "effect"
 import type { Output } from "../Output.js"
 import type * as Settings from "../Settings.js"
 
 /**
- * What running a command does: print on stdout/stderr, or fail.
+ * The failures a command may end in.
  *
  * @since 0.1.0
  */
-export type Run = Effect.Effect<void, unknown, Output>
+export type Failure = KasirError.KasirError | ConfigError.ConfigError
+
+/**
+ * What running a command does: print on stdout/stderr, or fail with a `Failure`.
+ *
+ * @since 0.1.0
+ */
+export type Run<E extends Failure = Failure> = Effect.Effect<void, E, Output>
 
 /**
  * What every upstream command receives besides its own arguments.

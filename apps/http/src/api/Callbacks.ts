@@ -54,27 +54,24 @@ const snapResponse = (description: string, example: typeof SnapAnswer.Type) => (
 })
 
 // The notify route answers NICEPAY in SNAP's format, not with problems: document exactly that.
+// The examples are core's answers (`Nicepay.Notification.answers`), so the document cannot drift.
+const example = (verdict: Nicepay.Notification.Verdict) => ({
+  responseCode: Nicepay.Notification.answers[verdict].responseCode,
+  responseMessage: Nicepay.Notification.answers[verdict].responseMessage
+})
+
 const notifyResponses = {
-  "200": snapResponse("Acknowledged: signature valid and payout confirmed with an inquiry", {
-    responseCode: "2000000",
-    responseMessage: "Success"
-  }),
-  "400": snapResponse("Signed, but the body is not a payout notification", {
-    responseCode: "4000000",
-    responseMessage: "Bad Request"
-  }),
-  "413": snapResponse("The body exceeds KASIR_MAX_BODY_BYTES (checked after the signature)", {
-    responseCode: "4130000",
-    responseMessage: "Payload Too Large"
-  }),
-  "401": snapResponse("Missing, stale or invalid signature", {
-    responseCode: "4010000",
-    responseMessage: "Unauthorized Signature"
-  }),
-  "500": snapResponse("The payout could not be confirmed now (NICEPAY retries)", {
-    responseCode: "5000000",
-    responseMessage: "General Error"
-  })
+  "200": snapResponse(
+    "Acknowledged: signature valid and payout confirmed with an inquiry",
+    example("acknowledged")
+  ),
+  "400": snapResponse("Signed, but the body is not a payout notification", example("invalid")),
+  "413": snapResponse(
+    "The body exceeds KASIR_MAX_BODY_BYTES (checked after the signature)",
+    example("tooLarge")
+  ),
+  "401": snapResponse("Missing, stale or invalid signature", example("refused")),
+  "500": snapResponse("The payout could not be confirmed now (NICEPAY retries)", example("unconfirmed"))
 }
 
 /**

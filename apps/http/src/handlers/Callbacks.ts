@@ -3,6 +3,11 @@
  * the upstream before anything is believed, then logged as structured events. The gateway keeps
  * no state, so handling a duplicate delivery is the same as handling the first one.
  *
+ * The rules are core's: Ayoconnect's `confirmCallbackClaim` (decode the hint, then ask `status`),
+ * NICEPAY's `confirmNotification` and the SNAP answers with their codes
+ * (`Nicepay.Notification.answer` / `verdictOf` / `refusesHeaders`). This module only maps the
+ * HTTP body's refusal and records the outcome.
+ *
  * @since 0.1.0
  */
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
@@ -16,26 +21,13 @@ import * as RequestContext from "../RequestContext.js"
 import * as UpstreamError from "../UpstreamError.js"
 import { toPayment } from "./Ayoconnect.js"
 
-const snap = (
-  status: number,
-  responseCode: string,
-  responseMessage: string,
-  headers: Readonly<Record<string, string>> = {}
-) =>
-  HttpServerResponse.text(JSON.stringify({ responseCode, responseMessage }), {
-    status,
-    contentType: "application/json",
-    headers
-  })
-
-const fromAnswer = (answer: {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}) => {
+const fromAnswer = (answer: Nicepay.Notification.Answer) => {
   const { "content-type": contentType = "application/json", ...headers } = answer.headers
   return HttpServerResponse.text(answer.body, { status: answer.status, contentType, headers })
 }
+
+const answer = (verdict: Nicepay.Notification.Verdict) =>
+  Effect.map(Nicepay.Notification.answer(verdict), fromAnswer)
 
 /**
  * @since 0.1.0
@@ -59,13 +51,10 @@ export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
                   : RequestContext.fail(400, refused.slug, refused.detail)
             }
           )
-          // Unsigned: the body only says which refNumber to look at.
-          const claimed = yield* ayoconnect
-            .decodeCallback(raw)
-            .pipe(UpstreamError.call({ provider: "ayoconnect", operation: "ayoconnect.decodeCallback" }))
-          const confirmed = yield* ayoconnect
-            .status({ refNumber: claimed.refNumber })
-            .pipe(UpstreamError.call({ provider: "ayoconnect", operation: "ayoconnect.status" }))
+          // Unsigned: the body only says which refNumber to look at; core asks `status`.
+          const { claimed, confirmed } = yield* ayoconnect
+            .confirmCallbackClaim(raw)
+            .pipe(UpstreamError.call({ provider: "ayoconnect", operation: "ayoconnect.confirmCallback" }))
           const payment = toPayment(confirmed)
           yield* Effect.logInfo("ayoconnect transaction confirmed").pipe(
             Effect.annotateLogs({
@@ -88,20 +77,20 @@ export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
         Effect.gen(function* () {
           // Everything that needs no body first: an unsigned or stale request is refused unread.
           const verified = yield* Effect.either(nicepay.verifyNotificationHeaders(request.headers))
-          if (Either.isLeft(verified) && verified.left.reason !== "NoPublicKey") {
+          if (Either.isLeft(verified) && Nicepay.Notification.refusesHeaders(verified.left)) {
             yield* Effect.logWarning("nicepay notification refused").pipe(
               Effect.annotateLogs({ reason: verified.left.reason, detail: verified.left.detail })
             )
             yield* RequestContext.recordOutcome("unauthorized-signature")
-            return fromAnswer(yield* Nicepay.Notification.refusal)
+            return yield* answer("refused")
           }
           const body = yield* Effect.either(request.arrayBuffer)
           if (Either.isLeft(body)) {
             if (Body.refusalOf(body.left)?.status === 413) {
               yield* RequestContext.recordOutcome("body-too-large")
-              return snap(413, "4130000", "Payload Too Large")
+              return yield* answer("tooLarge")
             }
-            return snap(400, "4000000", "Bad Request")
+            return yield* answer("invalid")
           }
           yield* RequestContext.recordOperation("nicepay.confirmNotification")
           // Core verifies X-SIGNATURE over the raw request, then parses the body, then inquires.
@@ -120,26 +109,25 @@ export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
               })
             )
             yield* RequestContext.recordOutcome("acknowledged")
-            return fromAnswer(yield* Nicepay.Notification.acknowledgement)
+            return yield* answer("acknowledged")
           }
           const error = confirmed.left
-          if (error._tag === "InvalidNotification" && error.reason !== "NoPublicKey") {
+          const verdict = Nicepay.Notification.verdictOf(error)
+          if (verdict !== "unconfirmed" && error._tag === "InvalidNotification") {
             yield* Effect.logWarning("nicepay notification refused").pipe(
               Effect.annotateLogs({ reason: error.reason, detail: error.detail })
             )
-            if (error.reason === "InvalidBody") {
-              yield* RequestContext.recordOutcome("invalid-notification")
-              return snap(400, "4000000", "Bad Request")
-            }
-            yield* RequestContext.recordOutcome("unauthorized-signature")
-            return fromAnswer(yield* Nicepay.Notification.refusal)
+            yield* RequestContext.recordOutcome(
+              verdict === "invalid" ? "invalid-notification" : "unauthorized-signature"
+            )
+            return yield* answer(verdict)
           }
           // Signed, but not confirmable now (no key configured, NICEPAY unreachable): NICEPAY retries.
           yield* Effect.logError("nicepay notification not confirmed").pipe(
             Effect.annotateLogs({ error: error.message })
           )
           yield* RequestContext.recordOutcome("unconfirmed")
-          return snap(500, "5000000", "General Error")
+          return yield* answer("unconfirmed")
         })
       )
   })

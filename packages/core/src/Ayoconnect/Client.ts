@@ -14,19 +14,21 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import {
   Context,
   Data,
-  type Duration,
+  Duration,
   Effect,
   Either,
   type Exit,
   Layer,
   ParseResult,
-  Schedule,
+  type Schedule,
   Schema
 } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import * as Decode from "../internal/decode.js"
 import * as Tracing from "../internal/tracing.js"
+import * as Idempotency from "../Idempotency.js"
 import * as Metrics from "../Metrics.js"
+import * as Poll from "../Poll.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as Callback from "./Callback.js"
@@ -112,6 +114,24 @@ export type Recovery = Data.TaggedEnum<{
 export const Recovery = Data.taggedEnum<Recovery>()
 
 /**
+ * How long after a payment could last have been sent Ayoconnect's "no transaction under this
+ * refNumber" (RC 188) is conclusive: Ayoconnect asks to wait 150 s after an unclear payment
+ * outcome before trusting its status, because it may not have recorded the refNumber yet.
+ *
+ * @since 0.1.0
+ */
+export const notCreatedConclusiveAfter: Duration.Duration = Duration.seconds(150)
+
+/**
+ * Whether `NotCreated` (RC 188) proves nothing was charged, `elapsed` after the payment could last
+ * have been sent (`notCreatedConclusiveAfter`).
+ *
+ * @since 0.1.0
+ */
+export const isNotCreatedConclusive = (elapsed: Duration.DurationInput): boolean =>
+  Duration.greaterThanOrEqualTo(Duration.decode(elapsed), notCreatedConclusiveAfter)
+
+/**
  * The client's operations.
  *
  * @since 0.1.0
@@ -139,6 +159,18 @@ export interface Service {
    * is only conclusive ~150 s after the attempt (see `Recovery`).
    */
   readonly recoverPayment: (refNumber: string) => Effect.Effect<Recovery, ReadError | InvalidInput>
+  /**
+   * Right after `payment` failed with `PaymentOutcomeUnknown`: resolves it by one status read,
+   * never a resend. Ayoconnect's transaction under the refNumber is returned when it is this
+   * payment (`Failed` included: the caller reports its error); a different payment under the
+   * refNumber is `Idempotency.ReferenceReused`; no transaction yet (RC 188) stays
+   * `PaymentOutcomeUnknown` (it is not conclusive before `notCreatedConclusiveAfter`); a status
+   * that cannot be read leaves the original `PaymentOutcomeUnknown`.
+   */
+  readonly resolvePaymentOutcome: (
+    input: PaymentInput,
+    unknown: PaymentOutcomeUnknown
+  ) => Effect.Effect<Status.TransactionStatus, PaymentOutcomeUnknown | Idempotency.ReferenceReused>
   /** Decodes a callback body into the state it claims (unverified: a hint). */
   readonly decodeCallback: (
     rawBody: string | Uint8Array
@@ -147,6 +179,17 @@ export interface Service {
   readonly confirmCallback: (
     rawBody: string | Uint8Array
   ) => Effect.Effect<Status.TransactionStatus, InvalidCallback | ReadError | InvalidInput>
+  /**
+   * `confirmCallback`, also returning what the callback claimed (to log a claim that disagrees
+   * with the upstream's own answer; only `confirmed` is to be believed).
+   */
+  readonly confirmCallbackClaim: (rawBody: string | Uint8Array) => Effect.Effect<
+    {
+      readonly claimed: Status.TransactionStatus
+      readonly confirmed: Status.TransactionStatus
+    },
+    InvalidCallback | ReadError | InvalidInput
+  >
 }
 
 /**
@@ -161,9 +204,7 @@ export class Ayoconnect extends Context.Tag("@kasir/core/Ayoconnect")<Ayoconnect
  *
  * @since 0.1.0
  */
-export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = Schedule.spaced("5 seconds").pipe(
-  Schedule.upTo("5 minutes")
-)
+export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = Poll.defaultSchedule
 
 /**
  * Whether a read failure is worth another attempt: transport trouble, or an HTTP error status a
@@ -214,10 +255,10 @@ export const make = (
     const config = yield* AyoconnectConfig.resolve(options, options.apiSecret)
     const signer = options.signer ?? Signer.fromSecret(options.apiSecret!)
     const client = Upstream.prepareClient(yield* HttpClient.HttpClient)
-    const retry = config.retry ?? Upstream.defaultRetryPolicy
+    const retryPolicy = config.retryPolicy ?? Upstream.defaultRetryPolicy
     const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
     const version = `${config.apiVersion}.0`
-    const retryRead = Upstream.retryReads<ReadError>(retry, isTransientReadError)
+    const retryRead = Upstream.retryReads<ReadError>(retryPolicy, isTransientReadError)
     // Operation spans only when a tracer is configured where the layer is built (decided once).
     const { fn, annotate, traced } = yield* Tracing.current
     const countMoney = Metrics.recorder(Metrics.moneyOperations, "provider", "operation", "outcome")
@@ -471,14 +512,48 @@ export const make = (
       )
     })
 
+    const resolvePaymentOutcome = fn("ayoconnect.resolvePaymentOutcome")(function* (
+      input: PaymentInput,
+      unknown: PaymentOutcomeUnknown
+    ) {
+      const recovery = yield* Effect.either(recoverPayment(input.refNumber))
+      if (Either.isLeft(recovery)) return yield* Effect.fail(unknown)
+      if (recovery.right._tag === "NotCreated") {
+        return yield* Effect.fail(
+          new PaymentOutcomeUnknown({
+            ...unknown,
+            reason: `${unknown.reason}; Ayoconnect has no transaction under this refNumber yet, which right after an unclear outcome does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait ${Duration.toSeconds(notCreatedConclusiveAfter)} s before trusting its status`
+          })
+        )
+      }
+      const status = recovery.right.status
+      const differing = Status.differingFields(input, status)
+      if (differing.length > 0) {
+        return yield* Effect.fail(
+          new Idempotency.ReferenceReused({
+            upstream: "ayoconnect",
+            operation: "payment",
+            referenceField: "refNumber",
+            reference: input.refNumber,
+            fields: differing
+          })
+        )
+      }
+      return status
+    })
+
     const decodeCallback = fn("ayoconnect.decodeCallback")(function* (rawBody: string | Uint8Array) {
       return yield* Callback.decode(rawBody)
     })
 
-    const confirmCallback = fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
+    const confirmCallbackClaim = fn("ayoconnect.confirmCallback")(function* (rawBody: string | Uint8Array) {
       const claimed = yield* Callback.decode(rawBody)
-      return yield* status({ refNumber: claimed.refNumber })
+      const confirmed = yield* status({ refNumber: claimed.refNumber })
+      return { claimed, confirmed }
     })
+
+    const confirmCallback = (rawBody: string | Uint8Array) =>
+      Effect.map(confirmCallbackClaim(rawBody), ({ confirmed }) => confirmed)
 
     return {
       balance,
@@ -488,8 +563,10 @@ export const make = (
       status,
       awaitFinal,
       recoverPayment,
+      resolvePaymentOutcome,
       decodeCallback,
-      confirmCallback
+      confirmCallback,
+      confirmCallbackClaim
     } satisfies Service
   })
 
@@ -514,7 +591,7 @@ export const layer = (
  */
 export const layerConfig = (
   options: {
-    readonly retry?: Upstream.RetryPolicy | undefined
+    readonly retryPolicy?: Upstream.RetryPolicy | undefined
     readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
   } = {}
 ): Layer.Layer<Ayoconnect, ConfigError | InvalidConfig> =>

@@ -45,7 +45,7 @@ export interface CommonOptions {
   /** The timeout of the (single) payment attempt. Default 10 seconds. */
   readonly paymentTimeout?: Duration.DurationInput | undefined
   /** How reads are retried on transport failures. Default `Upstream.defaultRetryPolicy`. */
-  readonly retry?: Upstream.RetryPolicy | undefined
+  readonly retryPolicy?: Upstream.RetryPolicy | undefined
   /** How `awaitFinal` polls a pending transaction. Default `defaultAwaitSchedule`. */
   readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
 }
@@ -72,11 +72,33 @@ const parseVersion = (raw: string): Either.Either<ApiVersion, string> => {
 }
 
 /**
+ * The environment variables `fromEnv` reads, by setting: defined here once, exported as data for
+ * the apps (the gateway's configuration, the CLI's flags) to derive from.
+ *
+ * @since 0.1.0
+ */
+export const variables = {
+  baseUrl: "AYOCONNECT_BASE_URL",
+  apiKey: "AYOCONNECT_API_KEY",
+  apiSecret: "AYOCONNECT_API_SECRET",
+  apiVersion: "AYOCONNECT_API_VERSION",
+  readTimeout: "AYOCONNECT_READ_TIMEOUT",
+  paymentTimeout: "AYOCONNECT_PAYMENT_TIMEOUT"
+} as const
+
+/**
+ * The variables whose presence means Ayoconnect is configured (the credentials and where to send).
+ *
+ * @since 0.1.0
+ */
+export const configuredBy: ReadonlyArray<string> = [variables.baseUrl, variables.apiKey, variables.apiSecret]
+
+/**
  * `AYOCONNECT_API_VERSION`: `1`, `2`, `1.0` or `2.0`; default 2.
  *
  * @since 0.1.0
  */
-export const apiVersion: Config.Config<ApiVersion> = Config.string("AYOCONNECT_API_VERSION").pipe(
+export const apiVersion: Config.Config<ApiVersion> = Config.string(variables.apiVersion).pipe(
   Config.mapOrFail((raw) =>
     Either.mapLeft(parseVersion(raw), (detail) => ConfigError.InvalidData([], detail))
   ),
@@ -97,12 +119,12 @@ export const fromEnv: Config.Config<{
   readonly readTimeout: Duration.Duration
   readonly paymentTimeout: Duration.Duration
 }> = Config.all({
-  baseUrl: Config.string("AYOCONNECT_BASE_URL"),
-  apiKey: Config.string("AYOCONNECT_API_KEY"),
-  apiSecret: Config.redacted("AYOCONNECT_API_SECRET"),
+  baseUrl: Config.string(variables.baseUrl),
+  apiKey: Config.string(variables.apiKey),
+  apiSecret: Config.redacted(variables.apiSecret),
   apiVersion,
-  readTimeout: Config.withDefault(Config.duration("AYOCONNECT_READ_TIMEOUT"), DEFAULT_READ_TIMEOUT),
-  paymentTimeout: Config.withDefault(Config.duration("AYOCONNECT_PAYMENT_TIMEOUT"), DEFAULT_PAYMENT_TIMEOUT)
+  readTimeout: Config.withDefault(Config.duration(variables.readTimeout), DEFAULT_READ_TIMEOUT),
+  paymentTimeout: Config.withDefault(Config.duration(variables.paymentTimeout), DEFAULT_PAYMENT_TIMEOUT)
 })
 
 /**
@@ -116,7 +138,7 @@ export interface Resolved {
   readonly apiVersion: ApiVersion
   readonly readTimeout: Duration.Duration
   readonly paymentTimeout: Duration.Duration
-  readonly retry: Upstream.RetryPolicy | undefined
+  readonly retryPolicy: Upstream.RetryPolicy | undefined
 }
 
 const checkDuration = (
@@ -168,7 +190,7 @@ export const resolve = (options: CommonOptions, secret: Redacted.Redacted<string
       apiVersion: version,
       readTimeout: yield* checkDuration("readTimeout", options.readTimeout, DEFAULT_READ_TIMEOUT),
       paymentTimeout: yield* checkDuration("paymentTimeout", options.paymentTimeout, DEFAULT_PAYMENT_TIMEOUT),
-      retry: options.retry
+      retryPolicy: options.retryPolicy
     }
     return resolved
   })

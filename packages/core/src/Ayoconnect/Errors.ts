@@ -8,6 +8,7 @@
  */
 import { Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * The caller's input failed validation; nothing was sent. `field` names the offending parameter
@@ -20,6 +21,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   field: Schema.String,
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "ayoconnect"
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }
@@ -38,6 +45,12 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
   field: Schema.String,
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "ayoconnect"
+  }
+
   get kind(): ErrorKind {
     return "Configuration"
   }
@@ -61,6 +74,12 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
   detail: Schema.String,
   excerpt: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "ayoconnect"
+  }
+
   get kind(): ErrorKind {
     return "Unavailable"
   }
@@ -86,6 +105,16 @@ export class PaymentOutcomeUnknown extends Schema.TaggedError<PaymentOutcomeUnkn
     responseCode: Schema.optional(Schema.Number)
   }
 ) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "ayoconnect"
+  }
+
+  get upstreamCode(): string | undefined {
+    return this.responseCode === undefined ? undefined : String(this.responseCode)
+  }
+
   get kind(): ErrorKind {
     return "OutcomeUnknown"
   }
@@ -104,6 +133,16 @@ export class StillPending extends Schema.TaggedError<StillPending>()("StillPendi
   refNumber: Schema.String,
   responseCode: Schema.Number
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "ayoconnect"
+  }
+
+  get upstreamCode(): string {
+    return String(this.responseCode)
+  }
+
   get kind(): ErrorKind {
     return "OutcomeUnknown"
   }
@@ -121,6 +160,12 @@ export class StillPending extends Schema.TaggedError<StillPending>()("StillPendi
 export class InvalidCallback extends Schema.TaggedError<InvalidCallback>()("InvalidCallback", {
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "ayoconnect"
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }

@@ -123,7 +123,7 @@ const made = ErrorTable.make(
   {
     provider: "ayoconnect",
     fields: responseFields,
-    code: (self) => String(self.responseCode),
+    upstreamCode: (self) => String(self.responseCode),
     upstreamMessages: (self) => self.upstreamMessage,
     message: describe
   },
@@ -255,7 +255,7 @@ export class UnknownResponseCode extends Schema.TaggedError<UnknownResponseCode>
     return "ayoconnect"
   }
 
-  get code(): string {
+  get upstreamCode(): string {
     return String(this.responseCode)
   }
 
@@ -263,8 +263,13 @@ export class UnknownResponseCode extends Schema.TaggedError<UnknownResponseCode>
     return this.upstreamMessage
   }
 
+  /** What a code nobody documented means. */
+  get meaning(): string {
+    return "undocumented response code"
+  }
+
   override get message(): string {
-    return describe(this, "undocumented response code")
+    return describe(this, this.meaning)
   }
 }
 

@@ -28,9 +28,11 @@ import {
   Layer,
   type Redacted,
   type Schema,
+  type Schedule,
   type Scope
 } from "effect"
 import * as Idempotency from "../Idempotency.js"
+import * as Poll from "../Poll.js"
 import * as AccessToken from "../Snap/AccessToken.js"
 import * as SnapClient from "../Snap/Client.js"
 import * as Response from "../Snap/Response.js"
@@ -41,6 +43,7 @@ import * as Tracing from "../internal/tracing.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as NicepayConfig from "./Config.js"
+import { PayoutStillPending } from "./Errors.js"
 import * as Notification from "./Notification.js"
 import * as NicepayResponseCode from "./ResponseCode.js"
 import * as Schemas from "./Schemas.js"
@@ -72,18 +75,12 @@ export const paths = {
 } as const
 
 /**
- * Failures of reads (`balance`, `inquiry`).
+ * Failures of every NICEPAY call, reads and money-moving calls alike: the input refused before
+ * sending, or the SNAP call's failure (`OutcomeUnknown` only arises where money may have moved).
  *
  * @since 0.1.0
  */
-export type ReadError = SnapClient.CallError | Schemas.InvalidInput
-
-/**
- * Failures of money-moving calls. `OutcomeUnknown` is among them.
- *
- * @since 0.1.0
- */
-export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
+export type CallError = SnapClient.CallError | Schemas.InvalidInput
 
 /**
  * Failures of `approve`, `reject` and `cancel`: a money-moving call's, or `InvalidTransition`
@@ -92,7 +89,7 @@ export type MoneyError = SnapClient.CallError | Schemas.InvalidInput
  *
  * @since 0.1.0
  */
-export type TransitionError = MoneyError | Schemas.InvalidTransition
+export type TransitionError = CallError | Schemas.InvalidTransition
 
 /**
  * The NICEPAY payout operations for one merchant.
@@ -102,9 +99,9 @@ export type TransitionError = MoneyError | Schemas.InvalidTransition
 export interface Service {
   readonly clientId: string
   /** Service 11: the merchant's available balance. */
-  readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, ReadError>
+  readonly balance: (input?: Schemas.BalanceRequest) => Effect.Effect<Schemas.Balance, CallError>
   /** Registers a payout (status `Pending`). */
-  readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, MoneyError>
+  readonly register: (payout: Schemas.PayoutRequest) => Effect.Effect<Schemas.Registered, CallError>
   /**
    * Approves a registered payout: NICEPAY disburses it. Approving a payout already approved
    * (`Success`, `Suspect`, `Failed`) answers its current status with `repeated: true`; reject and
@@ -122,12 +119,26 @@ export interface Service {
     payout: Schemas.PayoutReference
   ) => Effect.Effect<Schemas.Transitioned | Schemas.InProgress, TransitionError>
   /** The payout's current status. */
-  readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, ReadError>
+  readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, CallError>
+  /**
+   * Polls `inquiry` until the payout is final (not `Pending` or `Suspect`), on `schedule`
+   * (default `Poll.defaultSchedule`: every 5 s for up to 5 min); `PayoutStillPending` when the
+   * schedule ends first. Transient read failures are retried within the same schedule.
+   */
+  readonly awaitFinal: (
+    payout: Schemas.InquiryReference,
+    schedule?: Schedule.Schedule<unknown, unknown>
+  ) => Effect.Effect<Schemas.PayoutState, CallError | PayoutStillPending>
+  /**
+   * A fresh B2B access token and its lifetime (`expiresInSeconds`), outside the client's cache:
+   * proves the credentials work. The token is `Redacted`.
+   */
+  readonly accessToken: () => Effect.Effect<AccessToken.Grant, AccessToken.TokenError>
   /**
    * Status-first recovery from `OutcomeUnknown` of approve, cancel or reject: reads the payout's
    * status instead of resending. A registration's `OutcomeUnknown` has no payout id to read.
    */
-  readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, ReadError>
+  readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, CallError>
   /**
    * After `register(payout)` failed with `DuplicatePartnerReference`: reads the payout NICEPAY
    * already holds under that `partnerReferenceNo` with `inquiry`, and returns it when it is the
@@ -145,7 +156,7 @@ export interface Service {
     duplicate: ResponseCode.DuplicatePartnerReference
   ) => Effect.Effect<
     Schemas.PayoutState,
-    ReadError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
+    CallError | ResponseCode.DuplicatePartnerReference | Idempotency.ReferenceReused
   >
   /**
    * Verifies what a notification carries outside its body (headers, client key, timestamp
@@ -164,7 +175,7 @@ export interface Service {
   /** Verifies a notification, then re-reads the payout with `inquiry` and returns NICEPAY's answer. */
   readonly confirmNotification: (
     received: Notification.Received
-  ) => Effect.Effect<Schemas.PayoutState, Notification.InvalidNotification | ReadError>
+  ) => Effect.Effect<Schemas.PayoutState, Notification.InvalidNotification | CallError>
 }
 
 /**
@@ -441,6 +452,26 @@ export const make = (
       return yield* readStatus(ref)
     })
 
+    const awaitFinal = fn("nicepay.awaitFinal")(function* (
+      payout: Schemas.InquiryReference,
+      schedule?: Schedule.Schedule<unknown, unknown>
+    ) {
+      const poll = Effect.flatMap(inquiry(payout), (current) =>
+        isSettled(current.status)
+          ? Effect.succeed(current)
+          : Effect.fail(
+              new PayoutStillPending({
+                partnerReferenceNo: payout.partnerReferenceNo,
+                status: current.status
+              })
+            )
+      )
+      return yield* Effect.retry(poll, {
+        schedule: schedule ?? Poll.defaultSchedule,
+        while: (error) => error._tag === "PayoutStillPending" || SnapClient.isTransient(error)
+      })
+    })
+
     const recover = fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
       const { partnerReferenceNo, originalReferenceNo, beneficiaryAccountNo } = unknown.references
       if (originalReferenceNo === undefined || beneficiaryAccountNo === undefined) {
@@ -540,6 +571,8 @@ export const make = (
       reject: transition("reject"),
       cancel: transition("cancel"),
       inquiry,
+      awaitFinal,
+      accessToken: () => snap.grant,
       recover,
       resolveDuplicateRegistration,
       verifyNotificationHeaders: traced
@@ -551,6 +584,15 @@ export const make = (
       confirmNotification
     } satisfies Service
   })
+
+/**
+ * Whether a payout status is final: anything but `Pending` (registered, not yet approved or
+ * rejected) and `Suspect` (approved, being disbursed, outcome not known yet).
+ *
+ * @since 0.1.0
+ */
+export const isSettled = (status: Schemas.TransactionStatus): boolean =>
+  status !== "Pending" && status !== "Suspect"
 
 // Where each transition leaves a payout; the first is what a success answer without a
 // `transactionStatus` means. An approved payout may be `Suspect` (being disbursed, unknown yet) or

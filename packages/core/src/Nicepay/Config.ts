@@ -8,6 +8,7 @@ import { Config, Duration, Effect, Option, Redacted, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import type { KeyInput } from "../Snap/Signature.js"
 import type { RetryPolicy } from "../Upstream.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * NICEPAY's SNAP base URLs. Each includes the `/nicepay` context, which is not part of the signed
@@ -60,6 +61,12 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
   variable: Schema.String,
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
   get kind(): ErrorKind {
     return "Configuration"
   }
@@ -68,16 +75,46 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
   }
 }
 
+/**
+ * The environment variables `fromEnv` reads, by setting: defined here once, exported as data for
+ * the apps (the gateway's configuration, the CLI's flags) to derive from.
+ *
+ * @since 0.1.0
+ */
+export const variables = {
+  baseUrl: "NICEPAY_BASE_URL",
+  env: "NICEPAY_ENV",
+  clientId: "NICEPAY_CLIENT_ID",
+  clientSecret: "NICEPAY_CLIENT_SECRET",
+  privateKey: "NICEPAY_PRIVATE_KEY",
+  notificationPublicKey: "NICEPAY_NOTIFICATION_PUBLIC_KEY",
+  channelId: "NICEPAY_CHANNEL_ID",
+  timeout: "NICEPAY_TIMEOUT"
+} as const
+
+/**
+ * The variables whose presence means NICEPAY is configured (the credentials and where to send).
+ *
+ * @since 0.1.0
+ */
+export const configuredBy: ReadonlyArray<string> = [
+  variables.baseUrl,
+  variables.env,
+  variables.clientId,
+  variables.clientSecret,
+  variables.privateKey
+]
+
 const trimSlash = (url: string) => url.replace(/\/+$/, "")
 
-const baseUrl: Config.Config<string> = Config.string("NICEPAY_BASE_URL").pipe(
+const baseUrl: Config.Config<string> = Config.string(variables.baseUrl).pipe(
   Config.validate({
     message: "expected an http(s) URL such as https://dev.nicepay.co.id/nicepay",
     validation: (url) => /^https?:\/\/[^\s/]+/.test(url)
   }),
   Config.map(trimSlash),
   Config.orElse(() =>
-    Config.literal("sandbox", "production")("NICEPAY_ENV").pipe(Config.map((env) => baseUrls[env]))
+    Config.literal("sandbox", "production")(variables.env).pipe(Config.map((env) => baseUrls[env]))
   )
 )
 
@@ -140,15 +177,15 @@ export const resolveKey = (
  */
 export const fromEnv: Config.Config<NicepayConfig> = Config.all({
   baseUrl,
-  clientId: Config.string("NICEPAY_CLIENT_ID").pipe(
+  clientId: Config.string(variables.clientId).pipe(
     Config.validate({ message: "must not be empty", validation: (s) => s.trim().length > 0 })
   ),
-  clientSecret: Config.redacted("NICEPAY_CLIENT_SECRET"),
-  privateKey: Config.redacted("NICEPAY_PRIVATE_KEY"),
-  notificationPublicKey: Config.option(Config.redacted("NICEPAY_NOTIFICATION_PUBLIC_KEY")),
-  channelId: Config.option(Config.string("NICEPAY_CHANNEL_ID")),
+  clientSecret: Config.redacted(variables.clientSecret),
+  privateKey: Config.redacted(variables.privateKey),
+  notificationPublicKey: Config.option(Config.redacted(variables.notificationPublicKey)),
+  channelId: Config.option(Config.string(variables.channelId)),
   timeout: Config.option(
-    Config.duration("NICEPAY_TIMEOUT").pipe(
+    Config.duration(variables.timeout).pipe(
       Config.validate({
         message: 'must be a positive duration, e.g. "30 seconds"',
         validation: (duration) => Duration.greaterThan(duration, Duration.zero)
@@ -174,12 +211,12 @@ export const fromEnv: Config.Config<NicepayConfig> = Config.all({
 export const resolveKeyFiles = (config: NicepayConfig): Effect.Effect<NicepayConfig, InvalidConfig> =>
   Effect.gen(function* () {
     const privateKey = Redacted.isRedacted(config.privateKey)
-      ? yield* resolveKey("NICEPAY_PRIVATE_KEY", config.privateKey as Redacted.Redacted<string>)
+      ? yield* resolveKey(variables.privateKey, config.privateKey as Redacted.Redacted<string>)
       : config.privateKey
     const notificationPublicKey =
       config.notificationPublicKey !== undefined && Redacted.isRedacted(config.notificationPublicKey)
         ? yield* resolveKey(
-            "NICEPAY_NOTIFICATION_PUBLIC_KEY",
+            variables.notificationPublicKey,
             config.notificationPublicKey as Redacted.Redacted<string>
           )
         : config.notificationPublicKey

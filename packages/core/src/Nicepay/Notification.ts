@@ -14,6 +14,7 @@ import type { Rupiah } from "../Money.js"
 import { type KeyInput, verifyNotificationSignature } from "../Snap/Signature.js"
 import * as Timestamp from "../Timestamp.js"
 import { describeParseError, NotificationBody, type TransactionStatus } from "./Schemas.js"
+import * as KasirError from "../KasirError.js"
 
 const decodeNotificationBody = Schema.decodeUnknownEither(NotificationBody)
 
@@ -41,6 +42,12 @@ export class InvalidNotification extends Schema.TaggedError<InvalidNotification>
   reason: RejectionReason,
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
   get kind(): ErrorKind {
     return this.reason === "NoPublicKey" ? "Configuration" : "InvalidRequest"
   }
@@ -192,20 +199,94 @@ export const verify = (
   })
 
 /**
+ * The SNAP answers a merchant gives a notification, one per situation:
+ *
+ * | situation                                   | HTTP | `responseCode` |
+ * |---------------------------------------------|------|----------------|
+ * | signature valid and payout confirmed        | 200  | `2000000`      |
+ * | missing, stale or invalid signature         | 401  | `4010000`      |
+ * | signed, but the body is not a notification  | 400  | `4000000`      |
+ * | the body exceeds the receiver's limit       | 413  | `4130000`      |
+ * | signed, but not confirmable now             | 500  | `5000000` (NICEPAY retries) |
+ *
+ * `4130000` follows SNAP's code pattern; NICEPAY documents no code for it.
+ *
+ * @since 0.1.0
+ */
+export const answers = {
+  acknowledged: { status: 200, responseCode: "2000000", responseMessage: "Success" },
+  refused: { status: 401, responseCode: "4010000", responseMessage: "Unauthorized Signature" },
+  invalid: { status: 400, responseCode: "4000000", responseMessage: "Bad Request" },
+  tooLarge: { status: 413, responseCode: "4130000", responseMessage: "Payload Too Large" },
+  unconfirmed: { status: 500, responseCode: "5000000", responseMessage: "General Error" }
+} as const
+
+/**
+ * One of the situations in `answers`.
+ *
+ * @since 0.1.0
+ */
+export type Verdict = keyof typeof answers
+
+/**
+ * An HTTP answer to a notification, ready to send.
+ *
+ * @since 0.1.0
+ */
+export interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * Whether a failed header check (`verifyHeaders`) refuses the notification before its body is
+ * read: every reason except a receiver with no NICEPAY public key configured, which is the
+ * receiver's problem, not the sender's (the notification is then left unconfirmed).
+ *
+ * @since 0.1.0
+ */
+export const refusesHeaders = (error: InvalidNotification): boolean => error.reason !== "NoPublicKey"
+
+/**
+ * What a failed confirmation (`confirmNotification`) means for NICEPAY: a body that is not a
+ * notification is `invalid`, a bad signature `refused`; anything else (no key configured,
+ * NICEPAY unreachable for the inquiry) leaves it `unconfirmed`, so NICEPAY sends it again.
+ *
+ * @since 0.1.0
+ */
+export const verdictOf = (error: unknown): Exclude<Verdict, "acknowledged" | "tooLarge"> =>
+  error instanceof InvalidNotification && error.reason !== "NoPublicKey"
+    ? error.reason === "InvalidBody"
+      ? "invalid"
+      : "refused"
+    : "unconfirmed"
+
+/**
+ * The answer for a verdict. The acknowledgement and the refusal carry an `X-TIMESTAMP`, as
+ * NICEPAY's own plugin sends them.
+ *
+ * @since 0.1.0
+ */
+export const answer = (verdict: Verdict): Effect.Effect<Answer> => {
+  const { status, responseCode, responseMessage } = answers[verdict]
+  const body = JSON.stringify({ responseCode, responseMessage })
+  return verdict === "acknowledged" || verdict === "refused"
+    ? Effect.map(Timestamp.now, (timestamp) => ({
+        status,
+        headers: { "content-type": "application/json", "x-timestamp": timestamp },
+        body
+      }))
+    : Effect.succeed({ status, headers: { "content-type": "application/json" }, body })
+}
+
+/**
  * The acknowledgement NICEPAY expects: HTTP 200 with `{"responseCode":"2000000",…}`, plus an
  * `X-TIMESTAMP` header.
  *
  * @since 0.1.0
  */
-export const acknowledgement: Effect.Effect<{
-  readonly status: 200
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}> = Effect.map(Timestamp.now, (timestamp) => ({
-  status: 200,
-  headers: { "content-type": "application/json", "x-timestamp": timestamp },
-  body: '{"responseCode":"2000000","responseMessage":"Success"}'
-}))
+export const acknowledgement: Effect.Effect<Answer> = answer("acknowledged")
 
 /**
  * The answer to a refused notification, as NICEPAY's own plugin gives it: HTTP 401 with
@@ -213,12 +294,4 @@ export const acknowledgement: Effect.Effect<{
  *
  * @since 0.1.0
  */
-export const refusal: Effect.Effect<{
-  readonly status: 401
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}> = Effect.map(Timestamp.now, (timestamp) => ({
-  status: 401,
-  headers: { "content-type": "application/json", "x-timestamp": timestamp },
-  body: '{"responseCode":"4010000","responseMessage":"Unauthorized Signature"}'
-}))
+export const refusal: Effect.Effect<Answer> = answer("refused")

@@ -9,6 +9,7 @@ import { Effect, Either, ParseResult, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import * as Decode from "../internal/decode.js"
 import { type Rupiah, SnapAmount } from "../Money.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * An input was rejected before anything was sent. `field` names the offending field.
@@ -20,6 +21,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   field: Schema.String,
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }
@@ -41,6 +48,12 @@ export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("
   originalReferenceNo: Schema.String,
   status: Schema.Literal("Success", "Pending", "Canceled", "Rejected", "Suspect", "Failed")
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
   get kind(): ErrorKind {
     return "InvalidRequest"
   }

@@ -7,6 +7,7 @@ export * from "./Client.js"
 
 /** @since 0.1.0 */
 export * as Config from "./Config.js"
+export * from "./Errors.js"
 
 /** @since 0.1.0 */
 export * as Notification from "./Notification.js"

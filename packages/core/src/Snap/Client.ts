@@ -24,6 +24,7 @@ import * as AccessToken from "./AccessToken.js"
 import * as Response from "./Response.js"
 import type * as ResponseCode from "./ResponseCode.js"
 import type { Signer, SigningFailed } from "./Signer.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * The references of a money-moving call, so its outcome can be looked up.
@@ -56,6 +57,12 @@ export class OutcomeUnknown extends Schema.TaggedError<OutcomeUnknown>()("Outcom
   /** The underlying error's tag, e.g. `UpstreamTimeout` or `GeneralError`. */
   causeTag: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "OutcomeUnknown"
   }
@@ -104,6 +111,11 @@ export interface SnapClient {
   readonly call: (request: CallRequest) => Effect.Effect<Response.Accepted, CallError>
   /** The current access token (cached; fetched when cold or expiring). */
   readonly accessToken: Effect.Effect<Redacted.Redacted<string>, AccessToken.TokenError>
+  /**
+   * A fresh access token with its lifetime, bypassing the cache (to prove the credentials work,
+   * or to show when a token expires). Reads retry as any read does.
+   */
+  readonly grant: Effect.Effect<AccessToken.Grant, AccessToken.TokenError>
 }
 
 /**
@@ -133,7 +145,13 @@ export interface Options {
   readonly dialect?: ResponseCode.Dialect | undefined
 }
 
-const isTransient = (error: unknown): boolean =>
+/**
+ * Whether a failure is worth another read: transport trouble, or an answer whose class says a
+ * read may be retried (5xx, 429, 504).
+ *
+ * @since 0.1.0
+ */
+export const isTransient = (error: unknown): boolean =>
   Upstream.isTransportError(error) ||
   (typeof error === "object" &&
     error !== null &&
@@ -299,5 +317,5 @@ export const make = (
       })
     }
 
-    return { call, accessToken } satisfies SnapClient
+    return { call, accessToken, grant: fetchToken } satisfies SnapClient
   })

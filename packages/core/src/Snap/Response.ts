@@ -9,6 +9,7 @@ import { Either, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import type { RawResponse } from "../Upstream.js"
 import * as ResponseCode from "./ResponseCode.js"
+import * as KasirError from "../KasirError.js"
 
 // A value may be cut off by a truncated body, so an unterminated string is masked to the end.
 const sensitiveJsonKeys = /"(accessToken|refreshToken|clientSecret|privateKey|signature)"(\s*:\s*)"[^"]*"?/gi
@@ -38,6 +39,12 @@ export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("
   /** The body received, masked and truncated. */
   body: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
   get kind(): ErrorKind {
     return "Unavailable"
   }
@@ -64,6 +71,20 @@ export class StatusMismatch extends Schema.TaggedError<StatusMismatch>()("Status
   responseMessage: Schema.String,
   body: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return KasirError.providerOf(this.upstream)
+  }
+
+  get upstreamCode(): string {
+    return this.responseCode
+  }
+
+  get upstreamMessages(): KasirError.UpstreamMessages {
+    return { message: this.responseMessage }
+  }
+
   get kind(): ErrorKind {
     return "Unavailable"
   }

@@ -272,8 +272,8 @@ const made = ErrorTable.make(
   {
     provider: "snap",
     fields: errorFields,
-    code: (self) => self.responseCode,
-    upstreamMessages: (self) => ({ EN: self.responseMessage }),
+    upstreamCode: (self) => self.responseCode,
+    upstreamMessages: (self) => ({ message: self.responseMessage }),
     message: (self) => `SNAP ${self.responseCode}: ${self.responseMessage}`
   },
   rows
@@ -492,14 +492,18 @@ export class UnknownSnapResponse extends Schema.TaggedError<UnknownSnapResponse>
   get transient(): boolean {
     return this.httpStatus >= 500 || this.httpStatus === 429
   }
+  /** What a code nobody documented means. */
+  get meaning(): string {
+    return "undocumented response code"
+  }
   get provider(): KasirError.Provider {
     return "snap"
   }
-  get code(): string {
+  get upstreamCode(): string {
     return this.responseCode
   }
   get upstreamMessages(): KasirError.UpstreamMessages {
-    return { EN: this.responseMessage }
+    return { message: this.responseMessage }
   }
   override get message(): string {
     return `SNAP ${this.responseCode} (undocumented code): ${this.responseMessage}`

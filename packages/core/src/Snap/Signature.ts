@@ -22,6 +22,7 @@ import {
 } from "node:crypto"
 import { Effect, Either, Redacted, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * A key that could not be read. The message says what was expected and never echoes the input.
@@ -32,6 +33,12 @@ export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
   keyType: Schema.Literal("private", "public"),
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind {
     return "Configuration"
   }

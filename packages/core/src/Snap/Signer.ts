@@ -10,6 +10,7 @@
 import { Effect, type Redacted, Schema } from "effect"
 import * as Signature from "./Signature.js"
 import type { ErrorKind } from "../ErrorKind.js"
+import * as KasirError from "../KasirError.js"
 
 /**
  * A signer could not produce a signature (for instance a remote KMS was unreachable).
@@ -19,6 +20,12 @@ import type { ErrorKind } from "../ErrorKind.js"
 export class SigningFailed extends Schema.TaggedError<SigningFailed>()("SigningFailed", {
   reason: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind {
     return "Configuration"
   }

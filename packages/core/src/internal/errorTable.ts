@@ -5,7 +5,7 @@
  *
  * Each class is a `Schema.TaggedError` (so `catchTag`, `Schema.is` and `instanceof` work as on a
  * hand-written one) carrying the provider's response fields, and the shared kasir error fields
- * (`KasirError`): `kind`, `provider`, `code` and `upstreamMessages`. The table is the only place a
+ * (`KasirError`): `kind`, `provider`, `upstreamCode` and `upstreamMessages`. The table is the only place a
  * class is named; the types of the classes, of their union and of the lookup are derived from it.
  */
 import { type Cause, Schema } from "effect"
@@ -35,7 +35,7 @@ export interface Behaviour extends KasirError.KasirError {
   readonly transient: boolean
   /** The documented meaning of the code. */
   readonly meaning: string
-  readonly code: string
+  readonly upstreamCode: string
   readonly upstreamMessages: KasirError.UpstreamMessages
 }
 
@@ -88,7 +88,7 @@ export type Union<Rows, Fields extends Schema.Struct.Fields> = {
 export interface Reading<Fields extends Schema.Struct.Fields> {
   readonly provider: KasirError.Provider
   readonly fields: Fields
-  readonly code: (self: Schema.Struct.Type<Fields>) => string
+  readonly upstreamCode: (self: Schema.Struct.Type<Fields>) => string
   readonly upstreamMessages: (self: Schema.Struct.Type<Fields>) => KasirError.UpstreamMessages
   readonly message: (self: Schema.Struct.Type<Fields>, meaning: string) => string
 }
@@ -141,8 +141,8 @@ export const make = <
       get provider(): KasirError.Provider {
         return reading.provider
       }
-      get code(): string {
-        return reading.code(this as unknown as Schema.Struct.Type<Fields>)
+      get upstreamCode(): string {
+        return reading.upstreamCode(this as unknown as Schema.Struct.Type<Fields>)
       }
       get upstreamMessages(): KasirError.UpstreamMessages {
         return reading.upstreamMessages(this as unknown as Schema.Struct.Type<Fields>)

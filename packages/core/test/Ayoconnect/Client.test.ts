@@ -58,7 +58,7 @@ const clientLayer = (options: Partial<Ayoconnect.Config.CommonOptions> = {}) =>
         baseUrl: base,
         apiKey,
         apiSecret: Redacted.make(secret),
-        retry: { retries: 1, baseDelay: "5 millis", maxDelay: "10 millis" },
+        retryPolicy: { retries: 1, baseDelay: "5 millis", maxDelay: "10 millis" },
         ...options
       })
     )

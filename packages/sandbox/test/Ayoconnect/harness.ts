@@ -45,7 +45,7 @@ export const client = (overrides: ClientOverrides = {}) =>
       const common = {
         baseUrl: url,
         apiKey: partner.apiKey,
-        retry: { retries: 2, baseDelay: "10 millis", maxDelay: "50 millis" } as Upstream.RetryPolicy,
+        retryPolicy: { retries: 2, baseDelay: "10 millis", maxDelay: "50 millis" } as Upstream.RetryPolicy,
         ...rest
       }
       return Client.layer(
