@@ -48,6 +48,11 @@ export interface Options {
   readonly host?: string | undefined
   /** Where the ledger lives; default `Database.layerConfig` (`KASIR_DATABASE_URL` / `KASIR_DATA_DIR`). */
   readonly database?: Parameters<typeof Ledger.layer>[0] | undefined
+  /**
+   * The ledger's services as a whole, replacing `Ledger.layer(database)`: only for the ledger
+   * bench's baseline composition (`bench/WithoutLedger.ts`); no configuration reaches it.
+   */
+  readonly ledger?: ReturnType<typeof Ledger.layer> | undefined
 }
 
 /**
@@ -230,7 +235,7 @@ export const layer = (
         Layer.provide(Layer.merge(served, listeningAt)),
         Layer.provideMerge(listening),
         // The ledger is migrated and open before the server listens, and closed after it stopped.
-        Layer.provide(Ledger.layer(options.database)),
+        Layer.provide(options.ledger ?? Ledger.layer(options.database)),
         Layer.provide(Providers.layer(modes, inbound)),
         Layer.provide(Drain.layerInFlight)
       )
