@@ -29,8 +29,8 @@ import { gatewayEnv } from "./Gateway.js"
 
 const CONNECTIONS = 16
 const ROUNDS = 6
-const PER_ROUND = 1_500
-const WARMUP = 300
+const PER_ROUND = 400
+const WARMUP = 100
 const TARGET = 0.7
 
 const entry = path.join(repoRoot, "apps/http/build/bench/ledger.js")
