@@ -215,15 +215,19 @@ describe("kasir nicepay payout, against a running sandbox", () => {
     expect(lines(run.stderr)).toEqual([notice, "error: SNAP 4030014: Insufficient Funds"])
   })
 
-  it("approve answered 500 after the upstream acted: outcome unknown, exit 3", async () => {
+  it("approve answered 500 after the upstream acted: resolved by one read through the ledger, never resent, exit 0", async () => {
     const { ref, id } = await registered("9033272009500")
     const run = await kasir(["nicepay", "payout", "approve", "--ref", ref, "--id", id], { env })
-    expect(run.code).toBe(3)
-    expect(run.stdout).toBe("")
-    expect(lines(run.stderr)).toEqual([
-      notice,
-      `error: nicepay transfer/approve: outcome unknown for partnerReferenceNo ${ref}, originalReferenceNo ${id} (SNAP 5000000: General Error); look it up before retrying`
-    ])
+    expect(run.code).toBe(0)
+    expect(lines(run.stderr)).toEqual([notice])
+    expect(lines(run.stdout)[0]).toBe("Payout approved; status Success.")
+    const log = (await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as ReadonlyArray<{
+      readonly operation: string
+      readonly body: string
+    }>
+    const of = (operation: string) =>
+      log.filter((entry) => entry.operation === operation && entry.body.includes(ref)).length
+    expect([of("transfer/approve"), of("transfer/inquiry")]).toEqual([1, 1])
   })
 
   it("status --wait follows a suspect payout until it fails at the bank: exit 1", async () => {
