@@ -184,7 +184,8 @@ export const transition = (
           operation,
           "_tag" in result && (result._tag === "InProgress" || result._tag === "Done")
             ? result
-            : Replayed.transitioned(result as Nicepay.Schemas.PayoutState)
+            : // A lost answer resolved by reading the payout (never a resend).
+              Replayed.transitioned(result as Nicepay.Schemas.PayoutState, false)
         ),
         args
       )
@@ -192,7 +193,7 @@ export const transition = (
     yield* replayedPayout(
       answer.entry,
       operation,
-      (payout) => View.transitioned(operation, Replayed.transitioned(payout)),
+      (payout) => View.transitioned(operation, Replayed.transitioned(payout, true)),
       args
     )
   }).pipe(throughLedger(args))

@@ -78,11 +78,15 @@ export const payment = (entry: Ledger.Entry): Report => {
 }
 
 /**
- * What a replayed NICEPAY step reads as: the payout as recorded.
+ * A NICEPAY step's payout as a step's answer: `repeated` when it was already where the step leads
+ * (a replay from the ledger), not when a read after a lost answer found it there.
  *
  * @since 0.1.0
  */
-export const transitioned = (payout: Nicepay.Schemas.PayoutState): Nicepay.Schemas.Transitioned => ({
+export const transitioned = (
+  payout: Nicepay.Schemas.PayoutState,
+  repeated: boolean
+): Nicepay.Schemas.Transitioned => ({
   _tag: "Done",
   partnerReferenceNo: payout.partnerReferenceNo,
   originalReferenceNo: payout.originalReferenceNo,
@@ -90,5 +94,5 @@ export const transitioned = (payout: Nicepay.Schemas.PayoutState): Nicepay.Schem
   ...(payout.beneficiaryBankCode === undefined ? {} : { beneficiaryBankCode: payout.beneficiaryBankCode }),
   ...(payout.amount === undefined ? {} : { amount: payout.amount }),
   status: payout.status,
-  repeated: true
+  repeated
 })
