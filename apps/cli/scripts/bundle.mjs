@@ -12,7 +12,25 @@ const outdir = root("../dist")
 const { version } = JSON.parse(readFileSync(root("../package.json"), "utf8"))
 
 rmSync(outdir, { recursive: true, force: true })
+// @effect/cli imports the YAML, TOML and INI parsers at the top of its config-file module (about
+// 150 KB, a fifth of what `kasir --help` compiled); kasir reads no config files through
+// @effect/cli, so the three are replaced by a stub whose `parse` says so. Measured in `pnpm bench`
+// (`cli.coldstart.help`).
+const noConfigFileParsers = {
+  name: "no-config-file-parsers",
+  setup(build) {
+    build.onResolve({ filter: /^(yaml|toml|ini)$/ }, (args) =>
+      /@effect[/+]cli/.test(args.importer) ? { path: args.path, namespace: "kasir-no-parser" } : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: "kasir-no-parser" }, (args) => ({
+      contents: `export const parse = () => { throw new Error("kasir reads no ${args.path} files") }`,
+      loader: "js"
+    }))
+  }
+}
+
 const result = await build({
+  plugins: [noConfigFileParsers],
   entryPoints: { bin: root("../src/bin.ts") },
   outdir,
   chunkNames: "chunks/[name]-[hash]",

@@ -60,6 +60,13 @@ const root = Command.make("kasir").pipe(
 )
 
 /**
+ * The root command's descriptor (the tree `Help` walks).
+ *
+ * @since 0.2.0
+ */
+export const descriptor: unknown = root.descriptor
+
+/**
  * Parses a command line (`process.argv` shape) and runs the command it names. Failures are left
  * untyped on purpose: `Failure` classifies them by `kind`, whatever module they come from.
  *

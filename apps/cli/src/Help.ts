@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { type CliConfig, CommandDescriptor, HelpDoc, Usage as CliUsage } from "@effect/cli"
+import type * as Span from "@effect/cli/HelpDoc/Span"
 import * as Usage from "./Usage.js"
 
 // Terminal styling escape sequences, as found in @effect/cli's rendered help docs.
@@ -30,7 +31,11 @@ const requiredOnly = (usage: string): string => {
 // `getSubcommands` returns a group's children without their own subcommands, so nested groups
 // (`nicepay payout`) are reached by walking the instructions.
 type Instruction =
-  | { readonly _tag: "Standard" | "GetUserInput"; readonly name: string }
+  | {
+      readonly _tag: "Standard" | "GetUserInput"
+      readonly name: string
+      readonly description?: HelpDoc.HelpDoc
+    }
   | { readonly _tag: "Map"; readonly command: Instruction }
   | {
       readonly _tag: "Subcommands"
@@ -65,13 +70,68 @@ const descriptorAt = (
   return current as unknown as CommandDescriptor.Command<unknown>
 }
 
-// The first sentence of a command's description, for its row in its parent's command table.
-const summary = (descriptor: CommandDescriptor.Command<unknown>, config: CliConfig.CliConfig): string => {
-  const text = plain(CommandDescriptor.getHelp(descriptor, config))
-  const description = text.split("DESCRIPTION")[1]?.trim().split("\n")[0]?.trim() ?? ""
-  const sentence = /^(.*?[.:;])(\s|$)/.exec(description)
-  return (sentence?.[1] ?? description).replace(/[:;]$/, ".")
+// A span's text, without styling.
+const spanText = (span: Span.Span): string => {
+  switch (span._tag) {
+    case "Text":
+    case "URI":
+      return span.value
+    case "Sequence":
+      return spanText(span.left) + spanText(span.right)
+    default:
+      return spanText(span.value)
+  }
 }
+
+// The first paragraph or header of a help doc, in reading order.
+const firstText = (doc: HelpDoc.HelpDoc): string | undefined => {
+  switch (doc._tag) {
+    case "Header":
+    case "Paragraph":
+      return spanText(doc.value)
+    case "Sequence":
+      return firstText(doc.left) ?? firstText(doc.right)
+    case "DescriptionList":
+      return doc.definitions.length === 0 ? undefined : spanText(doc.definitions[0]![0])
+    case "Enumeration":
+      return doc.elements.length === 0 ? undefined : firstText(doc.elements[0]!)
+    default:
+      return undefined
+  }
+}
+
+const descriptionOf = (instruction: Instruction): HelpDoc.HelpDoc | undefined =>
+  instruction._tag === "Map"
+    ? descriptionOf(instruction.command)
+    : instruction._tag === "Subcommands"
+      ? descriptionOf(instruction.parent)
+      : instruction.description
+
+/**
+ * The first sentence of a command's description, for its row in its parent's command table: read
+ * from the description itself, not from the rendered help page (rendering a page through
+ * @effect/printer costs a few milliseconds; the root page has six rows).
+ *
+ * @since 0.2.0
+ */
+export const summary = (descriptor: CommandDescriptor.Command<unknown>): string => {
+  const description = descriptionOf(descriptor as unknown as Instruction)
+  const first = description === undefined ? undefined : firstText(description)
+  const line = first?.split("\n")[0]?.trim() ?? ""
+  const sentence = /^(.*?[.:;])(\s|$)/.exec(line)
+  return (sentence?.[1] ?? line).replace(/[:;]$/, ".")
+}
+
+// The descriptor whose help page is a command's page without its COMMANDS section: a group's own
+// (parent) command. @effect/cli's page of a group appends the usage of every nested command, which
+// kasir replaces with its own table; rendering those usages only to cut them off cost most of
+// `kasir --help`.
+const ownPage = (instruction: Instruction): Instruction =>
+  instruction._tag === "Map"
+    ? ownPage(instruction.command)
+    : instruction._tag === "Subcommands"
+      ? ownPage(instruction.parent)
+      : instruction
 
 const sectionsWithoutCommands = (text: string): string => {
   const at = text.search(/^COMMANDS$/m)
@@ -96,7 +156,8 @@ export const render = (options: {
   let node: Usage.Tree | null = Usage.tree
   for (const name of path) node = node?.[name] ?? null
   const command = ["kasir", ...path].join(" ")
-  const sections = sectionsWithoutCommands(plain(CommandDescriptor.getHelp(descriptor, config)))
+  const page = ownPage(descriptor as unknown as Instruction) as unknown as CommandDescriptor.Command<unknown>
+  const sections = sectionsWithoutCommands(plain(CommandDescriptor.getHelp(page, config)))
   const header = `kasir ${options.version}`
   if (node === null) {
     const usage = plain(CliUsage.getHelp(CommandDescriptor.getUsage(descriptor)))
@@ -106,7 +167,7 @@ export const render = (options: {
   }
   const rows = Object.keys(node).map((name) => {
     const child = descriptorAt(options.root, [...path, name])
-    return [name, child === undefined ? "" : summary(child, config)] as const
+    return [name, child === undefined ? "" : summary(child)] as const
   })
   const width = Math.max(...rows.map(([name]) => name.length))
   const table = rows.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`.trimEnd())

@@ -37,9 +37,14 @@
  * `layer` forks `run` for the life of its scope (the gateway's), interrupted on shutdown.
  * A provider whose client is not in context is skipped: its entries are released untouched.
  *
+ * Metrics (Effect metrics, exported by the gateway's `/metrics` and OTLP): runs by outcome
+ * (`kasir_reconciler_runs_total`), claimed entries by provider and outcome
+ * (`kasir_reconciler_entries_total`), and resolutions by provider and the state recorded
+ * (`kasir_reconciler_resolutions_total`). Label values are bounded: no references.
+ *
  * @since 0.1.0
  */
-import { Ayoconnect, Nicepay } from "@kasir/core"
+import { Ayoconnect, Metrics as CoreMetrics, Nicepay } from "@kasir/core"
 import {
   Config,
   type ConfigError,
@@ -49,6 +54,7 @@ import {
   Duration,
   Effect,
   Layer,
+  Metric,
   Option,
   Schedule
 } from "effect"
@@ -56,6 +62,47 @@ import type { InvalidInput, LedgerUnavailable } from "./Errors.js"
 import * as AyoconnectFlow from "./Ayoconnect.js"
 import * as Ledger from "./Ledger.js"
 import * as NicepayFlow from "./Nicepay.js"
+
+/**
+ * Reconciliation runs (`runOnce`: claim one batch of due entries, resolve each), by `outcome`:
+ * `ok`, or `error` when the ledger could not be read or written.
+ *
+ * @since 0.2.0
+ */
+export const runsMetric = Metric.counter("kasir_reconciler_runs", {
+  description: "Reconciliation runs (claim a batch of due ledger entries and resolve each), by outcome",
+  incremental: true
+})
+
+/**
+ * Claimed entries, by `provider` and `outcome`: `resolved`, `rescheduled` or `skipped`.
+ *
+ * @since 0.2.0
+ */
+export const entriesMetric = Metric.counter("kasir_reconciler_entries", {
+  description:
+    "Due ledger entries the reconciler claimed, by provider and outcome (resolved, rescheduled, skipped)",
+  incremental: true
+})
+
+/**
+ * Resolved entries, by `provider` and the `state` recorded (`succeeded`, `failed`, `unknown`, …).
+ *
+ * @since 0.2.0
+ */
+export const resolutionsMetric = Metric.counter("kasir_reconciler_resolutions", {
+  description: "Ledger entries the reconciler resolved by a status read, by provider and the state recorded",
+  incremental: true
+})
+
+const recordRun = CoreMetrics.recorder(runsMetric, "outcome")
+const recordEntry = CoreMetrics.recorder(entriesMetric, "provider", "outcome")
+const recordResolution = CoreMetrics.recorder(resolutionsMetric, "provider", "state")
+
+const recordOutcome = (provider: string, outcome: Outcome): void => {
+  recordEntry(1, provider, outcome._tag.toLowerCase())
+  if (outcome._tag === "Resolved") recordResolution(1, provider, outcome.to)
+}
 
 /**
  * A backoff: `base` after the first claim, doubling per claim, never more than `cap`.
@@ -355,8 +402,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
       )
 
     const runOnce = Effect.flatMap(ledger.claimDue({ owner, lease, limit: batch }), (claimed) =>
-      Effect.forEach(claimed, resolve, { concurrency: 4 })
-    )
+      Effect.forEach(
+        claimed,
+        (entry) => Effect.tap(resolve(entry), (outcome) => recordOutcome(entry.provider, outcome)),
+        { concurrency: 4 }
+      )
+    ).pipe(Effect.onExit((exit) => Effect.sync(() => recordRun(1, exit._tag === "Success" ? "ok" : "error"))))
 
     const run = runOnce.pipe(
       Effect.catchAllCause((cause) =>

@@ -9,6 +9,7 @@ import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Option } from "effect"
 import { Database, Errors, Ledger, Migrations } from "../src/index.js"
 
@@ -121,6 +122,12 @@ describe("the embedded default", () => {
 
         const reopened = yield* Effect.gen(function* () {
           expect(yield* Migrations.run).toEqual([])
+          // The embedded ledger's buffer pool is sized for one process's ledger, not PostgreSQL's
+          // 128 MB default (resident in the gateway's process from its first start).
+          const sql = yield* SqlClient.SqlClient
+          expect(yield* sql<{ shared_buffers: string }>`SHOW shared_buffers`).toEqual([
+            { shared_buffers: Database.pgliteSharedBuffers }
+          ])
           const ledger = yield* Ledger.make()
           return Option.getOrThrow(yield* ledger.get("ayoconnect", "REF-DB-1"))
         }).pipe(Effect.provide(Database.layerConfig), env)

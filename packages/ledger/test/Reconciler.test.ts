@@ -13,7 +13,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { expect, layer } from "@effect/vitest"
 import { Ayoconnect, Nicepay } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
-import { Duration, Effect, Layer, Option, TestClock } from "effect"
+import { Duration, Effect, Layer, Metric, Option, TestClock } from "effect"
 import { Database, Ledger, Migrations, Reconciler } from "../src/index.js"
 
 const Clients = Layer.unwrapEffect(
@@ -51,6 +51,41 @@ const TestLive = Layer.mergeAll(Clients, LedgerLive).pipe(
 
 // Another instance: it claims what gateway-a left behind.
 const reconcile = Effect.flatMap(Reconciler.make({ owner: "gateway-b" }), (reconciler) => reconciler.runOnce)
+
+// The reconciler's counters, read as one record (the metrics are process-wide: tests compare
+// readings before and after their own runs).
+const counters = (provider: string) =>
+  Effect.all({
+    runsOk: Metric.value(Metric.tagged(Reconciler.runsMetric, "outcome", "ok")),
+    resolved: Metric.value(
+      Reconciler.entriesMetric.pipe(Metric.tagged("provider", provider), Metric.tagged("outcome", "resolved"))
+    ),
+    rescheduled: Metric.value(
+      Reconciler.entriesMetric.pipe(
+        Metric.tagged("provider", provider),
+        Metric.tagged("outcome", "rescheduled")
+      )
+    ),
+    skipped: Metric.value(
+      Reconciler.entriesMetric.pipe(Metric.tagged("provider", provider), Metric.tagged("outcome", "skipped"))
+    ),
+    succeeded: Metric.value(
+      Reconciler.resolutionsMetric.pipe(
+        Metric.tagged("provider", provider),
+        Metric.tagged("state", "succeeded")
+      )
+    ),
+    failed: Metric.value(
+      Reconciler.resolutionsMetric.pipe(Metric.tagged("provider", provider), Metric.tagged("state", "failed"))
+    )
+  }).pipe(
+    Effect.map((states) =>
+      Object.fromEntries(Object.entries(states).map(([name, state]) => [name, state.count]))
+    )
+  )
+
+const delta = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).map(([name, count]) => [name, count - (before[name] ?? 0)]))
 
 const outcomeOf = (outcomes: ReadonlyArray<Reconciler.Outcome>, reference: string) =>
   outcomes.filter((outcome) => outcome.reference === reference).map((outcome) => outcome._tag)
@@ -126,6 +161,7 @@ layer(TestLive, { timeout: "120 seconds" })("Reconciler", (it) => {
       const unrecorded = yield* begin("rc-unrecorded", "081298765554")
       expect((yield* unrecorded.pay)._tag).toBe("Succeeded")
       const beforeRecovery = yield* logLength
+      const metricsBefore = yield* counters("ayoconnect")
 
       // Nothing is due yet: the senders' leases (10 s) and check-ins (30 s) hold.
       const first = yield* reconcile
@@ -151,6 +187,15 @@ layer(TestLive, { timeout: "120 seconds" })("Reconciler", (it) => {
       expect(yield* stateOf("ayoconnect", "rc-unrecorded")).toEqual(Option.some(["succeeded", "0"]))
       expect(yield* stateOf("ayoconnect", "rc-pending")).toEqual(Option.some(["failed", "103"]))
       expect(yield* stateOf("ayoconnect", "rc-never-sent")).toEqual(Option.some(["failed", "188"]))
+      // Three runs; run 2 resolved two (succeeded) and rescheduled two, run 3 resolved those (failed).
+      expect(delta(metricsBefore, yield* counters("ayoconnect"))).toStrictEqual({
+        runsOk: 3,
+        resolved: 4,
+        rescheduled: 2,
+        skipped: 0,
+        succeeded: 2,
+        failed: 2
+      })
       const history = yield* ledger.history(lost.entry.id)
       expect(history.map((h) => [h.from ?? null, h.to, h.source])).toEqual([
         [null, "sending", "request"],

@@ -12,10 +12,12 @@
  *
  * @since 0.1.0
  */
+import type { HttpClient } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { Ayoconnect, Nicepay, Transport } from "@kasir/core"
 import {
   Database,
+  Delivery,
   Ledger,
   Ayoconnect as LedgerAyoconnect,
   Nicepay as LedgerNicepay,
@@ -32,8 +34,10 @@ const unrecorded = undefined as unknown as Ledger.Entry
 const direct: Layer.Layer<
   GatewayLedger.Services,
   GatewayLedger.LedgerStartError,
-  Ayoconnect.Ayoconnect | Nicepay.NicepayPayout
+  Ayoconnect.Ayoconnect | Nicepay.NicepayPayout | HttpClient.HttpClient
 > = Layer.mergeAll(
+  // No endpoints are configured in the bench: the service exists for the event routes only.
+  Delivery.layer(),
   Layer.effect(
     LedgerAyoconnect.AyoconnectPayments,
     Effect.map(Ayoconnect.Ayoconnect, (client) => ({
