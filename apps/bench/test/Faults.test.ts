@@ -26,7 +26,7 @@ const clientsWith = (timeoutMillis: number) =>
           apiSecret: sandbox.ayoconnect.partner.secret,
           readTimeout: `${timeoutMillis} millis`,
           paymentTimeout: `${timeoutMillis} millis`,
-          retry,
+          retryPolicy: retry,
           awaitSchedule: Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(2)))
         }),
         Nicepay.layer({

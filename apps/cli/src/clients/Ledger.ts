@@ -21,7 +21,7 @@
  * @since 0.1.0
  */
 import * as Path from "node:path"
-import type { ErrorKind } from "@kasir/core"
+import { type ErrorKind, KasirError } from "@kasir/core"
 import { Database, Errors, Ledger, Migrations } from "@kasir/ledger"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { InvalidConfiguration } from "../CliError.js"
@@ -61,6 +61,12 @@ export class LedgerUnreachable extends Schema.TaggedError<LedgerUnreachable>()("
   upstream: Schema.String,
   detail: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "kasir"
+  }
+
   get kind(): ErrorKind.ErrorKind {
     return "Unavailable"
   }
@@ -113,6 +119,8 @@ export const layer: Layer.Layer<
   Errors.InvalidConfig | Errors.LedgerUnavailable | Errors.SchemaTooNew
 > = Ledger.layer().pipe(Layer.provide(Migrations.layerConfig), Layer.provide(Database.layerConfig))
 
+const upstreamNames = { ayoconnect: "Ayoconnect", nicepay: "NICEPAY" } as const
+
 /**
  * A repeated money command whose recorded outcome is a failure (exit 1) or not known yet
  * (`unknown`: its answer was lost; exit 3). Nothing was sent again.
@@ -120,7 +128,7 @@ export const layer: Layer.Layer<
  * @since 0.1.0
  */
 export class RecordedOutcome extends Schema.TaggedError<RecordedOutcome>()("RecordedOutcome", {
-  provider: Schema.String,
+  provider: Schema.Literal("ayoconnect", "nicepay"),
   operation: Schema.String,
   referenceField: Schema.String,
   reference: Schema.String,
@@ -129,15 +137,18 @@ export class RecordedOutcome extends Schema.TaggedError<RecordedOutcome>()("Reco
   responseMessage: Schema.optional(Schema.String),
   hint: Schema.String
 }) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
   get kind(): ErrorKind.ErrorKind {
     return this.state === "failed" ? "Declined" : "OutcomeUnknown"
   }
 
   override get message(): string {
     const said = this.responseMessage === undefined ? "" : `: ${this.responseMessage}`
+    const upstream = upstreamNames[this.provider]
     return this.state === "failed"
-      ? `${this.provider} ${this.operation} ${this.reference} failed earlier (as kasir's ledger recorded it)${said}; nothing was sent again`
-      : `the outcome of ${this.provider} ${this.operation} ${this.reference} is not known yet (${this.state}${said}); nothing was sent again`
+      ? `${upstream} ${this.operation} ${this.reference} failed earlier (as kasir's ledger recorded it)${said}; nothing was sent again`
+      : `the outcome of ${upstream} ${this.operation} ${this.reference} is not known yet (${this.state}${said}); nothing was sent again`
   }
 }
 
@@ -149,7 +160,7 @@ export class RecordedOutcome extends Schema.TaggedError<RecordedOutcome>()("Reco
 export const recordedOutcome = (
   entry: Ledger.Entry,
   options: {
-    readonly provider: string
+    readonly provider: "ayoconnect" | "nicepay"
     readonly operation: string
     readonly referenceField: string
     readonly hint: string

@@ -108,7 +108,7 @@ export const pay = (
     }
     if (entry.state === "failed") yield* emit(Replayed.payment(entry), args)
     return yield* LedgerClient.recordedOutcome(entry, {
-      provider: "Ayoconnect",
+      provider: "ayoconnect",
       operation: "payment",
       referenceField: "refNumber",
       hint:

@@ -51,7 +51,7 @@ const replayedPayout = (
   if (payout !== undefined) return emit(Replayed.replayed(view(payout), entry, "NICEPAY"), args)
   return Effect.fail(
     LedgerClient.recordedOutcome(entry, {
-      provider: "NICEPAY",
+      provider: "nicepay",
       operation: `payout ${operation}`,
       referenceField: "partnerReferenceNo",
       hint:
