@@ -8,7 +8,7 @@
  *
  * Needs the packages built (`pnpm test:reliability` builds them) and the npm registry.
  */
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import {
   copyFileSync,
   mkdirSync,
@@ -21,6 +21,7 @@ import {
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
 import { afterAll, describe, expect, it } from "vitest"
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url))
@@ -33,9 +34,14 @@ const catalogVersion = (name: string): string => {
 const version = (dir: string): string =>
   (JSON.parse(readFileSync(path.join(repoRoot, dir, "package.json"), "utf8")) as { version: string }).version
 
-const sh = (command: string, args: ReadonlyArray<string>, cwd: string): string => {
+const run = promisify(execFile)
+
+// Asynchronous on purpose: a synchronous npm install blocks the test worker for minutes, and
+// vitest's own messages to it then time out ("Timeout calling onTaskUpdate").
+const sh = async (command: string, args: ReadonlyArray<string>, cwd: string): Promise<string> => {
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    const { stdout } = await run(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+    return stdout
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string }
     throw Object.assign(new Error(`${command} ${args.join(" ")} failed:\n${stdout ?? ""}${stderr ?? ""}`), {
@@ -132,12 +138,12 @@ Effect.runPromise(
 `
 
 describe("the packed library in an empty project outside the repository", () => {
-  it("installs from the tarballs, type-checks the README example and runs", () => {
+  it("installs from the tarballs, type-checks the README example and runs", async () => {
     expect(work.startsWith(repoRoot)).toBe(false)
     const tarballs = path.join(work, "tarballs")
     mkdirSync(tarballs)
     for (const pkg of ["@kasir/core", "@kasir/ledger", "@kasir/sandbox"]) {
-      sh("pnpm", ["--filter", pkg, "pack", "--pack-destination", tarballs], repoRoot)
+      await sh("pnpm", ["--filter", pkg, "pack", "--pack-destination", tarballs], repoRoot)
     }
     const files = readdirSync(tarballs).sort()
     expect(files).toEqual([
@@ -194,20 +200,20 @@ describe("the packed library in an empty project outside the repository", () => 
     writeFileSync(path.join(project, "src/check.ts"), program)
     writeFileSync(path.join(project, "src/ledger.ts"), ledgerProgram)
 
-    sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error"], project)
+    await sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error"], project)
     // The published type declarations, effect's included, type-check under strict settings.
-    sh(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], project)
+    await sh(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], project)
 
-    expect(sh(process.execPath, ["dist/check.js"], project)).toBe("Succeeded tarball-1 51000\n")
+    expect(await sh(process.execPath, ["dist/check.js"], project)).toBe("Succeeded tarball-1 51000\n")
     // @kasir/ledger with @kasir/core, without the gateway: a payment written ahead in an embedded
     // PGlite and recorded; the repeat is answered from the ledger.
-    expect(sh(process.execPath, ["dist/ledger.js"], project)).toBe(
+    expect(await sh(process.execPath, ["dist/ledger.js"], project)).toBe(
       "Sent succeeded 51000\nReplayed succeeded\n"
     )
     // The README example, installed: without configuration it says so in one line.
     let failure = ""
     try {
-      sh(process.execPath, ["dist/example.js"], project)
+      await sh(process.execPath, ["dist/example.js"], project)
     } catch (error) {
       failure = String((error as { stderr: string }).stderr)
     }
