@@ -29,7 +29,8 @@ beforeAll(async () => {
     readyPath: "/health",
     logFile: path.join(os.tmpdir(), `kasir-fuzz-gateway-${process.pid}.log`)
   })
-}, 60_000)
+  // A hang guard, not a speed limit: the process initialises a new embedded ledger first.
+}, 240_000)
 
 afterAll(async () => {
   // No crash: still running after everything, then a clean drain on SIGTERM.
@@ -40,7 +41,7 @@ afterAll(async () => {
     .filter((l) => l.trim() !== "")
   const levels = lines.map((line) => (JSON.parse(line) as { logLevel: string }).logLevel)
   expect(levels.filter((level) => level === "ERROR" || level === "FATAL")).toStrictEqual([])
-}, 30_000)
+}, 120_000)
 
 interface Answer {
   readonly status: number

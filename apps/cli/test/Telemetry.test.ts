@@ -63,5 +63,5 @@ describe("kasir with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
       receiver.close()
       await sandbox.stop()
     }
-  }, 60_000)
+  })
 })
