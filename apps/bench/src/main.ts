@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark of issue 7, kasir beside its baseline in one run. Prints a table
  * and writes `bench/results/latest.json` at the repository root.
  *
- * `node dist/main.js [--only core|gateway|telemetry|webhooks|cli] [--out FILE]`
+ * `node dist/main.js [--only core|gateway|ledger|telemetry|webhooks|cli] [--out FILE]`
  */
 import { existsSync, mkdtempSync } from "node:fs"
 import * as os from "node:os"
@@ -10,6 +10,7 @@ import * as path from "node:path"
 import { coldStart } from "./benches/ColdStart.js"
 import { coreAyoconnectInquiry, coreNicepayBalance, tokenSingleflight } from "./benches/Core.js"
 import { gatewayBenches, startServers } from "./benches/Gateway.js"
+import { ledgerBench } from "./benches/Ledger.js"
 import { telemetryBench } from "./benches/Telemetry.js"
 import { webhooksBench } from "./benches/Webhooks.js"
 import { paths, repoRoot, startSandbox } from "./Proc.js"
@@ -34,7 +35,7 @@ const main = async () => {
     console.error(`${result.name}: ratio ${result.ratio} (${result.met ? "met" : "MISSED"})`)
   }
 
-  if (wants("core") || wants("gateway") || wants("telemetry")) {
+  if (wants("core") || wants("gateway") || wants("ledger") || wants("telemetry")) {
     const sandbox = await startSandbox(path.join(logDir, "sandbox.log"))
     try {
       if (wants("core")) {
@@ -50,6 +51,7 @@ const main = async () => {
           await servers.stop()
         }
       }
+      if (wants("ledger")) progress(await ledgerBench(sandbox.url, logDir))
       if (wants("telemetry")) progress(await telemetryBench(sandbox.url, sandbox.pid, logDir))
     } finally {
       await sandbox.stop()
@@ -72,6 +74,7 @@ const main = async () => {
       "token.singleflight": "tokenRequests",
       "gateway.nicepay.balance": "rps",
       "gateway.ayoconnect.inquiry": "rps",
+      "gateway.ledger.payout": "rps",
       "gateway.telemetry.nicepay.balance": "rps",
       "webhooks.delivery": "eventsPerSecond",
       "cli.coldstart.help": "medianMillis",

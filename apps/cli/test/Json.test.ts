@@ -3,6 +3,9 @@
  * failure's kind, kasir's message, the upstream's code and messages when it answered, and the exit
  * code with its meaning. Known fields are never `null`.
  */
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { kasir, type Run } from "./support/kasir.js"
 import { type Running, startSandbox } from "./support/sandbox.js"
@@ -12,7 +15,11 @@ let env: NodeJS.ProcessEnv
 
 beforeAll(async () => {
   sandbox = await startSandbox()
-  env = { KASIR_SANDBOX_URL: sandbox.url }
+  // One data directory for the file: the money commands share its ledger.
+  env = {
+    KASIR_SANDBOX_URL: sandbox.url,
+    KASIR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "kasir-json-cli-"))
+  }
 })
 
 afterAll(async () => {
@@ -75,13 +82,20 @@ describe("kasir --json on failure", { timeout: 180_000 }, () => {
     })
   })
 
-  it("an operation in the wrong state: one document, exit 1", async () => {
+  it("an operation in the wrong state: one document, exit 2", async () => {
     const { ref, id } = await registered("903327301")
     expect((await kasir(["nicepay", "payout", "reject", "--ref", ref, "--id", id], { env })).code).toBe(0)
     const run = await kasir(["nicepay", "payout", "approve", "--ref", ref, "--id", id, "--json"], { env })
-    expect(run.code).toBe(1)
+    // Refused from the ledger's record of the rejection: nothing sent, a usage error.
+    expect(run.code).toBe(2)
     const doc = document(run)
-    expect(doc).toMatchObject({ exitCode: 1, error: { upstreamCode: "4040000" } })
+    expect(doc).toMatchObject({
+      exitCode: 2,
+      error: {
+        kind: "InvalidRequest",
+        message: `nicepay approve: payout ${id} is Rejected, which cannot be approved`
+      }
+    })
   })
 
   it("wait ending while pending: one document, exit 3 and its meaning", async () => {

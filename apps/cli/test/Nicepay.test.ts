@@ -13,7 +13,12 @@ let dir: string
 
 beforeAll(async () => {
   sandbox = await startSandbox()
-  env = { KASIR_SANDBOX_URL: sandbox.url }
+  // One data directory for the file, as one person's terminal has: the money commands share its
+  // ledger, so an approve finds the payout its register recorded.
+  env = {
+    KASIR_SANDBOX_URL: sandbox.url,
+    KASIR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "kasir-nicepay-cli-"))
+  }
   notice = `kasir: no NICEPAY credentials configured (NICEPAY_*); using the sandbox at ${sandbox.url} (KASIR_SANDBOX_URL) with demo credentials`
   dir = mkdtempSync(path.join(tmpdir(), "kasir-nicepay-"))
 })
@@ -187,14 +192,19 @@ describe("kasir nicepay payout, against a running sandbox", () => {
     expect(lines(repeated.stdout)[0]).toBe("Payout already approved; status Success.")
   })
 
-  it("an operation in the wrong state: the SNAP code and message, exit 1", async () => {
+  it("an operation in the wrong state: refused from the ledger's record, nothing sent, exit 2", async () => {
     const { ref, id } = await registered("903327203")
     expect((await kasir(["nicepay", "payout", "approve", "--ref", ref, "--id", id], { env })).code).toBe(0)
-    // Without --account the payout cannot be read: NICEPAY's refusal is the answer.
+    const before = (await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as ReadonlyArray<unknown>
     const run = await kasir(["nicepay", "payout", "reject", "--ref", ref, "--id", id], { env })
-    expect(run.code).toBe(1)
+    expect(run.code).toBe(2)
     expect(run.stdout).toBe("")
-    expect(lines(run.stderr)).toEqual([notice, "error: SNAP 4040000: Invalid Transaction Status"])
+    expect(lines(run.stderr)).toEqual([
+      notice,
+      `error: nicepay reject: payout ${id} is Success, which cannot be rejected`
+    ])
+    const after = (await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as ReadonlyArray<unknown>
+    expect(after.length).toBe(before.length)
   })
 
   it("registration declined by the upstream (insufficient funds): exit 1", async () => {
@@ -205,15 +215,19 @@ describe("kasir nicepay payout, against a running sandbox", () => {
     expect(lines(run.stderr)).toEqual([notice, "error: SNAP 4030014: Insufficient Funds"])
   })
 
-  it("approve answered 500 after the upstream acted: outcome unknown, exit 3", async () => {
+  it("approve answered 500 after the upstream acted: resolved by one read through the ledger, never resent, exit 0", async () => {
     const { ref, id } = await registered("9033272009500")
     const run = await kasir(["nicepay", "payout", "approve", "--ref", ref, "--id", id], { env })
-    expect(run.code).toBe(3)
-    expect(run.stdout).toBe("")
-    expect(lines(run.stderr)).toEqual([
-      notice,
-      `error: nicepay transfer/approve: outcome unknown for partnerReferenceNo ${ref}, originalReferenceNo ${id} (SNAP 5000000: General Error); look it up before retrying`
-    ])
+    expect(run.code).toBe(0)
+    expect(lines(run.stderr)).toEqual([notice])
+    expect(lines(run.stdout)[0]).toBe("Payout approved; status Success.")
+    const log = (await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as ReadonlyArray<{
+      readonly operation: string
+      readonly body: string
+    }>
+    const of = (operation: string) =>
+      log.filter((entry) => entry.operation === operation && entry.body.includes(ref)).length
+    expect([of("transfer/approve"), of("transfer/inquiry")]).toEqual([1, 1])
   })
 
   it("status --wait follows a suspect payout until it fails at the bank: exit 1", async () => {

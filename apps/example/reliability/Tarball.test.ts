@@ -1,5 +1,6 @@
 /**
- * The library outside the monorepo (issue 16 row 1): `pnpm pack` of @kasir/core and
+ * The library outside the monorepo (issue 16 row 1): `pnpm pack` of @kasir/core,
+ * @kasir/ledger (issue 12: library users compose it with core, without the gateway) and
  * @kasir/sandbox, the tarballs installed with npm into an empty project in a temporary directory
  * outside the repository (effect and the platform packages resolved from the registry as any user
  * would), the README's example type-checked there with strict `tsc`, then a program using both
@@ -88,17 +89,66 @@ Effect.runPromise(
 )
 `
 
+const ledgerProgram = `import { NodeHttpClient } from "@effect/platform-node"
+import { Ayoconnect } from "@kasir/core"
+import { Ayoconnect as LedgerAyoconnect, Database, Ledger, Migrations } from "@kasir/ledger"
+import { Sandbox } from "@kasir/sandbox"
+import { Effect, Layer } from "effect"
+
+const client = Layer.unwrapEffect(
+  Effect.map(Sandbox.Sandbox, (sandbox) =>
+    Ayoconnect.layer({
+      baseUrl: sandbox.ayoconnect.baseUrl,
+      apiKey: sandbox.ayoconnect.partner.apiKey,
+      apiSecret: sandbox.ayoconnect.partner.secret
+    })
+  )
+)
+
+const ledger = Ledger.layer().pipe(Layer.provide(Migrations.layer), Layer.provide(Database.layerPgliteMemory))
+
+const pay = Effect.gen(function* () {
+  const ayoconnect = yield* Ayoconnect.Ayoconnect
+  const payments = yield* LedgerAyoconnect.AyoconnectPayments
+  const bill = yield* ayoconnect.inquiry({ accountNumber: "081298765432", productCode: "DANA50" })
+  const input = {
+    inquiryId: bill.inquiryId,
+    accountNumber: "081298765432",
+    productCode: "DANA50",
+    amount: bill.amount,
+    refNumber: "tarball-ledger-1"
+  }
+  const first = yield* payments.payment(input)
+  console.log(\`\${first._tag} \${first.entry.state} \${first.entry.amount}\`)
+  const again = yield* payments.payment(input)
+  console.log(\`\${again._tag} \${again.entry.state}\`)
+})
+
+Effect.runPromise(
+  pay.pipe(
+    Effect.provide(
+      LedgerAyoconnect.layer().pipe(
+        Layer.provideMerge(Layer.merge(client, ledger)),
+        Layer.provideMerge(Sandbox.layer()),
+        Layer.provide(NodeHttpClient.layerUndici)
+      )
+    )
+  )
+)
+`
+
 describe("the packed library in an empty project outside the repository", () => {
   it("installs from the tarballs, type-checks the README example and runs", async () => {
     expect(work.startsWith(repoRoot)).toBe(false)
     const tarballs = path.join(work, "tarballs")
     mkdirSync(tarballs)
-    for (const pkg of ["@kasir/core", "@kasir/sandbox"]) {
+    for (const pkg of ["@kasir/core", "@kasir/ledger", "@kasir/sandbox"]) {
       await sh("pnpm", ["--filter", pkg, "pack", "--pack-destination", tarballs], repoRoot)
     }
     const files = readdirSync(tarballs).sort()
     expect(files).toEqual([
       `kasir-core-${version("packages/core")}.tgz`,
+      `kasir-ledger-${version("packages/ledger")}.tgz`,
       `kasir-sandbox-${version("packages/sandbox")}.tgz`
     ])
 
@@ -113,7 +163,8 @@ describe("the packed library in an empty project outside the repository", () => 
           type: "module",
           dependencies: {
             "@kasir/core": `file:${path.join(tarballs, files[0]!)}`,
-            "@kasir/sandbox": `file:${path.join(tarballs, files[1]!)}`,
+            "@kasir/ledger": `file:${path.join(tarballs, files[1]!)}`,
+            "@kasir/sandbox": `file:${path.join(tarballs, files[2]!)}`,
             "@effect/platform-node": catalogVersion("@effect/platform-node"),
             effect: catalogVersion("effect")
           },
@@ -147,12 +198,18 @@ describe("the packed library in an empty project outside the repository", () => 
     )
     copyFileSync(path.join(repoRoot, "apps/example/src/main.ts"), path.join(project, "src/example.ts"))
     writeFileSync(path.join(project, "src/check.ts"), program)
+    writeFileSync(path.join(project, "src/ledger.ts"), ledgerProgram)
 
     await sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error"], project)
     // The published type declarations, effect's included, type-check under strict settings.
     await sh(path.join(project, "node_modules/.bin/tsc"), ["-p", "."], project)
 
     expect(await sh(process.execPath, ["dist/check.js"], project)).toBe("Succeeded tarball-1 51000\n")
+    // @kasir/ledger with @kasir/core, without the gateway: a payment written ahead in an embedded
+    // PGlite and recorded; the repeat is answered from the ledger.
+    expect(await sh(process.execPath, ["dist/ledger.js"], project)).toBe(
+      "Sent succeeded 51000\nReplayed succeeded\n"
+    )
     // The README example, installed: without configuration it says so in one line.
     let failure = ""
     try {

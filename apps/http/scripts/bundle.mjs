@@ -3,6 +3,10 @@
 // second) instead of three `tsc -b` builds, and loading one file starts faster than resolving
 // hundreds of modules across node_modules. Type-checking stays `tsc -b` (`pnpm check`, `build`),
 // whose output goes to build/ and is never run.
+//
+// `--bench` also bundles the ledger bench's bench-only entry point (src/bench/Ledger.ts) into
+// build/bench/ledger.js, the same way, for `pnpm bench` (the package's `build` passes it); it is
+// never part of dist/ or of `pnpm start`.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
@@ -11,40 +15,47 @@ const root = (path) => fileURLToPath(new URL(path, import.meta.url))
 const outdir = root("../dist")
 const { version } = JSON.parse(readFileSync(root("../package.json"), "utf8"))
 
-const result = await build({
-  entryPoints: { main: root("../src/main.ts") },
-  outdir,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: "linked",
-  legalComments: "none",
-  logLevel: "warning",
-  metafile: true,
-  write: false,
-  define: { KASIR_VERSION: JSON.stringify(version) },
-  alias: {
-    "@kasir/core": root("../../../packages/core/src/index.ts"),
-    "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts"),
-    "@kasir/ledger": root("../../../packages/ledger/src/index.ts"),
-    "@kasir/telemetry": root("../../../packages/telemetry/src/index.ts")
-  },
-  // PGlite loads its WebAssembly and data files next to its own modules, and node-postgres has
-  // optional native bindings: both stay packages resolved from node_modules at run time.
-  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
-  // Some bundled CommonJS dependencies call require() for Node built-ins.
-  banner: {
-    js: 'import { createRequire as __kasirCreateRequire } from "node:module"; const require = __kasirCreateRequire(import.meta.url);'
-  }
-})
-// Each file is replaced atomically, so a gateway being started meanwhile (a test, another
-// terminal) loads either the old bundle or the new one, never half a file.
-mkdirSync(outdir, { recursive: true })
-for (const file of result.outputFiles) {
-  const temporary = `${file.path}.${process.pid}.tmp`
-  writeFileSync(temporary, file.contents)
-  renameSync(temporary, file.path)
-}
+const bundle = (entryPoints, outdir) =>
+  build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "linked",
+    legalComments: "none",
+    logLevel: "warning",
+    metafile: true,
+    write: false,
+    define: { KASIR_VERSION: JSON.stringify(version) },
+    alias: {
+      "@kasir/core": root("../../../packages/core/src/index.ts"),
+      "@kasir/sandbox": root("../../../packages/sandbox/src/index.ts"),
+      "@kasir/ledger": root("../../../packages/ledger/src/index.ts"),
+      "@kasir/telemetry": root("../../../packages/telemetry/src/index.ts")
+    },
+    // PGlite loads its WebAssembly and data files next to its own modules, and node-postgres has
+    // optional native bindings: both stay packages resolved from node_modules at run time.
+    external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
+    // Some bundled CommonJS dependencies call require() for Node built-ins.
+    banner: {
+      js: 'import { createRequire as __kasirCreateRequire } from "node:module"; const require = __kasirCreateRequire(import.meta.url);'
+    }
+  }).then((result) => {
+    // Each file is replaced atomically, so a gateway being started meanwhile (a test, another
+    // terminal) loads either the old bundle or the new one, never half a file.
+    mkdirSync(outdir, { recursive: true })
+    for (const file of result.outputFiles) {
+      const temporary = `${file.path}.${process.pid}.tmp`
+      writeFileSync(temporary, file.contents)
+      renameSync(temporary, file.path)
+    }
+    return result
+  })
+
+const result = await bundle({ main: root("../src/main.ts") }, outdir)
+if (process.argv.includes("--bench"))
+  await bundle({ ledger: root("../src/bench/Ledger.ts") }, root("../build/bench"))
 mkdirSync(root("../build"), { recursive: true })
 writeFileSync(root("../build/bundle-meta.json"), JSON.stringify(result.metafile))

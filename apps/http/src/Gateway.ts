@@ -55,6 +55,11 @@ export interface Options {
    * (`AccessLog.logger`). The gateway process writes it straight to stdout (`AccessLog.stdout`).
    */
   readonly accessLog?: AccessLog.Sink | undefined
+  /**
+   * The ledger's services as a whole, replacing `Ledger.layer(database)`: only for the ledger
+   * bench's baseline composition (`bench/WithoutLedger.ts`); no configuration reaches it.
+   */
+  readonly ledger?: ReturnType<typeof Ledger.layer> | undefined
 }
 
 /**
@@ -238,7 +243,7 @@ export const layer = (
         Layer.provide(Layer.merge(served, listeningAt)),
         Layer.provideMerge(listening),
         // The ledger is migrated and open before the server listens, and closed after it stopped.
-        Layer.provide(Ledger.layer(options.database)),
+        Layer.provide(options.ledger ?? Ledger.layer(options.database)),
         Layer.provide(Providers.layer(modes, inbound)),
         Layer.provide(Drain.layerInFlight)
       )

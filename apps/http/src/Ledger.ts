@@ -47,7 +47,7 @@ import * as RequestContext from "./RequestContext.js"
  *
  * @since 0.1.0
  */
-export const migrateVariable = "KASIR_DATABASE_MIGRATE"
+export const migrateVariable = Migrations.migrateVariable
 
 /**
  * How long a request waits for a concurrent one holding its reference before answering 409
@@ -107,11 +107,10 @@ export const layer = (
   Layer.unwrapEffect(
     Effect.map(
       Config.all({
-        migrate: Config.boolean(migrateVariable).pipe(Config.withDefault(true)),
         awaitTimeout: Config.duration(waitVariable).pipe(Config.withDefault(Duration.seconds(10))),
         sendLease: Config.duration(sendLeaseVariable).pipe(Config.withDefault(Duration.minutes(2)))
       }),
-      ({ awaitTimeout, migrate, sendLease }) =>
+      ({ awaitTimeout, sendLease }) =>
         Layer.mergeAll(
           LedgerAyoconnect.layer({ awaitTimeout }),
           LedgerNicepay.layer({ awaitTimeout }),
@@ -121,7 +120,7 @@ export const layer = (
           // Webhook delivery (KASIR_WEBHOOK_URL / KASIR_WEBHOOK_SECRET): a fiber for the life of
           // the gateway, beside the API path, through the gateway's HttpClient (the lean transport).
           Layer.merge(Delivery.layerConfig()),
-          Layer.provide(migrate ? Migrations.layer : Layer.empty),
+          Layer.provide(Migrations.layerConfig),
           Layer.provide(database)
         )
     )

@@ -20,81 +20,39 @@
  *
  * Every wait is for a condition, bounded by a count of polls; nothing asserts speed.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { createHash, randomBytes } from "node:crypto"
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
+import { execFileSync } from "node:child_process"
 import { once } from "node:events"
+import { randomBytes } from "node:crypto"
 import { mkdtempSync } from "node:fs"
-import { execFileSync as exec } from "node:child_process"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Sandbox } from "@kasir/sandbox"
 import { Layer, ManagedRuntime, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Process from "./support/Process.js"
 
-const root = fileURLToPath(new URL("..", import.meta.url))
+const { root, sleep } = Process
 const apiKey = `kasir_test_${randomBytes(16).toString("hex")}`
 
 const runtime = ManagedRuntime.make(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)))
 let sandbox: Sandbox.Service
 
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
+type Started = Process.Started
 
-interface Started {
-  readonly child: ChildProcess
-  readonly url: string
-  readonly output: () => string
-}
+const start = (dataDir: string, baseUrl = sandbox.ayoconnect.baseUrl): Promise<Started> =>
+  Process.startGateway({
+    KASIR_API_KEYS: Process.apiKeysFor(apiKey),
+    KASIR_DATA_DIR: dataDir,
+    KASIR_LEDGER_SEND_LEASE: "2 seconds",
+    KASIR_RECONCILE_INTERVAL: "1 second",
+    AYOCONNECT_BASE_URL: baseUrl,
+    AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
+    AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret),
+    AYOCONNECT_PAYMENT_TIMEOUT: "60 seconds"
+  })
 
-const start = async (dataDir: string, baseUrl = sandbox.ayoconnect.baseUrl): Promise<Started> => {
-  const child = spawn(process.execPath, ["dist/main.js"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      KASIR_API_KEYS: createHash("sha256").update(apiKey).digest("hex"),
-      KASIR_DATA_DIR: dataDir,
-      KASIR_LEDGER_SEND_LEASE: "2 seconds",
-      KASIR_RECONCILE_INTERVAL: "1 second",
-      AYOCONNECT_BASE_URL: baseUrl,
-      AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
-      AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret),
-      AYOCONNECT_PAYMENT_TIMEOUT: "60 seconds"
-    },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let output = ""
-  child.stdout!.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr!.on("data", (chunk) => {
-    output += chunk
-  })
-  // Up to 2,400 polls of 50 ms: the first start initialises the PGlite data directory.
-  for (let poll = 0; poll < 2_400 && !/Listening on http:\/\/127\.0\.0\.1:\d+/.test(output); poll++) {
-    if (child.exitCode !== null) break
-    await sleep(50)
-  }
-  const match = output.match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/)
-  if (match === null) {
-    child.kill("SIGKILL")
-    throw new Error(`gateway did not start:\n${output}`)
-  }
-  return { child, url: match[1]!, output: () => output }
-}
-
-const call = async (started: Started, path: string, body?: unknown) => {
-  const response = await fetch(`${started.url}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", "x-api-key": apiKey },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) })
-  })
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> }
-}
+const call = (started: Started, path: string, body?: unknown) => Process.call(started, apiKey, path, body)
 
 const requests = () => runtime.runPromise(sandbox.requestLog.entries)
 
@@ -102,15 +60,7 @@ const requests = () => runtime.runPromise(sandbox.requestLog.entries)
 const dataDir = mkdtempSync(join(tmpdir(), "kasir-crash-"))
 
 // Whether a connection to the simulator holds received bytes nobody has read (`ss` Recv-Q).
-const answerQueued = (): boolean => {
-  const port = new URL(sandbox.url).port
-  const lines = exec("ss", ["-tnH", "state", "established", "dport", "=", `:${port}`], {
-    encoding: "utf8"
-  })
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-  return lines.some((line) => Number(line.trim().split(/\s+/)[0]) > 0)
-}
+const answerQueued = (): boolean => Process.answerQueued(new URL(sandbox.url).port)
 
 const payThroughGateway = async (started: Started, accountNumber: string, refNumber: string) => {
   const inquiry = await call(started, "/v1/ayoconnect/inquiries", { accountNumber, productCode: "PPLSIND12" })
@@ -278,38 +228,8 @@ describe("crash and restart: recovery by status reads, zero resends", () => {
 
   it("SIGKILL before the payment reached Ayoconnect: failed (RC 188) once 150 s have passed, never sent", async () => {
     // Forwards everything to the simulator except payments, which it holds unanswered.
-    let held = 0
-    const proxy: Server = createServer((request, response) => {
-      const chunks: Array<Buffer> = []
-      request.on("data", (chunk: Buffer) => chunks.push(chunk))
-      request.on("end", () => {
-        if (request.url?.endsWith("/bill/payment")) {
-          held++
-          return
-        }
-        const headers = Object.fromEntries(
-          Object.entries(request.headers).filter(
-            (pair): pair is [string, string] =>
-              typeof pair[1] === "string" &&
-              !["host", "connection", "content-length", "transfer-encoding", "keep-alive"].includes(pair[0])
-          )
-        )
-        fetch(`${sandbox.url}${request.url}`, {
-          method: request.method ?? "POST",
-          headers,
-          body: Buffer.concat(chunks)
-        })
-          .then(async (upstream) => {
-            response.writeHead(upstream.status, {
-              "content-type": upstream.headers.get("content-type") ?? "application/json"
-            })
-            response.end(Buffer.from(await upstream.arrayBuffer()))
-          })
-          .catch(() => response.destroy())
-      })
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+    const proxy = await Process.holdingProxy(sandbox.url, "/bill/payment")
+    const proxyUrl = proxy.url
     const first = await start(dataDir, proxyUrl)
     const refNumber = "crash-before-send-1"
     let second: Started | undefined
@@ -320,8 +240,8 @@ describe("crash and restart: recovery by status reads, zero resends", () => {
         headers: { "content-type": "application/json", "x-api-key": apiKey },
         body: JSON.stringify(body)
       }).catch(() => "connection lost")
-      for (let poll = 0; poll < 1_200 && held === 0; poll++) await sleep(50)
-      expect(held).toBe(1)
+      for (let poll = 0; poll < 1_200 && proxy.held() === 0; poll++) await sleep(50)
+      expect(proxy.held()).toBe(1)
       const exited = once(first.child, "exit")
       first.child.kill("SIGKILL")
       await exited
@@ -342,7 +262,6 @@ describe("crash and restart: recovery by status reads, zero resends", () => {
       first.child.kill("SIGKILL")
       second?.child.kill("SIGTERM")
       if (second !== undefined && second.child.exitCode === null) await once(second.child, "exit")
-      proxy.closeAllConnections()
       proxy.close()
     }
   }, 480_000)

@@ -215,7 +215,7 @@ export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
  * @since 0.1.0
  */
 export class ReferenceInProgress extends Schema.TaggedError<ReferenceInProgress>()("ReferenceInProgress", {
-  provider: Schema.String,
+  provider: Schema.Literal("ayoconnect", "nicepay"),
   operation: Schema.String,
   /** `refNumber` / `partnerReferenceNo`. */
   referenceField: Schema.String,

@@ -898,9 +898,11 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
         Effect.withSpan("ledger.list")
       )
 
+    // `ORDER BY` names the table's columns: a bare name would be the `::text` output alias, and
+    // text order puts 10 before 9.
     const history: LedgerService["history"] = (entryId) =>
       sql`SELECT id::text AS id, entry_id, from_state, to_state, source, code, at
-          FROM ledger_history WHERE entry_id = ${entryId} ORDER BY id`.pipe(
+          FROM ledger_history WHERE entry_id = ${entryId} ORDER BY ledger_history.id`.pipe(
         Effect.flatMap((rows) => Effect.orDie(decodeHistory(rows))),
         Effect.map((rows) =>
           rows.map(
@@ -981,7 +983,7 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
               FROM ledger_events
               WHERE (txid, seq) > (${txid}::xid8, ${seq}::bigint)
                 AND txid < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY txid, seq
+              ORDER BY ledger_events.txid, ledger_events.seq
               LIMIT ${limit}`,
           (rows) => Effect.orDie(decodeEvents(rows))
         )

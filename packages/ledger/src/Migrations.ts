@@ -52,8 +52,8 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, Layer } from "effect"
-import { LedgerUnavailable, SchemaTooNew } from "./Errors.js"
+import { Config, Effect, Layer } from "effect"
+import { InvalidConfig, LedgerUnavailable, SchemaTooNew } from "./Errors.js"
 import { describeSqlError } from "./internal/sqlError.js"
 
 /**
@@ -266,6 +266,32 @@ export const run: Effect.Effect<
  */
 export const layer: Layer.Layer<never, SchemaTooNew | LedgerUnavailable, SqlClient.SqlClient> =
   Layer.effectDiscard(run)
+
+/**
+ * The variable that turns migrating when the ledger opens off (`false`), for deploys that run
+ * them separately (`kasir db migrate`).
+ *
+ * @since 0.1.0
+ */
+export const migrateVariable = "KASIR_DATABASE_MIGRATE"
+
+/**
+ * `layer` unless `KASIR_DATABASE_MIGRATE=false`: what every process that opens the ledger to
+ * write (the gateway, the CLI's money commands) runs first, so one variable governs them all.
+ *
+ * @since 0.1.0
+ */
+export const layerConfig: Layer.Layer<
+  never,
+  SchemaTooNew | LedgerUnavailable | InvalidConfig,
+  SqlClient.SqlClient
+> = Layer.unwrapEffect(
+  Config.boolean(migrateVariable).pipe(
+    Config.withDefault(true),
+    Effect.mapError(() => new InvalidConfig({ variable: migrateVariable, reason: "must be true or false" })),
+    Effect.map((migrate) => (migrate ? layer : Layer.empty))
+  )
+)
 
 /**
  * The database's schema version: the newest migration recorded in it (0 before the first).

@@ -1,15 +1,19 @@
 /**
  * What the `kasir ayoconnect …` commands do, loaded only when one of them runs (the client, the
- * sandbox and the HTTP stack stay out of `kasir --help`).
+ * sandbox, the ledger and the HTTP stack stay out of `kasir --help`). `pay` moves money, so it goes
+ * through the ledger (`clients/Ledger.ts`); the reads go straight to Ayoconnect.
  *
  * @since 0.1.0
  */
-import { Ayoconnect, Idempotency, type Money } from "@kasir/core"
-import { type Duration, Effect, Option, Schedule } from "effect"
+import { Ayoconnect, type Money } from "@kasir/core"
+import { Ayoconnect as LedgerAyoconnect } from "@kasir/ledger"
+import { type Duration, Effect, Layer, Option, Schedule } from "effect"
 import * as Client from "../clients/Ayoconnect.js"
+import * as LedgerClient from "../clients/Ledger.js"
 import * as Progress from "../Progress.js"
 import { emit } from "../Report.js"
 import * as View from "../views/Ayoconnect.js"
+import * as Replayed from "../views/Replayed.js"
 import type { Connection, Run } from "./Handler.js"
 
 const withClient = (connection: Connection) =>
@@ -68,6 +72,10 @@ export const inquiry = (
   }).pipe(withClient(args))
 
 /**
+ * Pays through the ledger (`@kasir/ledger`'s `AyoconnectPayments`, as the gateway does): written
+ * ahead before it is sent, its outcome recorded, a repeated `--ref` answered from the record
+ * without calling Ayoconnect, a lost answer resolved by one status read (never a resend).
+ *
  * @since 0.1.0
  */
 export const pay = (
@@ -81,56 +89,43 @@ export const pay = (
   }
 ): Run =>
   Effect.gen(function* () {
-    const client = yield* Ayoconnect.Ayoconnect
-    const request = {
+    const payments = yield* LedgerAyoconnect.AyoconnectPayments
+    const answer = yield* payments.payment({
       productCode: args.product,
       accountNumber: args.account,
       inquiryId: args.inquiryId,
       amount: args.amount,
-      refNumber: args.ref
+      refNumber: args.ref,
+      ...defined(
+        "callbackUrls",
+        Option.map(args.callbackUrl, (url) => [url])
+      )
+    })
+    if (answer._tag === "Sent") return yield* reportStatus(answer.status, args.json)
+    const entry = answer.entry
+    if (entry.state === "succeeded" || entry.state === "pending") {
+      return yield* emit(Replayed.payment(entry), args)
     }
-    const outcome = yield* client
-      .payment({
-        ...request,
-        ...defined(
-          "callbackUrls",
-          Option.map(args.callbackUrl, (url) => [url])
-        )
-      })
-      .pipe(
-        // As the gateway does (core's recovery): an unknown outcome — a repeated refNumber
-        // ("duplicate transaction") included — is looked up, never resent. The payment found under
-        // the refNumber is the answer when it is this one; a different one is a reused reference.
-        Effect.catchTag("PaymentOutcomeUnknown", (unknown) =>
-          client.recoverPayment(request.refNumber).pipe(
-            Effect.orElseFail(() => unknown),
-            Effect.flatMap(
-              (
-                recovery
-              ): Effect.Effect<
-                Ayoconnect.Status.TransactionStatus,
-                Ayoconnect.PaymentOutcomeUnknown | Idempotency.ReferenceReused
-              > => {
-                if (recovery._tag === "NotCreated") return Effect.fail(unknown)
-                const differing = Ayoconnect.Status.differingFields(request, recovery.status)
-                return differing.length > 0
-                  ? Effect.fail(
-                      new Idempotency.ReferenceReused({
-                        upstream: "ayoconnect",
-                        operation: "payment",
-                        referenceField: "refNumber",
-                        reference: request.refNumber,
-                        fields: differing
-                      })
-                    )
-                  : Effect.succeed(recovery.status)
-              }
-            )
-          )
+    if (entry.state === "failed") yield* emit(Replayed.payment(entry), args)
+    return yield* LedgerClient.recordedOutcome(entry, {
+      provider: "ayoconnect",
+      operation: "payment",
+      referenceField: "refNumber",
+      hint:
+        entry.state === "failed"
+          ? "A new payment needs a new --ref."
+          : `Check it with: kasir ayoconnect status --ref ${entry.reference} (a gateway on this ledger resolves it by the same read).`
+    })
+  }).pipe(
+    Effect.provide(
+      LedgerAyoconnect.layer().pipe(
+        Layer.provide(
+          Layer.merge(Client.layer(args.config, args.sandbox, args.sandboxUrl), LedgerClient.layer)
         )
       )
-    yield* reportStatus(outcome, args.json)
-  }).pipe(withClient(args))
+    ),
+    LedgerClient.refused("Ayoconnect")
+  )
 
 /**
  * @since 0.1.0

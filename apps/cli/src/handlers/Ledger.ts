@@ -8,33 +8,16 @@
  *
  * @since 0.1.0
  */
-import * as Path from "node:path"
 import { Database, Errors, Ledger, Migrations } from "@kasir/ledger"
-import { Config, Effect, Option, Redacted } from "effect"
+import { Effect, Option } from "effect"
 import { InvalidInput } from "../CliError.js"
+import * as LedgerClient from "../clients/Ledger.js"
 import { emit } from "../Report.js"
 import * as Views from "../views/Ledger.js"
 import type { Run } from "./Handler.js"
 
-// Where the ledger is, for people: the server's host and database (never the user or password),
-// or the embedded database's directory.
-const location = Effect.gen(function* () {
-  const url = yield* Config.option(Config.redacted(Database.variables.databaseUrl)).pipe(
-    Effect.orElseSucceed(() => Option.none())
-  )
-  if (Option.isSome(url) && Redacted.value(url.value).trim() !== "") {
-    const parsed = yield* Effect.option(Effect.try(() => new URL(Redacted.value(url.value).trim())))
-    return Option.match(parsed, {
-      onNone: () => `PostgreSQL (${Database.variables.databaseUrl})`,
-      onSome: (u) => `PostgreSQL at ${u.host}${u.pathname} (${Database.variables.databaseUrl})`
-    })
-  }
-  const dataDir = yield* Config.string(Database.variables.dataDir).pipe(
-    Config.withDefault(Database.defaultDataDir),
-    Effect.orElseSucceed(() => Database.defaultDataDir)
-  )
-  return `embedded PGlite in ${Path.resolve(dataDir.trim() === "" ? Database.defaultDataDir : dataDir, "ledger")}`
-})
+// Where the ledger is, for people (shared with the money commands).
+const location = LedgerClient.location
 
 // The schema must be one this code reads; 0 (never migrated) means an empty ledger.
 const readable = Effect.flatMap(Migrations.version, (version) =>

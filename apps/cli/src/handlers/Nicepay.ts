@@ -1,20 +1,66 @@
 /**
- * What the `kasir nicepay …` commands do, loaded only when one of them runs.
+ * What the `kasir nicepay …` commands do, loaded only when one of them runs. The money commands
+ * (`payout register|approve|reject|cancel`) go through the ledger (`clients/Ledger.ts`, the
+ * gateway's `NicepayPayouts`): written ahead, answered from the record when repeated, a lost
+ * answer resolved by a read, never a resend. The reads go straight to NICEPAY.
  *
  * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
 import { type Money, Nicepay, Snap, Transport, Upstream } from "@kasir/core"
+import { Ledger, Nicepay as LedgerNicepay } from "@kasir/ledger"
 import { type Duration, Effect, Layer, Option, Schedule } from "effect"
-import { PayoutFailed, PayoutStillPending } from "../CliError.js"
+import { InvalidInput, PayoutFailed, PayoutStillPending } from "../CliError.js"
+import * as LedgerClient from "../clients/Ledger.js"
 import * as Client from "../clients/Nicepay.js"
 import * as Progress from "../Progress.js"
-import { emit } from "../Report.js"
+import { emit, type Report } from "../Report.js"
 import * as View from "../views/Nicepay.js"
+import * as Replayed from "../views/Replayed.js"
 import type { Connection, Run } from "./Handler.js"
 
 const withClient = (connection: Connection) =>
   Effect.provide(Client.layer(connection.config, connection.sandbox, connection.sandboxUrl))
+
+// The money commands: the ledger's payout module over the client and the ledger.
+const throughLedger =
+  (connection: Connection) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    effect.pipe(
+      Effect.provide(
+        LedgerNicepay.layer().pipe(
+          Layer.provideMerge(
+            Layer.merge(
+              Client.layer(connection.config, connection.sandbox, connection.sandboxUrl),
+              LedgerClient.layer
+            )
+          )
+        )
+      ),
+      LedgerClient.refused("NICEPAY")
+    )
+
+// A repeat answered from the ledger: the payout as recorded, or why there is none to show.
+const replayedPayout = (
+  entry: Ledger.Entry,
+  operation: string,
+  view: (payout: Nicepay.Schemas.PayoutState) => Report,
+  args: { readonly json: boolean }
+) => {
+  const payout = LedgerNicepay.payoutOf(entry)
+  if (payout !== undefined) return emit(Replayed.replayed(view(payout), entry, "NICEPAY"), args)
+  return Effect.fail(
+    LedgerClient.recordedOutcome(entry, {
+      provider: "nicepay",
+      operation: `payout ${operation}`,
+      referenceField: "partnerReferenceNo",
+      hint:
+        entry.state === "failed"
+          ? "A new payout needs a new --ref."
+          : `Check it with: kasir nicepay payout status --ref ${entry.reference} (a gateway on this ledger resolves it by the same read).`
+    })
+  )
+}
 
 const defined = <K extends string, A>(key: K, value: Option.Option<A>): { readonly [P in K]?: A } =>
   Option.match(value, { onNone: () => ({}), onSome: (a) => ({ [key]: a }) as { readonly [P in K]?: A } })
@@ -74,7 +120,6 @@ export const register = (
   }
 ): Run =>
   Effect.gen(function* () {
-    const client = yield* Nicepay.NicepayPayout
     const request: Nicepay.Schemas.PayoutRequest = {
       partnerReferenceNo: args.ref,
       beneficiaryAccountNo: args.account,
@@ -89,20 +134,20 @@ export const register = (
       ...defined("reservedDt", args.reservedDate),
       ...defined("reservedTm", args.reservedTime)
     }
-    // As the gateway does (core's rule): a repeated --ref answers the payout NICEPAY holds under
-    // it when it is this one; nothing is sent again.
-    const registered = yield* client
-      .register(request)
-      .pipe(
-        Effect.catchTag("DuplicatePartnerReference", (duplicate) =>
-          client.resolveDuplicateRegistration(request, duplicate)
-        )
+    const answer = yield* (yield* LedgerNicepay.NicepayPayouts).register(request)
+    if (answer._tag === "Sent") {
+      const result = answer.result
+      return yield* emit(
+        View.registered(result as Nicepay.Schemas.Registered | Nicepay.Schemas.PayoutState),
+        args
       )
-    yield* emit(View.registered(registered), args)
-  }).pipe(withClient(args))
+    }
+    yield* replayedPayout(answer.entry, "register", (payout) => View.registered(payout), args)
+  }).pipe(throughLedger(args))
 
 /**
- * Approve, reject or cancel.
+ * Approve, reject or cancel, through the ledger: a step the recorded status shows as done already
+ * is answered from the record; one it does not allow is refused without calling NICEPAY.
  *
  * @since 0.1.0
  */
@@ -111,14 +156,47 @@ export const transition = (
   args: Connection & { readonly ref: string; readonly id: string; readonly account: Option.Option<string> }
 ): Run =>
   Effect.gen(function* () {
-    const client = yield* Nicepay.NicepayPayout
-    const result = yield* client[operation]({
+    const payouts = yield* LedgerNicepay.NicepayPayouts
+    // The payout's account: --account, else the one the ledger recorded for this reference.
+    const recorded = Option.isSome(args.account)
+      ? Option.none<Ledger.Entry>()
+      : yield* Effect.flatMap(Ledger.Ledger, (ledger) => ledger.get("nicepay", args.ref))
+    const beneficiaryAccountNo = Option.getOrUndefined(
+      Option.orElse(args.account, () =>
+        Option.flatMapNullable(recorded, (entry) => entry.fingerprint.fields.beneficiaryAccountNo)
+      )
+    )
+    if (beneficiaryAccountNo === undefined) {
+      return yield* new InvalidInput({
+        reason: `--account is required: kasir's ledger holds no payout under --ref ${args.ref}`,
+        hint: "Pass the beneficiary account number the payout was registered with; kasir reads the payout from NICEPAY before recording the step."
+      })
+    }
+    const answer = yield* payouts[operation]({
       partnerReferenceNo: args.ref,
       originalReferenceNo: args.id,
-      ...defined("beneficiaryAccountNo", args.account)
+      beneficiaryAccountNo
     })
-    yield* emit(View.transitioned(operation, result), args)
-  }).pipe(withClient(args))
+    if (answer._tag === "Sent") {
+      const result = answer.result
+      return yield* emit(
+        View.transitioned(
+          operation,
+          "_tag" in result && (result._tag === "InProgress" || result._tag === "Done")
+            ? result
+            : // A lost answer resolved by reading the payout (never a resend).
+              Replayed.transitioned(result as Nicepay.Schemas.PayoutState, false)
+        ),
+        args
+      )
+    }
+    yield* replayedPayout(
+      answer.entry,
+      operation,
+      (payout) => View.transitioned(operation, Replayed.transitioned(payout, true)),
+      args
+    )
+  }).pipe(throughLedger(args))
 
 // Pending (waiting for approval) and Suspect (unknown at the bank) may still change.
 const unsettled: ReadonlySet<Nicepay.Schemas.TransactionStatus> = new Set(["Pending", "Suspect"])
