@@ -556,7 +556,7 @@ export const make = (
           })
         }
         const claimed = yield* ledger
-          .record(entry.id, { to: "sending", from: entry.state, source: "request" })
+          .record(entry.id, { to: "sending", from: entry.state, source: "request" }, entry)
           .pipe(
             Effect.map((outcome) => Option.some(outcome.entry)),
             Effect.catchTags({

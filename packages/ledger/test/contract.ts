@@ -301,6 +301,81 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
       expect(missing).toBeInstanceOf(Errors.EntryNotFound)
     }))
 
+  test("record with the caller's copy of the entry writes the same; a stale copy is decided from the stored row", ({
+    ledger,
+    sql
+  }) =>
+    Effect.gen(function* () {
+      const entry = claimed(yield* ledger.begin(payout("KNOWN-1")))
+      yield* TestClock.adjust("1 second")
+      const pending = yield* ledger.record(
+        entry.id,
+        {
+          to: "pending",
+          from: "sending",
+          source: "answer",
+          upstream: { ids: { originalReferenceNo: "NP-K" } }
+        },
+        entry
+      )
+      const pendingEntry = (pending as Ledger.Recorded).entry
+      expect(pending._tag).toBe("Recorded")
+      expect(pendingEntry.version).toBe(2)
+      expect(pendingEntry.upstreamIds).toEqual({ originalReferenceNo: "NP-K" })
+      expect(Option.getOrThrow(yield* ledger.entry(entry.id))).toEqual(pendingEntry)
+      const pendingEvent = (pending as Ledger.Recorded).event
+      expect(Option.getOrThrow(yield* ledger.event(pendingEvent.id))).toEqual(pendingEvent)
+      expect(pendingEvent.payload.entry).toEqual(Ledger.toJson(pendingEntry))
+      // `entry` is now stale (version 1, sending): its `from` no longer holds.
+      const stale = failure(
+        yield* Effect.exit(
+          ledger.record(entry.id, { to: "failed", from: "sending", source: "answer" }, entry)
+        )
+      )
+      expect(stale).toBeInstanceOf(Errors.StaleTransition)
+      expect((stale as Errors.StaleTransition).actual).toBe("pending")
+      // Legal from the stale copy and from the stored row: written from the stored row (its
+      // upstream ids kept), not over it.
+      yield* TestClock.adjust("1 second")
+      const done = yield* ledger.record(
+        entry.id,
+        { to: "succeeded", source: "notification", upstream: { code: "2000000" } },
+        entry
+      )
+      const doneEntry = (done as Ledger.Recorded).entry
+      expect(doneEntry.version).toBe(3)
+      expect(doneEntry.upstreamIds).toEqual({ originalReferenceNo: "NP-K" })
+      expect((done as Ledger.Recorded).event.payload.transition).toEqual({
+        from: "pending",
+        to: "succeeded",
+        source: "notification"
+      })
+      // A stale copy never turns a repeat into a write, nor an illegal step into one.
+      expect((yield* ledger.record(entry.id, { to: "succeeded", source: "callback" }, entry))._tag).toBe(
+        "Unchanged"
+      )
+      expect(
+        failure(
+          yield* Effect.exit(ledger.record(entry.id, { to: "failed", source: "status_read" }, pendingEntry))
+        )
+      ).toBeInstanceOf(Errors.IllegalTransition)
+      const history = yield* ledger.history(entry.id)
+      expect(history.map((h) => [h.from ?? null, h.to, h.source, DateTime.toEpochMillis(h.at) - T0])).toEqual(
+        [
+          [null, "sending", "request", 0],
+          ["sending", "pending", "answer", 1000],
+          ["pending", "succeeded", "notification", 2000]
+        ]
+      )
+      expect(yield* count(sql, "ledger_events")).toBe(3)
+      // A copy of another entry is ignored.
+      const other = claimed(yield* ledger.begin(payout("KNOWN-2")))
+      const missing = failure(
+        yield* Effect.exit(ledger.record("le_nope", { to: "failed", source: "answer" }, other))
+      )
+      expect(missing).toBeInstanceOf(Errors.EntryNotFound)
+    }))
+
   test("history and events are append-only: UPDATE and DELETE are refused by the database", ({
     ledger,
     sql
@@ -462,6 +537,38 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
           expect(ids).toHaveLength(40)
           expect(new Set(ids).size).toBe(40)
           expect(yield* fresh.ledger.claimDue({ owner: "late", lease: "1 minute", limit: 10 })).toEqual([])
+        }),
+      8
+    )
+
+    test(
+      "records racing on one copy of the entry across two connections: exactly one writes",
+      (fresh) =>
+        Effect.gen(function* () {
+          const entry = claimed(yield* fresh.ledger.begin(payout("KNOWN-RACE")))
+          const other = yield* fresh.instance("instance-b", 4)
+          const outcomes = yield* Effect.all(
+            Array.from({ length: 12 }, (_, i) =>
+              Effect.either(
+                (i % 2 === 0 ? fresh.ledger : other.ledger).record(
+                  entry.id,
+                  { to: i % 3 === 0 ? "failed" : "succeeded", from: "sending", source: "answer" },
+                  entry
+                )
+              )
+            ),
+            { concurrency: "unbounded" }
+          )
+          const written = outcomes.filter((o) => o._tag === "Right" && o.right._tag === "Recorded")
+          expect(written).toHaveLength(1)
+          // Every other one saw the winner's state: stale (`from` no longer holds).
+          expect(outcomes.filter((o) => o._tag === "Left" && o.left._tag === "StaleTransition").length).toBe(
+            11
+          )
+          const final = Option.getOrThrow(yield* fresh.ledger.entry(entry.id))
+          expect(final.version).toBe(2)
+          expect((yield* fresh.ledger.history(entry.id)).map((h) => h.to)).toEqual(["sending", final.state])
+          expect(yield* count(fresh.sql, "ledger_events")).toBe(2)
         }),
       8
     )

@@ -58,7 +58,7 @@ export const settle = (
   entry: Ledger.Entry,
   transition: Ledger.Transition
 ): Effect.Effect<Ledger.Entry> =>
-  ledger.record(entry.id, transition).pipe(
+  ledger.record(entry.id, transition, entry).pipe(
     Effect.map((outcome) => outcome.entry),
     Effect.catchAll((error) =>
       Effect.as(
