@@ -29,7 +29,7 @@ import { InFlight } from "./Drain.js"
 import * as Metrics from "./Metrics.js"
 import * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
-import { params, type RouteTable } from "./Routes.js"
+import { params, type Route, type RouteTable } from "./Routes.js"
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -105,58 +105,63 @@ export const middleware =
           ? AccessLog.logger
           : options.accessLog
     const traced = options.traced ?? false
-    const handle = Effect.gen(function* () {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const inFlight = yield* InFlight
-      const started = performance.now()
+    const handle = (request: HttpServerRequest.HttpServerRequest, path: string, route: Route | undefined) =>
+      Effect.gen(function* () {
+        const inFlight = yield* InFlight
+        const started = performance.now()
+        const state: RequestContext.RequestState = {
+          requestId: requestIdFrom(request.headers["x-request-id"]),
+          method: request.method,
+          path,
+          route,
+          operations: [],
+          references: route === undefined ? {} : referencesIn(params(route.path, path)),
+          outcome: undefined,
+          caller: undefined
+        }
+        Metrics.recordActiveRequest(1)
+        const response = yield* app.pipe(
+          Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),
+          Effect.catchAllCause(fallback),
+          Effect.locally(RequestContext.current, state),
+          Effect.annotateLogs({ requestId: state.requestId }),
+          (self) => inFlight.track(self, state),
+          Effect.ensuring(leaving)
+        )
+        const draining = yield* inFlight.draining
+        const status = response.status
+        Metrics.recordRequest(
+          state.method,
+          state.route?.path ?? "(unmatched)",
+          status,
+          (performance.now() - started) / 1000
+        )
+        if (accessLog !== undefined) {
+          yield* accessLog.write(quietPaths.has(path) && status < 400 ? LogLevel.Debug : LogLevel.Info, {
+            requestId: state.requestId,
+            method: state.method,
+            route: state.route?.path ?? "(unmatched)",
+            status,
+            durationMillis: Math.round((performance.now() - started) * 10) / 10,
+            operations: state.operations,
+            outcome: outcomeOf(status, state),
+            caller: state.caller
+          })
+        }
+        const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
+        // Refused before its body was read (401, 413): the rest is discarded, within a bound.
+        const source = NodeHttpServerRequest.toIncomingMessage(request)
+        if (status >= 400 && !source.complete) Body.linger(source)
+        return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+      })
+    // The path is parsed and the route matched once per request, for the span and the handling.
+    return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
       const path = new URL(request.url, "http://gateway").pathname
       const route = routes.match(request.method, path)
-      const state: RequestContext.RequestState = {
-        requestId: requestIdFrom(request.headers["x-request-id"]),
-        method: request.method,
-        path,
-        route,
-        operations: [],
-        references: route === undefined ? {} : referencesIn(params(route.path, path)),
-        outcome: undefined,
-        caller: undefined
-      }
-      Metrics.recordActiveRequest(1)
-      const response = yield* app.pipe(
-        Effect.provideService(HttpServerRequest.HttpServerRequest, Body.bounded(request, limits)),
-        Effect.catchAllCause(fallback),
-        Effect.locally(RequestContext.current, state),
-        Effect.annotateLogs({ requestId: state.requestId }),
-        (self) => inFlight.track(self, state),
-        Effect.ensuring(leaving)
-      )
-      const draining = yield* inFlight.draining
-      const status = response.status
-      Metrics.recordRequest(
-        state.method,
-        state.route?.path ?? "(unmatched)",
-        status,
-        (performance.now() - started) / 1000
-      )
-      if (accessLog !== undefined) {
-        yield* accessLog.write(quietPaths.has(path) && status < 400 ? LogLevel.Debug : LogLevel.Info, {
-          requestId: state.requestId,
-          method: state.method,
-          route: state.route?.path ?? "(unmatched)",
-          status,
-          durationMillis: Math.round((performance.now() - started) * 10) / 10,
-          operations: state.operations,
-          outcome: outcomeOf(status, state),
-          caller: state.caller
-        })
-      }
-      const withId = HttpServerResponse.setHeader(response, "x-request-id", state.requestId)
-      // Refused before its body was read (401, 413): the rest is discarded, within a bound.
-      const source = NodeHttpServerRequest.toIncomingMessage(request)
-      if (status >= 400 && !source.complete) Body.linger(source)
-      return draining ? HttpServerResponse.setHeader(withId, "connection", "close") : withId
+      return traced
+        ? withServerSpan(request, path, route, handle(request, path, route))
+        : handle(request, path, route)
     })
-    return traced ? withServerSpan(routes, handle) : handle
   }
 
 // The server span, when a tracer is configured: named `METHOD /route/template`, joined to the
@@ -165,27 +170,25 @@ export const middleware =
 // `X-SIGNATURE` on notifications) can reach a span. (`@effect/platform`'s own server span, which
 // copies every header, is turned off in `Gateway`.)
 const withServerSpan = <E, R>(
-  routes: RouteTable,
+  request: HttpServerRequest.HttpServerRequest,
+  path: string,
+  route: Route | undefined,
   handle: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
 ) =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    const path = new URL(request.url, "http://gateway").pathname
-    const route = routes.match(request.method, path)
-    return Effect.useSpan(
-      route === undefined ? request.method : `${request.method} ${route.path}`,
-      {
-        parent: Option.getOrUndefined(HttpTraceContext.fromHeaders(request.headers)),
-        kind: "server",
-        captureStackTrace: false
-      },
-      (span) => {
-        span.attribute("http.request.method", request.method)
-        span.attribute("url.path", path)
-        span.attribute("url.scheme", "http")
-        if (route !== undefined) span.attribute("http.route", route.path)
-        return Effect.tap(Effect.withParentSpan(handle, span), (response) =>
-          span.attribute("http.response.status_code", response.status)
-        )
-      }
-    )
-  })
+  Effect.useSpan(
+    route === undefined ? request.method : `${request.method} ${route.path}`,
+    {
+      parent: Option.getOrUndefined(HttpTraceContext.fromHeaders(request.headers)),
+      kind: "server",
+      captureStackTrace: false
+    },
+    (span) => {
+      span.attribute("http.request.method", request.method)
+      span.attribute("url.path", path)
+      span.attribute("url.scheme", "http")
+      if (route !== undefined) span.attribute("http.route", route.path)
+      return Effect.tap(Effect.withParentSpan(handle, span), (response) =>
+        span.attribute("http.response.status_code", response.status)
+      )
+    }
+  )

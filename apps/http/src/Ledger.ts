@@ -11,7 +11,8 @@
  * start and every `KASIR_RECONCILE_INTERVAL`; `KASIR_RECONCILE=false` turns it off; interrupted at
  * shutdown), and webhook delivery (`Delivery.layerConfig`: `KASIR_WEBHOOK_URL`,
  * `KASIR_WEBHOOK_SECRET`; a fiber that fans the outbox out to the endpoints and delivers it,
- * interrupted at shutdown). The gateway starts listening only after the
+ * interrupted at shutdown), and the `kasir_ledger_entries` gauge (`EntryCounts`: one grouped
+ * COUNT over the ledger's SQL client, run when metrics are scraped). The gateway starts listening only after the
  * migrations ran; a database migrated by a newer kasir (`SchemaTooNew`) or a malformed
  * `KASIR_DATABASE_URL` (`InvalidConfig`, naming the variable, never its value) fail startup.
  *
@@ -27,7 +28,8 @@
  * @since 0.1.0
  */
 import { type HttpClient, HttpApp, HttpServerResponse } from "@effect/platform"
-import type { Ayoconnect, Nicepay } from "@kasir/core"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { type Ayoconnect, Metrics as CoreMetrics, type Nicepay } from "@kasir/core"
 import {
   Ayoconnect as LedgerAyoconnect,
   Database,
@@ -38,7 +40,7 @@ import {
   Nicepay as LedgerNicepay,
   Reconciler
 } from "@kasir/ledger"
-import { Config, type ConfigError, Duration, Effect, Layer } from "effect"
+import { Config, type ConfigError, Context, Duration, Effect, Layer, Metric } from "effect"
 import type * as Problem from "./Problem.js"
 import * as RequestContext from "./RequestContext.js"
 
@@ -87,6 +89,60 @@ export type Services =
   | LedgerAyoconnect.AyoconnectPayments
   | LedgerNicepay.NicepayPayouts
   | Delivery.Delivery
+  | EntryCounts
+
+/**
+ * Ledger entries by `provider` and `state` (`sending`, `pending`, `succeeded`, `failed`,
+ * `unknown`), as counted at the last refresh: a gauge, every provider × state pair present (0
+ * when there are none), so a series never disappears when its last entry moves on.
+ *
+ * @since 0.1.0
+ */
+export const entriesMetric = Metric.gauge("kasir_ledger_entries", {
+  description: "Ledger entries by provider and state, counted when metrics are read"
+})
+
+/**
+ * Sets `kasir_ledger_entries` from the ledger: `refresh` runs one grouped COUNT over
+ * `ledger_entries` (the `(provider, state, …)` index answers it) and sets every provider × state
+ * pair. The scrape runs it before reading the registry. It never fails: with the ledger
+ * unreachable the gauge keeps its last values and a warning is logged.
+ *
+ * @since 0.1.0
+ */
+export class EntryCounts extends Context.Tag("@kasir/http/Ledger/EntryCounts")<
+  EntryCounts,
+  { readonly refresh: Effect.Effect<void> }
+>() {}
+
+const recordEntries = CoreMetrics.recorder(entriesMetric, "provider", "state")
+
+/**
+ * `EntryCounts` over the ledger's SQL client.
+ *
+ * @since 0.1.0
+ */
+export const layerEntryCounts: Layer.Layer<EntryCounts, never, SqlClient.SqlClient> = Layer.effect(
+  EntryCounts,
+  Effect.map(SqlClient.SqlClient, (sql) => ({
+    refresh: sql<{ readonly provider: string; readonly state: string; readonly entries: number }>`
+      SELECT provider, state, count(*)::int AS entries FROM ledger_entries GROUP BY provider, state`.pipe(
+      Effect.tap((rows) => {
+        const counted = new Map(rows.map((row) => [`${row.provider} ${row.state}`, Number(row.entries)]))
+        for (const provider of Ledger.Provider.literals) {
+          for (const state of Ledger.State.literals) {
+            recordEntries(counted.get(`${provider} ${state}`) ?? 0, provider, state)
+          }
+        }
+      }),
+      // (No details: a driver's error can carry connection material.)
+      Effect.catchAllCause(() =>
+        Effect.logWarning("kasir_ledger_entries not refreshed: the ledger did not answer")
+      ),
+      Effect.withTracerEnabled(false)
+    )
+  }))
+)
 
 /**
  * The ledger over `database` (default `Database.layerConfig`), migrated at start unless
@@ -120,6 +176,7 @@ export const layer = (
           // Webhook delivery (KASIR_WEBHOOK_URL / KASIR_WEBHOOK_SECRET): a fiber for the life of
           // the gateway, beside the API path, through the gateway's HttpClient (the lean transport).
           Layer.merge(Delivery.layerConfig()),
+          Layer.merge(layerEntryCounts),
           Layer.provide(Migrations.layerConfig),
           Layer.provide(database)
         )

@@ -12,6 +12,9 @@
  *   be bound to an internal interface; the gateway's `/metrics` then answers 404;
  * - nowhere with `KASIR_METRICS=off` (OTLP export, when configured, still runs).
  *
+ * Before each scrape the ledger's `kasir_ledger_entries` gauge is refreshed (`Ledger.EntryCounts`,
+ * one grouped COUNT), when the gateway has a ledger.
+ *
  * @since 0.3.0
  */
 import { Metrics as CoreMetrics } from "@kasir/core"
@@ -29,6 +32,7 @@ import {
   Schema,
   type Scope
 } from "effect"
+import * as Ledger from "./Ledger.js"
 
 /**
  * Request durations by `http_request_method`, `http_route` and `http_response_status_code`.
@@ -194,18 +198,23 @@ export const layer = (
       const where = yield* exposure
       if (where._tag === "Off") return Layer.succeed(GatewayScrape, Option.none())
       const prometheus = Prometheus.layer({ serviceName: "kasir-gateway" })
+      // The scrape, after the ledger's gauge is refreshed (when there is a ledger).
+      const scrape = Effect.gen(function* () {
+        const p = yield* Prometheus.Prometheus
+        const counts = yield* Effect.serviceOption(Ledger.EntryCounts)
+        return Option.match(counts, {
+          onNone: () => p.scrape,
+          onSome: (entries) => Effect.zipRight(entries.refresh, p.scrape)
+        })
+      })
       if (where._tag === "Gateway") {
-        return Layer.effect(
-          GatewayScrape,
-          Effect.map(Prometheus.Prometheus, (p) => Option.some(p.scrape))
-        ).pipe(Layer.provide(prometheus))
+        return Layer.effect(GatewayScrape, Effect.map(scrape, Option.some)).pipe(Layer.provide(prometheus))
       }
       return Layer.scoped(
         GatewayScrape,
         Effect.gen(function* () {
-          const p = yield* Prometheus.Prometheus
           yield* serveSeparately(
-            p.scrape,
+            yield* scrape,
             where.port,
             Option.getOrElse(where.host, () => defaultHost)
           )

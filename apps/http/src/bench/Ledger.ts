@@ -25,7 +25,7 @@ import {
 } from "@kasir/ledger"
 import { Effect, Layer, Logger } from "effect"
 import * as Gateway from "../Gateway.js"
-import type * as GatewayLedger from "../Ledger.js"
+import * as GatewayLedger from "../Ledger.js"
 
 // The gateway's handlers ignore the entry of a `Sent` answer (they answer from `status` /
 // `result`); nothing was recorded, so there is none.
@@ -38,6 +38,8 @@ const direct: Layer.Layer<
 > = Layer.mergeAll(
   // No endpoints are configured in the bench: the service exists for the event routes only.
   Delivery.layer(),
+  // No ledger, no entries to count.
+  Layer.succeed(GatewayLedger.EntryCounts, { refresh: Effect.void }),
   Layer.effect(
     LedgerAyoconnect.AyoconnectPayments,
     Effect.map(Ayoconnect.Ayoconnect, (client) => ({
