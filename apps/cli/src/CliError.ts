@@ -102,27 +102,3 @@ export class PayoutFailed extends Schema.TaggedError<PayoutFailed>()("PayoutFail
     return `NICEPAY payout ${this.partnerReferenceNo} failed${this.description === undefined || this.description === "" ? "" : `: ${this.description}`}`
   }
 }
-
-/**
- * A wait ended while the payout was still pending or suspect. Exit code 3.
- *
- * @since 0.1.0
- */
-export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()("PayoutStillPending", {
-  partnerReferenceNo: Schema.String,
-  status: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "kasir"
-  }
-
-  get kind(): ErrorKind.ErrorKind {
-    return "OutcomeUnknown"
-  }
-
-  override get message(): string {
-    return `NICEPAY payout ${this.partnerReferenceNo} is still ${this.status} after the wait; check its status later`
-  }
-}

@@ -127,7 +127,7 @@ const describeKasirError = (error: KasirError.KasirError, kind: ErrorKind.ErrorK
     upstream !== undefined && upstreamTexts(error).every((part) => message.includes(part))
       ? undefined
       : (upstream ?? hintOf(error))
-  const reset = error.upstreamCode === undefined ? undefined : SandboxState.resetNotice(error.upstreamCode)
+  const reset = SandboxState.resetNotice(error)
   return {
     exitCode: ExitCode.fromKind(kind),
     lines: [

@@ -14,6 +14,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
+import { KasirError } from "@kasir/core"
 import type { Sandbox } from "@kasir/sandbox"
 
 /**
@@ -101,20 +102,12 @@ export const remember = (stored: Stored): void => {
 }
 
 /**
- * Upstream codes that mean "no such reference": Ayoconnect's 185 (inquiry not available) and 188
- * (transaction not found), SNAP's 4040001 (transaction not found).
- *
- * @since 0.1.0
- */
-export const unknownReferenceCodes: ReadonlySet<string> = new Set(["185", "188", "4040001"])
-
-/**
  * The line to add to an unknown-reference error when this command used the embedded sandbox and
  * its state was reset: the reference may simply predate the reset.
  *
  * @since 0.1.0
  */
-export const resetNotice = (code: string): string | undefined =>
-  loaded?.resetAt !== undefined && unknownReferenceCodes.has(code)
+export const resetNotice = (error: KasirError.KasirError): string | undefined =>
+  loaded?.resetAt !== undefined && KasirError.isUnknownReference(error)
     ? `The embedded sandbox was reset at ${loaded.resetAt} ('kasir sandbox reset'): references from before then are gone.`
     : undefined

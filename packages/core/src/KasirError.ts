@@ -79,3 +79,18 @@ export const isKasirError = (u: unknown): u is KasirError => Predicate.hasProper
  */
 export const providerOf = (upstream: string): Provider =>
   upstream === "ayoconnect" || upstream === "nicepay" ? upstream : "snap"
+
+// The response-code classes that mean "no such reference", by the names both tables give them:
+// Ayoconnect's RC 185 (`InquiryNotFound`) and RC 188 (`TransactionNotFound`), SNAP's 404xx01
+// (`TransactionNotFound`).
+const unknownReferenceTags: ReadonlySet<string> = new Set(["InquiryNotFound", "TransactionNotFound"])
+
+/**
+ * Whether the upstream answered that it holds nothing under the reference it was given (an
+ * inquiry id or a transaction reference): Ayoconnect's RC 185 and 188, SNAP's 404xx01. The apps
+ * ask this instead of comparing response codes.
+ *
+ * @since 0.1.0
+ */
+export const isUnknownReference = (error: KasirError): boolean =>
+  error.provider !== "kasir" && error.upstreamCode !== undefined && unknownReferenceTags.has(error._tag)

@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Ayoconnect, type Money } from "@kasir/core"
+import { Ayoconnect, type Money, Poll } from "@kasir/core"
 import { Ayoconnect as LedgerAyoconnect } from "@kasir/ledger"
-import { type Duration, Effect, Layer, Option, Schedule } from "effect"
+import { type Duration, Effect, Layer, Option } from "effect"
 import * as Client from "../clients/Ayoconnect.js"
 import * as LedgerClient from "../clients/Ledger.js"
 import * as Progress from "../Progress.js"
@@ -148,9 +148,10 @@ export const wait = (
 ): Run =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
-    const schedule = Schedule.spaced(Option.getOrElse(args.interval, () => "5 seconds" as const)).pipe(
-      Schedule.upTo(Option.getOrElse(args.timeout, () => "5 minutes" as const))
-    )
+    const schedule = Poll.schedule({
+      interval: Option.getOrUndefined(args.interval),
+      timeout: Option.getOrUndefined(args.timeout)
+    })
     const final = yield* client
       .awaitFinal({ refNumber: args.ref }, schedule)
       .pipe(Progress.withProgress(`waiting for ${args.ref} to settle`))

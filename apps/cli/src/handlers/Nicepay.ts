@@ -6,11 +6,10 @@
  *
  * @since 0.1.0
  */
-import { HttpClient } from "@effect/platform"
-import { type Money, Nicepay, Snap, Transport, Upstream } from "@kasir/core"
+import { type Money, Nicepay, Poll } from "@kasir/core"
 import { Ledger, Nicepay as LedgerNicepay } from "@kasir/ledger"
-import { type Duration, Effect, Layer, Option, Schedule } from "effect"
-import { InvalidInput, PayoutFailed, PayoutStillPending } from "../CliError.js"
+import { type Duration, Effect, Layer, Option } from "effect"
+import { InvalidInput, PayoutFailed } from "../CliError.js"
 import * as LedgerClient from "../clients/Ledger.js"
 import * as Client from "../clients/Nicepay.js"
 import * as Progress from "../Progress.js"
@@ -66,30 +65,17 @@ const defined = <K extends string, A>(key: K, value: Option.Option<A>): { readon
   Option.match(value, { onNone: () => ({}), onSome: (a) => ({ [key]: a }) as { readonly [P in K]?: A } })
 
 /**
- * Requests a token directly (the payout client caches its own and never shows it), so the
- * command proves the credentials work.
+ * A fresh token from core's `accessToken()` (outside the client's cache, which never shows it),
+ * so the command proves the credentials work.
  *
  * @since 0.1.0
  */
 export const token = (args: Connection): Run =>
   Effect.gen(function* () {
-    const merchant = yield* Client.Merchant
-    const signer = yield* Snap.fromKeys(merchant)
-    const grant = yield* Snap.AccessToken.request({
-      client: Upstream.prepareClient(yield* HttpClient.HttpClient),
-      baseUrl: merchant.baseUrl,
-      signer,
-      upstream: "nicepay",
-      timeout: merchant.timeout ?? Nicepay.Config.defaultTimeout
-    })
-    yield* emit(View.token({ clientId: merchant.clientId, expiresInSeconds: grant.expiresInSeconds }), args)
-  }).pipe(
-    Effect.provide(
-      Client.merchantLayer(args.config, args.sandbox, args.sandboxUrl).pipe(
-        Layer.provideMerge(Transport.layer)
-      )
-    )
-  )
+    const client = yield* Nicepay.NicepayPayout
+    const grant = yield* client.accessToken()
+    yield* emit(View.token({ clientId: client.clientId, expiresInSeconds: grant.expiresInSeconds }), args)
+  }).pipe(withClient(args))
 
 /**
  * @since 0.1.0
@@ -198,9 +184,6 @@ export const transition = (
     )
   }).pipe(throughLedger(args))
 
-// Pending (waiting for approval) and Suspect (unknown at the bank) may still change.
-const unsettled: ReadonlySet<Nicepay.Schemas.TransactionStatus> = new Set(["Pending", "Suspect"])
-
 /**
  * @since 0.1.0
  */
@@ -216,26 +199,22 @@ export const status = (
 ): Run =>
   Effect.gen(function* () {
     const client = yield* Nicepay.NicepayPayout
-    const lookup = client.inquiry({
+    const reference = {
       partnerReferenceNo: args.ref,
       originalReferenceNo: args.id,
       beneficiaryAccountNo: args.account
-    })
+    }
     const state = args.wait
-      ? yield* lookup.pipe(
-          Effect.filterOrFail(
-            (current) => !unsettled.has(current.status),
-            (current) => new PayoutStillPending({ partnerReferenceNo: args.ref, status: current.status })
-          ),
-          Effect.retry({
-            schedule: Schedule.spaced(Option.getOrElse(args.interval, () => "5 seconds" as const)).pipe(
-              Schedule.upTo(Option.getOrElse(args.timeout, () => "5 minutes" as const))
-            ),
-            while: (error) => error._tag === "PayoutStillPending"
-          }),
-          Progress.withProgress(`waiting for payout ${args.ref}`)
-        )
-      : yield* lookup
+      ? yield* client
+          .awaitFinal(
+            reference,
+            Poll.schedule({
+              interval: Option.getOrUndefined(args.interval),
+              timeout: Option.getOrUndefined(args.timeout)
+            })
+          )
+          .pipe(Progress.withProgress(`waiting for payout ${args.ref}`))
+      : yield* client.inquiry(reference)
     yield* emit(View.state(state), args)
     if (state.status === "Failed") {
       return yield* new PayoutFailed({

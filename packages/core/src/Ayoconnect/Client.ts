@@ -10,24 +10,11 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import {
-  Context,
-  Data,
-  Duration,
-  Effect,
-  Either,
-  type Exit,
-  Layer,
-  ParseResult,
-  type Schedule,
-  Schema
-} from "effect"
+import { HttpClient } from "@effect/platform"
+import { Context, Data, Duration, Effect, Either, Layer, type Schedule, Schema } from "effect"
 import type { ConfigError } from "effect/ConfigError"
-import * as Decode from "../internal/decode.js"
 import * as Tracing from "../internal/tracing.js"
 import * as Idempotency from "../Idempotency.js"
-import * as Metrics from "../Metrics.js"
 import * as Poll from "../Poll.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
@@ -42,8 +29,10 @@ import {
   UnexpectedResponse
 } from "./Errors.js"
 import * as Envelope from "./internal/envelope.js"
+import * as Payment from "./internal/payment.js"
+import { validate } from "./internal/validate.js"
+import * as Wire from "./internal/wire.js"
 import * as ResponseCode from "./ResponseCode.js"
-import * as CallbackUrl from "./internal/callbackUrl.js"
 import * as Schemas from "./Schemas.js"
 import * as Signer from "./Signer.js"
 import * as Status from "./Status.js"
@@ -218,31 +207,6 @@ export const isTransientReadError = (error: unknown): boolean =>
     error.reason === "HttpStatus" &&
     (error.status >= 500 || error.status === 408 || error.status === 429))
 
-type Operation = "partner/balance" | "partner/products" | "bill/check" | "bill/payment" | "bill/status"
-
-const operationName: Record<Operation, string> = {
-  "partner/balance": "balance",
-  "partner/products": "products",
-  "bill/check": "inquiry",
-  "bill/payment": "payment",
-  "bill/status": "status"
-}
-
-const inputDecoder = Decode.memoize((schema) =>
-  Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })
-)
-const dataDecoder = Decode.memoize((schema) => Schema.decodeUnknownEither(schema, Schemas.parseOptions))
-
-const validate = <A, I>(operation: string, schema: Schema.Schema<A, I>, input: unknown) =>
-  Effect.mapError(inputDecoder(schema)(input) as Effect.Effect<A, ParseResult.ParseError>, (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    return new InvalidInput({
-      operation,
-      field: issue === undefined ? "" : issue.path.map(String).join("."),
-      detail: issue === undefined ? "invalid input" : issue.message
-    })
-  })
-
 /**
  * Builds a client. Fails with `InvalidConfig` for unusable options, before any request.
  *
@@ -257,108 +221,13 @@ export const make = (
     const client = Upstream.prepareClient(yield* HttpClient.HttpClient)
     const retryPolicy = config.retryPolicy ?? Upstream.defaultRetryPolicy
     const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
-    const version = `${config.apiVersion}.0`
     const retryRead = Upstream.retryReads<ReadError>(retryPolicy, isTransientReadError)
     // Operation spans only when a tracer is configured where the layer is built (decided once).
-    const { fn, annotate, traced } = yield* Tracing.current
-    const countMoney = Metrics.recorder(Metrics.moneyOperations, "provider", "operation", "outcome")
-    // A payment's outcome on its span (and the upstream code when there was one) and in
-    // `kasir_money_operations_total`.
-    const paymentExit = (exit: Exit.Exit<unknown, unknown>) => {
-      const outcome = Metrics.outcomeOf(exit)
-      countMoney(1, "ayoconnect", "payment", outcome)
-      if (!traced) return Effect.void
-      const failure = exit._tag === "Failure" && exit.cause._tag === "Fail" ? exit.cause.error : undefined
-      const code = (failure as { readonly responseCode?: unknown } | undefined)?.responseCode
-      return annotate({
-        "kasir.provider": "ayoconnect",
-        "kasir.operation": "payment",
-        "kasir.outcome": outcome,
-        ...(typeof code === "number" ? { "kasir.upstream.code": code } : {})
-      })
-    }
-
-    // One attempt: serialise once, sign those bytes, send those bytes.
-    const send = (operation: Operation, parameters: Record<string, unknown>, timeout: Duration.Duration) =>
-      Effect.gen(function* () {
-        const payloadJson = JSON.stringify({ partnerId: config.apiKey, ...parameters })
-        const token = yield* signer.sign(payloadJson)
-        const request = HttpClientRequest.post(
-          `${config.baseUrl}/api/v${config.apiVersion}/${operation}`
-        ).pipe(
-          HttpClientRequest.setHeaders({
-            KEY: config.apiKey,
-            TOKEN: token,
-            VERSION: version,
-            accept: "application/json"
-          }),
-          HttpClientRequest.bodyText(payloadJson, "application/json")
-        )
-        return yield* Upstream.exchange(client, request, {
-          upstream: "ayoconnect",
-          operation: operationName[operation],
-          timeout
-        })
-      })
-
-    const envelopeOf = (operation: Operation, raw: Upstream.RawResponse) => {
-      const name = operationName[operation]
-      if (raw.status < 200 || raw.status > 299) {
-        return Either.left(
-          new UnexpectedResponse({
-            operation: name,
-            status: raw.status,
-            reason: "HttpStatus",
-            detail: `HTTP ${raw.status} instead of an API response`,
-            excerpt: Envelope.excerpt(raw.body)
-          })
-        )
-      }
-      return Either.mapLeft(
-        Envelope.parse(raw.body),
-        (problem) =>
-          new UnexpectedResponse({
-            operation: name,
-            status: raw.status,
-            reason: problem.reason,
-            detail: problem.detail,
-            excerpt: Envelope.excerpt(raw.body)
-          })
-      )
-    }
-
-    const decodeData = <A, I>(operation: Operation, schema: Schema.Schema<A, I>, parsed: Envelope.Parsed) =>
-      Either.mapLeft(
-        dataDecoder(schema)(parsed.envelope.data) as Either.Either<A, ParseResult.ParseError>,
-        (error) =>
-          new UnexpectedResponse({
-            operation: operationName[operation],
-            status: 200,
-            reason: "InvalidBody",
-            detail: `RC ${parsed.envelope.responseCode} with data of an unexpected shape: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-            excerpt: Envelope.excerpt(JSON.stringify(parsed.body))
-          })
-      )
-
-    // A read: one attempt = sign, send, parse; the whole attempt is retried on transient failures.
-    const read = <A>(
-      operation: Operation,
-      parameters: Record<string, unknown>,
-      interpret: (parsed: Envelope.Parsed) => Either.Either<A, ReadError>
-    ): Effect.Effect<A, ReadError> =>
-      send(operation, parameters, config.readTimeout).pipe(
-        Effect.flatMap((raw) => envelopeOf(operation, raw)),
-        Effect.flatMap(interpret),
-        retryRead
-      )
-
-    const readSuccess =
-      <A, I>(schema: Schema.Schema<A, I>, operation: Operation) =>
-      (parsed: Envelope.Parsed) =>
-        ResponseCode.isSuccess(parsed.envelope.responseCode)
-          ? decodeData(operation, schema, parsed)
-          : Either.left(ResponseCode.toError(parsed.envelope, parsed.body))
-
+    const operations = yield* Tracing.current
+    const { fn, annotate } = operations
+    const wire = Wire.make({ config, signer, client, retryRead })
+    const { read, readSuccess, decodeData } = wire
+    const payment = Payment.make(config, operations, wire)
     const balance = fn("ayoconnect.balance")(function* () {
       return yield* read("partner/balance", {}, readSuccess(Schemas.Balance, "partner/balance"))
     })
@@ -385,88 +254,6 @@ export const make = (
             : Either.left(ResponseCode.toError(parsed.envelope, parsed.body))
       )
     })
-
-    const payment = fn("ayoconnect.payment")(
-      function* (input: PaymentInput) {
-        const request = yield* validate("payment", Schemas.PaymentRequest, input)
-        if (request.allowPrivateCallbackUrls !== true) {
-          for (const [index, url] of (request.callbackUrls ?? []).entries()) {
-            const refused = CallbackUrl.refusal(url)
-            if (refused !== undefined) {
-              return yield* new InvalidInput({
-                operation: "payment",
-                field: `callbackUrls.${index}`,
-                detail: refused
-              })
-            }
-          }
-        }
-        const refNumber = request.refNumber
-        yield* annotate({
-          "ayoconnect.refNumber": refNumber,
-          "ayoconnect.productCode": request.productCode
-        })
-        const unknown = (reason: string, responseCode?: number) =>
-          new PaymentOutcomeUnknown(
-            responseCode === undefined ? { refNumber, reason } : { refNumber, reason, responseCode }
-          )
-        const raw = yield* send(
-          "bill/payment",
-          {
-            accountNumber: request.accountNumber,
-            productCode: request.productCode,
-            inquiryId: request.inquiryId,
-            amount: request.amount,
-            refNumber,
-            callbackUrls: request.callbackUrls,
-            buyerDetails: request.buyerDetails,
-            month: request.month
-          },
-          config.paymentTimeout
-        ).pipe(
-          Effect.catchTags({
-            UpstreamTimeout: (error) =>
-              Effect.fail(unknown(`no complete response within ${error.timeoutMillis} ms`)),
-            UpstreamUnavailable: (error) =>
-              error.sent
-                ? Effect.fail(unknown(`connection failed after sending (${error.reason})`))
-                : Effect.fail(error)
-          })
-        )
-        const parsed = envelopeOf("bill/payment", raw)
-        if (Either.isLeft(parsed)) return yield* unknown(parsed.left.detail)
-        const { envelope, body } = parsed.right
-        const code = envelope.responseCode
-        if (ResponseCode.isDuplicate(code)) return yield* unknown("duplicate transaction", code)
-        if (ResponseCode.isSuccess(code) || ResponseCode.isPending(code)) {
-          // A success or pending code classifies as Succeeded or Pending, or not at all.
-          const classified = Status.classify(envelope, body, refNumber)
-          if (Either.isLeft(classified) || classified.right._tag === "Failed") {
-            return yield* unknown(`RC ${code} without a readable transaction`, code)
-          }
-          return classified.right
-        }
-        // Only the failure ranges (100–199, 301–399) and 401 (the token was rejected, so nothing was
-        // processed) are final. The docs say any other code on a payment means "processing"; 402, 403,
-        // 409, 490 and 495 are documented as failures by third parties only, so they are confirmed
-        // with `status` before anyone treats them as declined (a retry under a new refNumber could pay twice).
-        if (ResponseCode.isFinalForPayment(code)) {
-          return yield* Effect.fail(
-            ResponseCode.toError(envelope, body) as Exclude<
-              ResponseCode.ResponseCodeError,
-              ResponseCode.DuplicateTransaction
-            >
-          )
-        }
-        return yield* unknown(
-          ResponseCode.documented.has(code)
-            ? `RC ${code} on a payment is not final`
-            : `undocumented response code ${code}`,
-          code
-        )
-      },
-      (self) => Effect.onExit(self, paymentExit)
-    )
 
     const status = fn("ayoconnect.status")(function* (input: { readonly refNumber: string }) {
       const refNumber = yield* validate("status", Schemas.RefNumber, input.refNumber).pipe(

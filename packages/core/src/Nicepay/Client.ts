@@ -17,36 +17,38 @@
  *
  * @since 0.1.0
  */
-import type { KeyObject } from "node:crypto"
 import type { HttpClient } from "@effect/platform"
 import {
   type Config,
   type ConfigError,
   Context,
   Effect,
-  Either,
   Layer,
   type Redacted,
-  type Schema,
   type Schedule,
   type Scope
 } from "effect"
-import * as Idempotency from "../Idempotency.js"
-import * as Poll from "../Poll.js"
-import * as AccessToken from "../Snap/AccessToken.js"
+import type * as Idempotency from "../Idempotency.js"
+import type * as AccessToken from "../Snap/AccessToken.js"
 import * as SnapClient from "../Snap/Client.js"
-import * as Response from "../Snap/Response.js"
 import type * as ResponseCode from "../Snap/ResponseCode.js"
-import { InvalidKey, type KeyInput, parsePublicKey } from "../Snap/Signature.js"
+import type { InvalidKey, KeyInput } from "../Snap/Signature.js"
 import { fromKeys, type Signer } from "../Snap/Signer.js"
 import * as Tracing from "../internal/tracing.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as NicepayConfig from "./Config.js"
-import { PayoutStillPending } from "./Errors.js"
-import * as Notification from "./Notification.js"
+import type { PayoutStillPending } from "./Errors.js"
+import * as AwaitFinal from "./internal/awaitFinal.js"
+import * as Internal from "./internal/context.js"
+import { parseNotificationKey } from "./internal/keys.js"
+import * as Notifications from "./internal/notifications.js"
+import * as Operations from "./internal/operations.js"
+import * as Recovery from "./internal/recovery.js"
+import * as Transitions from "./internal/transitions.js"
+import type * as Notification from "./Notification.js"
 import * as NicepayResponseCode from "./ResponseCode.js"
-import * as Schemas from "./Schemas.js"
+import type * as Schemas from "./Schemas.js"
 
 /**
  * The signer a NICEPAY client uses. `layer` provides one from in-memory keys; provide your own
@@ -64,15 +66,7 @@ export class NicepaySigner extends Context.Tag("@kasir/core/Nicepay/NicepaySigne
  *
  * @since 0.1.0
  */
-export const paths = {
-  accessToken: AccessToken.TOKEN_PATH,
-  balance: "/api/v1.0/balance-inquiry",
-  registration: "/api/v1.0/transfer/registration",
-  approve: "/api/v1.0/transfer/approve",
-  inquiry: "/api/v1.0/transfer/inquiry",
-  cancel: "/api/v1.0/transfer/cancel",
-  reject: "/api/v1.0/transfer/reject"
-} as const
+export const paths = Internal.paths
 
 /**
  * Failures of every NICEPAY call, reads and money-moving calls alike: the input refused before
@@ -193,25 +187,11 @@ export class NicepayPayout extends Context.Tag("@kasir/core/Nicepay/NicepayPayou
  */
 export type Options = Omit<NicepayConfig.NicepayConfig, "clientId" | "clientSecret" | "privateKey">
 
-const UPSTREAM = "nicepay"
-
-type Accepted = Response.Accepted
-
-// NICEPAY's notification key, parsed once when the client is built: a corrupt key fails startup
-// instead of every notification. The error names the variable, never the key material.
-const parseNotificationKey = (key: KeyInput): Either.Either<KeyObject, InvalidKey> =>
-  Either.mapLeft(
-    parsePublicKey(key),
-    (error) =>
-      new InvalidKey({
-        keyType: "public",
-        reason: `NICEPAY_NOTIFICATION_PUBLIC_KEY (NICEPAY's notification public key): ${error.reason}`
-      })
-  )
-
 /**
  * Makes the service over the `NicepaySigner` in context. A configured `notificationPublicKey` is
- * parsed here, once; a malformed one fails with `InvalidKey` (kind `Configuration`).
+ * parsed here, once; a malformed one fails with `InvalidKey` (kind `Configuration`). Each concept
+ * is its own module under `internal/`: decoding, the plain operations, the transitions, recovery
+ * and duplicate resolution, notifications and `awaitFinal`.
  *
  * @since 0.1.0
  */
@@ -228,7 +208,7 @@ export const make = (
     // Operation spans only when a tracer is configured where the layer is built (decided once).
     const { fn, traced } = yield* Tracing.current
     const snap = yield* SnapClient.make({
-      upstream: UPSTREAM,
+      upstream: Internal.UPSTREAM,
       baseUrl: options.baseUrl.replace(/\/+$/, ""),
       signer,
       channelId: options.channelId,
@@ -239,349 +219,27 @@ export const make = (
       // Paid Bill, 404xx18 Account Inactive under HTTP 403); the generic SNAP table stays ASPI's.
       dialect: NicepayResponseCode.dialect
     })
-
-    // A success body that does not decode: for a read that is a malformed response; for a
-    // money-moving call the upstream acted but we cannot read what it did.
-    const decode = <A, I>(
-      schema: Schema.Schema<A, I>,
-      accepted: Accepted,
-      operation: string,
-      references?: SnapClient.References
-    ): Effect.Effect<A, Response.MalformedResponse | SnapClient.OutcomeUnknown> =>
-      Either.match(Schemas.decodeResponse(schema, accepted.json), {
-        onRight: Effect.succeed,
-        onLeft: (reason) => {
-          const malformed = new Response.MalformedResponse({
-            upstream: UPSTREAM,
-            operation,
-            httpStatus: accepted.httpStatus,
-            reason,
-            body: Response.maskBody(accepted.body)
-          })
-          return Effect.fail(
-            references === undefined
-              ? malformed
-              : new SnapClient.OutcomeUnknown({
-                  upstream: UPSTREAM,
-                  operation,
-                  references,
-                  reason: malformed.message,
-                  causeTag: malformed._tag
-                })
-          )
-        }
-      })
-
-    const balance = fn("nicepay.balance")(function* (input?: Schemas.BalanceRequest) {
-      const request = yield* Schemas.validate(Schemas.BalanceRequest, "balance", input ?? {})
-      const accepted = yield* snap.call({
-        operation: "balance-inquiry",
-        path: paths.balance,
-        body: { accountNo: clientId, additionalInfo: { msId: request.msId ?? "" } },
-        safeToRetry: true
-      })
-      const response = yield* decode(Schemas.BalanceResponse, accepted, "balance-inquiry")
-      return yield* Either.match(Schemas.toBalance(clientId, response), {
-        onRight: Effect.succeed,
-        onLeft: (reason) =>
-          Effect.fail(
-            new Response.MalformedResponse({
-              upstream: UPSTREAM,
-              operation: "balance-inquiry",
-              httpStatus: accepted.httpStatus,
-              reason,
-              body: Response.maskBody(accepted.body)
-            })
-          )
-      })
-    })
-
-    const sendRegistration = (payout: Schemas.PayoutRequest) =>
-      Effect.gen(function* () {
-        const references = {
-          partnerReferenceNo: payout.partnerReferenceNo,
-          beneficiaryAccountNo: payout.beneficiaryAccountNo
-        }
-        const accepted = yield* snap.call({
-          operation: "transfer/registration",
-          path: paths.registration,
-          body: Schemas.registrationBody(clientId, payout),
-          safeToRetry: false,
-          references
-        })
-        const r = yield* decode(Schemas.RegistrationResponse, accepted, "transfer/registration", references)
-        return {
-          partnerReferenceNo: r.partnerReferenceNo,
-          originalReferenceNo: r.originalReferenceNo,
-          beneficiaryAccountNo:
-            r.beneficiaryaccountNo ?? r.beneficiaryAccountNo ?? payout.beneficiaryAccountNo,
-          beneficiaryName: r.beneficiaryName,
-          beneficiaryBankCode: r.beneficiaryBankCode,
-          payoutMethod: r.payoutMethod,
-          amount: r.amount,
-          status: "Pending"
-        } satisfies Schemas.Registered
-      })
-
-    const register = fn("nicepay.register")(function* (payout: Schemas.PayoutRequest) {
-      const valid = yield* Schemas.validate(Schemas.PayoutRequest, "register", payout, true)
-      return yield* sendRegistration(valid)
-    })
-
-    // A repeated transition (a retry after a lost answer, concurrent approves) finds the payout
-    // already moved: NICEPAY answers 404xx00 Invalid Transaction Status. The payout is read; in
-    // the requested end state the repeat succeeds with that status, as a repeated registration
-    // does; anywhere else the transition is impossible (`InvalidTransition`). Nothing is resent.
-    const repeatedTransition = (
-      operation: "approve" | "reject" | "cancel",
-      ref: Schemas.PayoutReference,
-      refused: ResponseCode.InvalidTransactionStatus
-    ) =>
-      Effect.gen(function* () {
-        if (ref.beneficiaryAccountNo === undefined) return yield* Effect.fail(refused)
-        const state = yield* readStatus({
-          partnerReferenceNo: ref.partnerReferenceNo,
-          originalReferenceNo: ref.originalReferenceNo,
-          beneficiaryAccountNo: ref.beneficiaryAccountNo
-        })
-        if (!endStates[operation].includes(state.status)) {
-          return yield* new Schemas.InvalidTransition({
-            operation,
-            partnerReferenceNo: state.partnerReferenceNo,
-            originalReferenceNo: state.originalReferenceNo,
-            status: state.status
-          })
-        }
-        return {
-          _tag: "Done",
-          partnerReferenceNo: state.partnerReferenceNo,
-          originalReferenceNo: state.originalReferenceNo,
-          beneficiaryAccountNo: state.beneficiaryAccountNo,
-          beneficiaryName: state.beneficiaryName,
-          beneficiaryBankCode: state.beneficiaryBankCode,
-          amount: state.amount,
-          status: state.status,
-          repeated: true
-        } satisfies Schemas.Transitioned
-      })
-
-    const transition = (operation: "approve" | "reject" | "cancel") =>
-      fn(`nicepay.${operation}`)(function* (payout: Schemas.PayoutReference) {
-        const ref = yield* Schemas.validate(Schemas.PayoutReference, operation, payout)
-        const references = {
-          partnerReferenceNo: ref.partnerReferenceNo,
-          originalReferenceNo: ref.originalReferenceNo,
-          ...(ref.beneficiaryAccountNo === undefined
-            ? {}
-            : { beneficiaryAccountNo: ref.beneficiaryAccountNo })
-        }
-        const sent = yield* snap
-          .call({
-            operation: `transfer/${operation}`,
-            path: paths[operation],
-            body: {
-              originalReferenceNo: ref.originalReferenceNo,
-              merchantId: clientId,
-              originalPartnerReferenceNo: ref.partnerReferenceNo
-            },
-            safeToRetry: false,
-            references
-          })
-          .pipe(
-            Effect.map(Either.right),
-            Effect.catchTag("InvalidTransactionStatus", (refused) =>
-              Effect.map(repeatedTransition(operation, ref, refused), Either.left)
-            )
-          )
-        // Left: the payout was already in the requested end state.
-        if (Either.isLeft(sent)) return sent.left
-        const accepted = sent.right
-        if (accepted.code.httpStatus === 202) {
-          return {
-            _tag: "InProgress",
-            partnerReferenceNo: ref.partnerReferenceNo,
-            originalReferenceNo: ref.originalReferenceNo,
-            beneficiaryAccountNo: ref.beneficiaryAccountNo,
-            responseMessage: accepted.responseMessage
-          } satisfies Schemas.InProgress
-        }
-        const r = yield* decode(Schemas.PayoutResponse, accepted, `transfer/${operation}`, references)
-        return {
-          _tag: "Done",
-          partnerReferenceNo: r.originalPartnerReferenceNo,
-          originalReferenceNo: r.originalReferenceNo,
-          beneficiaryAccountNo: r.beneficiaryAccountNo ?? r.beneficiaryaccountNo ?? ref.beneficiaryAccountNo,
-          beneficiaryName: r.beneficiaryName,
-          beneficiaryBankCode: r.beneficiaryBankCode,
-          amount: r.amount,
-          status: r.transactionStatus ?? endStates[operation][0]!,
-          repeated: false,
-          transactionStatus: r.transactionStatus
-        } satisfies Schemas.Transitioned
-      })
-
-    const readStatus = (ref: Schemas.InquiryReference) =>
-      Effect.gen(function* () {
-        const accepted = yield* snap.call({
-          operation: "transfer/inquiry",
-          path: paths.inquiry,
-          body: {
-            merchantId: clientId,
-            originalPartnerReferenceNo: ref.partnerReferenceNo,
-            originalReferenceNo: ref.originalReferenceNo,
-            beneficiaryAccountNo: ref.beneficiaryAccountNo
-          },
-          safeToRetry: true
-        })
-        const r = yield* decode(Schemas.InquiryResponse, accepted, "transfer/inquiry")
-        return {
-          partnerReferenceNo: r.originalPartnerReferenceNo,
-          originalReferenceNo: r.originalReferenceNo,
-          beneficiaryAccountNo: r.beneficiaryAccountNo ?? r.beneficiaryaccountNo ?? ref.beneficiaryAccountNo,
-          beneficiaryName: r.beneficiaryName,
-          beneficiaryBankCode: r.beneficiaryBankCode,
-          amount: r.amount,
-          status: r.latestTransactionStatus,
-          statusDescription: r.transactionStatusDesc,
-          transactionDate: r.transactionDate
-        } satisfies Schemas.PayoutState
-      })
-
-    const inquiry = fn("nicepay.inquiry")(function* (payout: Schemas.InquiryReference) {
-      const ref = yield* Schemas.validate(Schemas.InquiryReference, "inquiry", payout)
-      return yield* readStatus(ref)
-    })
-
-    const awaitFinal = fn("nicepay.awaitFinal")(function* (
-      payout: Schemas.InquiryReference,
-      schedule?: Schedule.Schedule<unknown, unknown>
-    ) {
-      const poll = Effect.flatMap(inquiry(payout), (current) =>
-        isSettled(current.status)
-          ? Effect.succeed(current)
-          : Effect.fail(
-              new PayoutStillPending({
-                partnerReferenceNo: payout.partnerReferenceNo,
-                status: current.status
-              })
-            )
-      )
-      return yield* Effect.retry(poll, {
-        schedule: schedule ?? Poll.defaultSchedule,
-        while: (error) => error._tag === "PayoutStillPending" || SnapClient.isTransient(error)
-      })
-    })
-
-    const recover = fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
-      const { partnerReferenceNo, originalReferenceNo, beneficiaryAccountNo } = unknown.references
-      if (originalReferenceNo === undefined || beneficiaryAccountNo === undefined) {
-        return yield* new Schemas.InvalidInput({
-          operation: "recover",
-          field: originalReferenceNo === undefined ? "originalReferenceNo" : "beneficiaryAccountNo",
-          reason:
-            originalReferenceNo === undefined
-              ? "unknown (the registration's answer was lost): no payout id to read; see resolveDuplicateRegistration"
-              : "unknown: call inquiry with the payout's beneficiaryAccountNo"
-        })
-      }
-      const ref = yield* Schemas.validate(Schemas.InquiryReference, "recover", {
-        partnerReferenceNo,
-        originalReferenceNo,
-        beneficiaryAccountNo
-      })
-      return yield* readStatus(ref)
-    })
-
-    const resolveDuplicateRegistration = fn("nicepay.resolveDuplicateRegistration")(function* (
-      payout: Schemas.PayoutRequest,
-      duplicate: ResponseCode.DuplicatePartnerReference
-    ) {
-      const valid = yield* Schemas.validate(
-        Schemas.PayoutRequest,
-        "resolveDuplicateRegistration",
-        payout,
-        true
-      )
-      const existing = existingReference(duplicate)
-      if (existing === undefined) return yield* Effect.fail(duplicate)
-      const reused = (fields: ReadonlyArray<string>) =>
-        new Idempotency.ReferenceReused({
-          upstream: UPSTREAM,
-          operation: "transfer/registration",
-          referenceField: "partnerReferenceNo",
-          reference: valid.partnerReferenceNo,
-          fields
-        })
-      const state = yield* readStatus({
-        partnerReferenceNo: valid.partnerReferenceNo,
-        originalReferenceNo: existing,
-        beneficiaryAccountNo: valid.beneficiaryAccountNo
-      }).pipe(
-        // NICEPAY holds a payout under this reference but none for this beneficiary account.
-        Effect.catchTag("TransactionNotFound", () => Effect.fail(reused(["beneficiaryAccountNo"])))
-      )
-      const differing = Schemas.differingFields(valid, state)
-      if (differing.length > 0) return yield* Effect.fail(reused(differing))
-      return state
-    })
-
-    const noPublicKey = Effect.fail(
-      new Notification.InvalidNotification({
-        reason: "NoPublicKey",
-        detail: "no NICEPAY notification public key is configured (NICEPAY_NOTIFICATION_PUBLIC_KEY)"
-      })
-    )
-    const verifyOptions = (publicKey: KeyObject): Notification.VerifyOptions => ({
-      clientId,
-      publicKey,
-      tolerance: options.notificationTolerance ?? NicepayConfig.defaultNotificationTolerance
-    })
-    const verifyNotificationHeaders = (headers: Notification.Received["headers"]) =>
-      notificationKey === undefined
-        ? noPublicKey
-        : Notification.verifyHeaders(headers, verifyOptions(notificationKey))
-    const verifyNotification = (received: Notification.Received) =>
-      notificationKey === undefined
-        ? noPublicKey
-        : Notification.verify(received, verifyOptions(notificationKey))
-
-    const confirmNotification = fn("nicepay.confirmNotification")(function* (
-      received: Notification.Received
-    ) {
-      const notification = yield* verifyNotification(received)
-      if (notification.beneficiaryAccountNo === undefined) {
-        return yield* new Notification.InvalidNotification({
-          reason: "InvalidBody",
-          detail: "beneficiaryAccountNo is missing; it is needed to confirm the payout with an inquiry"
-        })
-      }
-      const ref = yield* Schemas.validate(Schemas.InquiryReference, "confirmNotification", {
-        partnerReferenceNo: notification.partnerReferenceNo,
-        originalReferenceNo: notification.originalReferenceNo,
-        beneficiaryAccountNo: notification.beneficiaryAccountNo
-      })
-      return yield* readStatus(ref)
-    })
-
+    const context: Internal.Context = { snap, clientId, fn }
+    const operations = Operations.make(context)
+    const transition = Transitions.make(context, operations.readStatus)
     return {
       clientId,
-      balance,
-      register,
+      balance: operations.balance,
+      register: operations.register,
       approve: transition("approve"),
       reject: transition("reject"),
       cancel: transition("cancel"),
-      inquiry,
-      awaitFinal,
+      inquiry: operations.inquiry,
+      awaitFinal: AwaitFinal.make(context, operations.inquiry),
       accessToken: () => snap.grant,
-      recover,
-      resolveDuplicateRegistration,
-      verifyNotificationHeaders: traced
-        ? Effect.fn("nicepay.verifyNotificationHeaders")(verifyNotificationHeaders)
-        : verifyNotificationHeaders,
-      verifyNotification: traced
-        ? Effect.fn("nicepay.verifyNotification")(verifyNotification)
-        : verifyNotification,
-      confirmNotification
+      ...Recovery.make(context, operations.readStatus),
+      ...Notifications.make(
+        context,
+        traced,
+        notificationKey,
+        options.notificationTolerance,
+        operations.readStatus
+      )
     } satisfies Service
   })
 
@@ -591,31 +249,7 @@ export const make = (
  *
  * @since 0.1.0
  */
-export const isSettled = (status: Schemas.TransactionStatus): boolean =>
-  status !== "Pending" && status !== "Suspect"
-
-// Where each transition leaves a payout; the first is what a success answer without a
-// `transactionStatus` means. An approved payout may be `Suspect` (being disbursed, unknown yet) or
-// end `Failed` (approved, the disbursement failed): either way the approval itself is done.
-const endStates: Record<"approve" | "reject" | "cancel", ReadonlyArray<Schemas.TransactionStatus>> = {
-  approve: ["Success", "Suspect", "Failed"],
-  reject: ["Rejected"],
-  cancel: ["Canceled"]
-}
-
-// A duplicate answer may name the existing payout: the kasir simulator's does by default;
-// NICEPAY documents no body for `4090001`, so a client cannot count on it.
-const existingReference = (duplicate: ResponseCode.DuplicatePartnerReference): string | undefined => {
-  try {
-    const body = JSON.parse(duplicate.body) as { readonly originalReferenceNo?: unknown }
-    return typeof body.originalReferenceNo === "string" &&
-      /^[A-Za-z0-9]{1,40}$/.test(body.originalReferenceNo)
-      ? body.originalReferenceNo
-      : undefined
-  } catch {
-    return undefined
-  }
-}
+export const isSettled: (status: Schemas.TransactionStatus) => boolean = AwaitFinal.isSettled
 
 /**
  * A signer over in-memory keys, as a layer.

@@ -1,6 +1,7 @@
 /**
- * NICEPAY failures that are not a response code and not bad input: a wait for a payout's final
- * status that ended while NICEPAY was still processing it.
+ * NICEPAY failures that are not a response code: an input refused before anything was sent, a
+ * transition the payout's status does not allow, and a wait for a payout's final status that
+ * ended while NICEPAY was still processing it.
  *
  * @since 0.1.0
  */
@@ -34,5 +35,58 @@ export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()
 
   override get message(): string {
     return `NICEPAY payout ${this.partnerReferenceNo} is still ${this.status} after the wait; check its status later`
+  }
+}
+
+/**
+ * An input was rejected before anything was sent. `field` names the offending field.
+ *
+ * @since 0.1.0
+ */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  operation: Schema.String,
+  field: Schema.String,
+  reason: Schema.String
+}) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
+  get kind(): ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `nicepay ${this.operation}: ${this.field === "" ? "input" : this.field}: ${this.reason}`
+  }
+}
+
+/**
+ * `approve`, `reject` or `cancel` of a payout whose current status does not allow it (a pending
+ * payout cannot be canceled; a rejected one cannot be approved). NICEPAY answered `404xx00`
+ * Invalid Transaction Status and the payout was read: `status` is where it is now. Nothing moved.
+ *
+ * @since 0.1.0
+ */
+export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+  operation: Schema.Literal("approve", "reject", "cancel"),
+  partnerReferenceNo: Schema.String,
+  originalReferenceNo: Schema.String,
+  status: Schema.Literal("Success", "Pending", "Canceled", "Rejected", "Suspect", "Failed")
+}) {
+  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
+
+  get provider(): KasirError.Provider {
+    return "nicepay"
+  }
+
+  get kind(): ErrorKind {
+    return "InvalidRequest"
+  }
+  override get message(): string {
+    return `nicepay ${this.operation}: payout ${this.originalReferenceNo} is ${this.status}, which cannot be ${
+      { approve: "approved", reject: "rejected", cancel: "canceled" }[this.operation]
+    }`
   }
 }

@@ -1,116 +1,66 @@
 /**
  * NICEPAY SNAP payout schemas: what callers pass (validated before anything is sent), what goes
  * on the wire, and what comes back — documented quirks included (`beneficiaryaccountNo` in the
- * registration response, the legacy top-level `availableBalance`).
+ * registration response, the legacy top-level `availableBalance`). The input errors live in
+ * `Errors.ts`, validation and decoding in `internal/validate.ts`, the repeat comparison in
+ * `internal/idempotency.ts`; they are re-exported here so `Schemas.validate` and
+ * `Schemas.InvalidInput` keep their names.
  *
  * @since 0.1.0
  */
-import { Effect, Either, ParseResult, Schema } from "effect"
-import type { ErrorKind } from "../ErrorKind.js"
-import * as Decode from "../internal/decode.js"
+import { Either, Schema } from "effect"
 import { type Rupiah, SnapAmount } from "../Money.js"
-import * as KasirError from "../KasirError.js"
 
-/**
- * An input was rejected before anything was sent. `field` names the offending field.
- *
- * @since 0.1.0
- */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
-  operation: Schema.String,
-  field: Schema.String,
-  reason: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "nicepay"
-  }
-
-  get kind(): ErrorKind {
-    return "InvalidRequest"
-  }
-  override get message(): string {
-    return `nicepay ${this.operation}: ${this.field === "" ? "input" : this.field}: ${this.reason}`
-  }
-}
-
-/**
- * `approve`, `reject` or `cancel` of a payout whose current status does not allow it (a pending
- * payout cannot be canceled; a rejected one cannot be approved). NICEPAY answered `404xx00`
- * Invalid Transaction Status and the payout was read: `status` is where it is now. Nothing moved.
- *
- * @since 0.1.0
- */
-export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
-  operation: Schema.Literal("approve", "reject", "cancel"),
-  partnerReferenceNo: Schema.String,
-  originalReferenceNo: Schema.String,
-  status: Schema.Literal("Success", "Pending", "Canceled", "Rejected", "Suspect", "Failed")
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "nicepay"
-  }
-
-  get kind(): ErrorKind {
-    return "InvalidRequest"
-  }
-  override get message(): string {
-    return `nicepay ${this.operation}: payout ${this.originalReferenceNo} is ${this.status}, which cannot be ${
-      { approve: "approved", reject: "rejected", cancel: "canceled" }[this.operation]
-    }`
-  }
-}
-
-const firstIssue = (error: ParseResult.ParseError): { readonly field: string; readonly reason: string } => {
-  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  return issue === undefined
-    ? { field: "", reason: "invalid" }
-    : { field: issue.path.map(String).join("."), reason: issue.message }
-}
-
-/**
- * Validates an input, failing with `InvalidInput` naming the first offending field. With
- * `strict`, unknown fields are errors (a misspelt optional field would otherwise vanish);
- * without, they are dropped (so a result can be passed on as a reference).
- *
- * @since 0.1.0
- */
-const strictValidator = Decode.memoize((schema) =>
-  Schema.validateEither(schema, { errors: "all", onExcessProperty: "error" })
-)
-const lenientValidator = Decode.memoize((schema) =>
-  Schema.validateEither(schema, { errors: "all", onExcessProperty: "ignore" })
-)
-
-export const validate = <A, I>(
-  schema: Schema.Schema<A, I>,
-  operation: string,
-  input: unknown,
-  strict = false
-): Effect.Effect<A, InvalidInput> =>
-  Either.match(
-    (strict ? strictValidator(schema) : lenientValidator(schema))(input) as Either.Either<
-      A,
-      ParseResult.ParseError
-    >,
-    {
-      onLeft: (error) => Effect.fail(new InvalidInput({ operation, ...firstIssue(error) })),
-      onRight: Effect.succeed
-    }
-  )
-
-/**
- * The first problem of a parse error as `path: message`, for error reasons.
- *
- * @since 0.1.0
- */
-export const describeParseError = (error: ParseResult.ParseError): string => {
-  const { field, reason } = firstIssue(error)
-  return field === "" ? reason : `${field}: ${reason}`
-}
+export {
+  /**
+   * An input was rejected before anything was sent (defined in `Errors.ts`).
+   *
+   * @since 0.1.0
+   */
+  InvalidInput,
+  /**
+   * A transition the payout's current status does not allow (defined in `Errors.ts`).
+   *
+   * @since 0.1.0
+   */
+  InvalidTransition
+} from "./Errors.js"
+export {
+  /**
+   * Decodes a success body, or says what is wrong with it.
+   *
+   * @since 0.1.0
+   */
+  decodeResponse,
+  /**
+   * The first problem of a parse error as `path: message`, for error reasons.
+   *
+   * @since 0.1.0
+   */
+  describeParseError,
+  /**
+   * Validates an input, failing with `InvalidInput` naming the first offending field. With
+   * `strict`, unknown fields are errors; without, they are dropped.
+   *
+   * @since 0.1.0
+   */
+  validate
+} from "./internal/validate.js"
+export {
+  /**
+   * Which fields of a payout request differ from the payout NICEPAY holds under the same
+   * partnerReferenceNo.
+   *
+   * @since 0.1.0
+   */
+  differingFields,
+  /**
+   * The registration fields a repeat of a partnerReferenceNo must match.
+   *
+   * @since 0.1.0
+   */
+  type PayoutKeyField
+} from "./internal/idempotency.js"
 
 const text = (max: number) =>
   Schema.String.pipe(
@@ -582,54 +532,3 @@ export const NotificationBody = Schema.Struct({
   transactionStatusDesc: optionalString,
   transactionDate: optionalString
 })
-
-/**
- * Decodes a success body, or says what is wrong with it.
- *
- * @since 0.1.0
- */
-export const decodeResponse = <A, I>(schema: Schema.Schema<A, I>, json: unknown): Either.Either<A, string> =>
-  Either.mapLeft(
-    responseDecoder(schema)(json) as Either.Either<A, ParseResult.ParseError>,
-    describeParseError
-  )
-
-const responseDecoder = Decode.memoize((schema) => Schema.decodeUnknownEither(schema))
-
-/**
- * The registration fields a repeat of a partnerReferenceNo must match.
- *
- * @since 0.1.0
- */
-export type PayoutKeyField = "amount" | "beneficiaryAccountNo" | "beneficiaryBankCode"
-
-/**
- * Which fields of a payout request differ from the payout NICEPAY holds under the same
- * partnerReferenceNo — non-empty means the reference was reused for a different payout (see
- * `Idempotency.ReferenceReused`). Fields NICEPAY's answer leaves out (or sends empty) are not
- * compared; bank codes are compared without regard to case.
- *
- * @since 0.1.0
- */
-export const differingFields = (
-  request: Pick<PayoutRequest, PayoutKeyField>,
-  existing: Payout
-): ReadonlyArray<PayoutKeyField> => {
-  const differing: Array<PayoutKeyField> = []
-  if (existing.amount !== undefined && existing.amount !== request.amount) differing.push("amount")
-  if (
-    existing.beneficiaryAccountNo !== undefined &&
-    existing.beneficiaryAccountNo !== "" &&
-    existing.beneficiaryAccountNo !== request.beneficiaryAccountNo
-  ) {
-    differing.push("beneficiaryAccountNo")
-  }
-  if (
-    existing.beneficiaryBankCode !== undefined &&
-    existing.beneficiaryBankCode !== "" &&
-    existing.beneficiaryBankCode.toUpperCase() !== request.beneficiaryBankCode.toUpperCase()
-  ) {
-    differing.push("beneficiaryBankCode")
-  }
-  return differing
-}
