@@ -7,12 +7,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { kasir, lines } from "./support/kasir.js"
+import { addLedger, kasir, lines } from "./support/kasir.js"
 
 let cwd: string
 
 beforeAll(() => {
+  // The working directory's `.kasir/`: an empty sandbox state and an empty, migrated ledger.
   cwd = mkdtempSync(path.join(tmpdir(), "kasir-flows-"))
+  addLedger(path.join(cwd, ".kasir"))
 })
 
 afterAll(() => {

@@ -3,11 +3,9 @@
  * failure's kind, kasir's message, the upstream's code and messages when it answered, and the exit
  * code with its meaning. Known fields are never `null`.
  */
-import { mkdtempSync } from "node:fs"
-import { tmpdir } from "node:os"
-import * as path from "node:path"
+import { rmSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { kasir, type Run } from "./support/kasir.js"
+import { freshDataDir, kasir, type Run } from "./support/kasir.js"
 import { type Running, startSandbox } from "./support/sandbox.js"
 
 let sandbox: Running
@@ -18,12 +16,13 @@ beforeAll(async () => {
   // One data directory for the file: the money commands share its ledger.
   env = {
     KASIR_SANDBOX_URL: sandbox.url,
-    KASIR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "kasir-json-cli-"))
+    KASIR_DATA_DIR: freshDataDir("kasir-json-cli-")
   }
 })
 
 afterAll(async () => {
   await sandbox.stop()
+  rmSync(env.KASIR_DATA_DIR!, { recursive: true, force: true })
 })
 
 // Exactly one JSON document: the whole of stdout parses as one value.

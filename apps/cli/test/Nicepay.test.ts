@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { Nicepay } from "@kasir/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { kasir, lines, type Run } from "./support/kasir.js"
+import { freshDataDir, kasir, lines, type Run } from "./support/kasir.js"
 import { type Running, startSandbox } from "./support/sandbox.js"
 
 let sandbox: Running
@@ -17,7 +17,7 @@ beforeAll(async () => {
   // ledger, so an approve finds the payout its register recorded.
   env = {
     KASIR_SANDBOX_URL: sandbox.url,
-    KASIR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "kasir-nicepay-cli-"))
+    KASIR_DATA_DIR: freshDataDir("kasir-nicepay-cli-")
   }
   notice = `kasir: no NICEPAY credentials configured (NICEPAY_*); using the sandbox at ${sandbox.url} (KASIR_SANDBOX_URL) with demo credentials`
   dir = mkdtempSync(path.join(tmpdir(), "kasir-nicepay-"))
@@ -25,6 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.stop()
+  rmSync(env.KASIR_DATA_DIR!, { recursive: true, force: true })
   rmSync(dir, { recursive: true, force: true })
 })
 
