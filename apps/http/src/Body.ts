@@ -307,9 +307,21 @@ export const bounded = (
   const source = NodeHttpServerRequest.toIncomingMessage(request)
   const asRequestError = (cause: BodyRefused) =>
     new HttpServerError.RequestError({ request, reason: "Decode", cause })
-  const bytes = Effect.runSync(Effect.cached(Effect.mapError(readBytes(source, limits), asRequestError)))
-  const text = Effect.runSync(
-    Effect.cached(Effect.flatMap(bytes, (b) => Effect.mapError(decodeUtf8(b), asRequestError)))
+  // Memoized on first use, not here: most requests (every GET) never read a body, and making a
+  // memo (`Effect.cached`, run once) costs a fiber each.
+  let bytesOnce: Effect.Effect<Uint8Array, HttpServerError.RequestError> | undefined
+  let textOnce: Effect.Effect<string, HttpServerError.RequestError> | undefined
+  const bytes = Effect.suspend(
+    () =>
+      (bytesOnce ??= Effect.runSync(
+        Effect.cached(Effect.mapError(readBytes(source, limits), asRequestError))
+      ))
+  )
+  const text = Effect.suspend(
+    () =>
+      (textOnce ??= Effect.runSync(
+        Effect.cached(Effect.flatMap(bytes, (b) => Effect.mapError(decodeUtf8(b), asRequestError)))
+      ))
   )
   const json = Effect.flatMap(text, (body) => Effect.mapError(parseJson(body, limits), asRequestError))
   const urlParamsBody = Effect.map(text, (body) => [...new URLSearchParams(body)] as Array<[string, string]>)
