@@ -11,30 +11,27 @@
  *
  * Waits are for conditions, bounded by a number of polls; nothing asserts a speed.
  */
-import { type ChildProcess, spawn } from "node:child_process"
-import { createHash, randomBytes } from "node:crypto"
+import { spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import { mkdtempSync } from "node:fs"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Sandbox } from "@kasir/sandbox"
 import { Layer, ManagedRuntime, Redacted } from "effect"
 import { Webhook as Reference } from "standardwebhooks"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import * as Process from "./support/Process.js"
 
-const root = fileURLToPath(new URL("..", import.meta.url))
 const apiKey = `kasir_test_${randomBytes(16).toString("hex")}`
 const secret = `whsec_${randomBytes(32).toString("base64")}`
 const verifier = new Reference(secret)
 
 const runtime = ManagedRuntime.make(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)))
 let sandbox: Sandbox.Service
-
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
 
 // The receiver: verifies each delivery with the reference library, records its id, and answers
 // as `mode` says — `ok` (204) or `hold` (never answers: the request stays open).
@@ -61,69 +58,27 @@ const receiver = createServer((request: IncomingMessage, response: ServerRespons
 })
 let hooks = ""
 
-interface Started {
-  readonly child: ChildProcess
-  readonly url: string
-  readonly output: () => string
-}
+// The gateway with the webhook settings of these tests (the demo sandbox partner, polled often).
+const start = (env: Record<string, string>): Promise<Process.Started> =>
+  Process.startGateway({
+    KASIR_API_KEYS: Process.apiKeysFor(apiKey),
+    KASIR_ACCESS_LOG: "false",
+    AYOCONNECT_BASE_URL: sandbox.ayoconnect.baseUrl,
+    AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
+    AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret),
+    KASIR_WEBHOOK_URL: hooks,
+    KASIR_WEBHOOK_SECRET: secret,
+    KASIR_WEBHOOK_POLL_INTERVAL: "200 millis",
+    ...env
+  })
 
-const start = async (env: Record<string, string>): Promise<Started> => {
-  const child = spawn(process.execPath, ["dist/main.js"], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      KASIR_API_KEYS: createHash("sha256").update(apiKey).digest("hex"),
-      KASIR_ACCESS_LOG: "false",
-      AYOCONNECT_BASE_URL: sandbox.ayoconnect.baseUrl,
-      AYOCONNECT_API_KEY: sandbox.ayoconnect.partner.apiKey,
-      AYOCONNECT_API_SECRET: Redacted.value(sandbox.ayoconnect.partner.secret),
-      KASIR_WEBHOOK_URL: hooks,
-      KASIR_WEBHOOK_SECRET: secret,
-      KASIR_WEBHOOK_POLL_INTERVAL: "200 millis",
-      ...env
-    },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let output = ""
-  child.stdout!.on("data", (chunk) => {
-    output += chunk
-  })
-  child.stderr!.on("data", (chunk) => {
-    output += chunk
-  })
-  // Up to 2,400 polls of 50 ms: a first start initialises the ledger.
-  for (let poll = 0; poll < 2_400 && !/Listening on http:\/\/127\.0\.0\.1:\d+/.test(output); poll++) {
-    if (child.exitCode !== null) break
-    await sleep(50)
-  }
-  const match = output.match(/Listening on (http:\/\/127\.0\.0\.1:\d+)/)
-  if (match === null) {
-    child.kill("SIGKILL")
-    throw new Error(`gateway did not start:\n${output}`)
-  }
-  return { child, url: match[1]!, output: () => output }
-}
-
-const stop = async (started: Started, signal: NodeJS.Signals = "SIGTERM") => {
-  if (started.child.exitCode !== null) return
-  const exited = new Promise((done) => started.child.once("exit", done))
-  started.child.kill(signal)
-  await exited
-}
-
-const call = async (started: Started, path: string, body?: unknown) => {
-  const response = await fetch(`${started.url}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", "x-api-key": apiKey },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) })
-  })
+const call = async (started: Process.Started, path: string, body?: unknown) => {
+  const answer = await Process.call(started, apiKey, path, body)
   // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
-  return { status: response.status, json: (await response.json()) as any }
+  return { status: answer.status, json: answer.json as any }
 }
 
-const pay = async (started: Started, refNumber: string) => {
+const pay = async (started: Process.Started, refNumber: string) => {
   const inquiry = await call(started, "/v1/ayoconnect/inquiries", {
     accountNumber: "0812345000",
     productCode: "PPLSIND12"
@@ -140,7 +95,7 @@ const pay = async (started: Started, refNumber: string) => {
 }
 
 // Every event of the feed, paging through it.
-const allEvents = async (started: Started) => {
+const allEvents = async (started: Process.Started) => {
   const ids: Array<string> = []
   let after = ""
   for (let page = 0; page < 100; page++) {
@@ -175,7 +130,7 @@ describe("webhook delivery across processes", () => {
     }
     // A lease shorter than the timeout is refused at startup, in one line naming the variable.
     const refusedStart = spawn(process.execPath, ["dist/main.js"], {
-      cwd: root,
+      cwd: Process.root,
       env: {
         PATH: process.env.PATH ?? "",
         PORT: "0",
@@ -201,9 +156,9 @@ describe("webhook delivery across processes", () => {
     mode = "hold"
     await pay(first, "wh-crash-1")
     // Both events' deliveries are in flight (well within the 10 s timeout): the receiver holds them open.
-    for (let i = 0; i < 600 && received.length < 2; i++) await sleep(50)
+    for (let i = 0; i < 600 && received.length < 2; i++) await Process.sleep(50)
     expect(received).toHaveLength(2)
-    await stop(first, "SIGKILL")
+    await Process.kill(first)
     for (const response of held.splice(0)) response.destroy()
 
     mode = "ok"
@@ -217,7 +172,7 @@ describe("webhook delivery across processes", () => {
       }
       let states = await delivered()
       for (let i = 0; i < 600 && states.some((s) => s !== "delivered"); i++) {
-        await sleep(50)
+        await Process.sleep(50)
         states = await delivered()
       }
       expect(states).toEqual(["delivered", "delivered"])
@@ -230,7 +185,7 @@ describe("webhook delivery across processes", () => {
         "delivered"
       ])
     } finally {
-      await stop(second)
+      await Process.stop(second)
     }
   }, 300_000)
 
@@ -257,7 +212,7 @@ describe("webhook delivery across processes", () => {
       )
       const events = await allEvents(gateways[0]!)
       expect(events).toHaveLength(payments * 2)
-      for (let i = 0; i < 1_200 && events.some((id) => !received.includes(id)); i++) await sleep(50)
+      for (let i = 0; i < 1_200 && events.some((id) => !received.includes(id)); i++) await Process.sleep(50)
       const unique = new Set(received)
       const lost = events.filter((id) => !unique.has(id))
       const duplicates = received.length - unique.size
@@ -282,7 +237,7 @@ describe("webhook delivery across processes", () => {
       expect(rows.rows.filter((r) => r.state !== "delivered" && r.state !== "delivering")).toEqual([])
       expect(owners.rows[0]!.n).toBeLessThanOrEqual(received.length)
     } finally {
-      await Promise.all(gateways.map((g) => stop(g)))
+      await Promise.all(gateways.map((g) => Process.stop(g)))
     }
   }, 300_000)
 })
