@@ -1,7 +1,7 @@
 // Time and state: pending settlement, refunds, expiry, duplicates, awaitFinal and callbacks,
 // with the simulator on the test's TestClock.
 import { createServer, type IncomingMessage, type Server } from "node:http"
-import { Ayoconnect as Client } from "@kasir/core"
+import { Ayoconnect as Client, KasirError } from "@kasir/core"
 import { Ayoconnect, RequestLog } from "@kasir/sandbox"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Option, Schedule, TestClock } from "effect"
@@ -236,10 +236,15 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
           payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
         )
         expect(again).toStrictEqual(
-          new Client.PaymentOutcomeUnknown({
-            refNumber: "dup-1",
+          new KasirError.OutcomeUnknown({
+            provider: "ayoconnect",
+            operation: "payment",
+            referenceField: "refNumber",
+            reference: "dup-1",
+            references: { refNumber: "dup-1" },
             reason: "duplicate transaction",
-            responseCode: 102
+            causeTag: "DuplicateTransaction",
+            upstreamCode: "102"
           })
         )
         expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
@@ -258,10 +263,15 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
         payFor({ accountNumber: account("108"), productCode: "DANA50" }, "d108")
       )
       expect(error).toStrictEqual(
-        new Client.PaymentOutcomeUnknown({
-          refNumber: "d108",
+        new KasirError.OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: "d108",
+          references: { refNumber: "d108" },
           reason: "duplicate transaction",
-          responseCode: 108
+          causeTag: "DuplicateTransaction",
+          upstreamCode: "108"
         })
       )
       const status = yield* ayoconnect.status({ refNumber: "d108" })
