@@ -47,7 +47,7 @@ export type ReadError =
  * What a payment can fail with. `UpstreamUnavailable` only when the request provably never left
  * (connection refused); every unclear case is `OutcomeUnknown`. A response-code error is
  * final only for codes 100–199 (except 102/108), 301–399 and 401; every other code, including
- * 402, 403, 409, 490 and 495, is `OutcomeUnknown` with its `responseCode` — resolve it with
+ * 402, 403, 409, 490 and 495, is `OutcomeUnknown` with its `upstreamCode` — resolve it with
  * `status`, whose answer maps those codes to their classes.
  *
  * @since 0.1.0

@@ -1,5 +1,5 @@
 // Every injected fault against the client, on the real clock: reads retry what is transient,
-// a payment is never resent and an unclear outcome is PaymentOutcomeUnknown.
+// a payment is never resent and an unclear outcome is OutcomeUnknown.
 import { Ayoconnect as Client, KasirError } from "@kasir/core"
 import { Fault, RequestLog } from "@kasir/sandbox"
 import { describe, expect, it } from "@effect/vitest"
@@ -114,7 +114,7 @@ describe("Ayoconnect faults on payment", () => {
   ] as const
 
   for (const [fault, recovery] of cases) {
-    it.live(`${fault}: PaymentOutcomeUnknown, sent once, recoverPayment says ${recovery}`, () =>
+    it.live(`${fault}: OutcomeUnknown, sent once, recoverPayment says ${recovery}`, () =>
       Effect.gen(function* () {
         const ayoconnect = yield* Client.Ayoconnect
         const accountNumber = account(`60${Fault.Fault.literals.indexOf(fault) + 1}`)

@@ -225,7 +225,7 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
   )
 
   it.effect(
-    "a reused refNumber is answered 102 without a second debit: PaymentOutcomeUnknown, then status",
+    "a reused refNumber is answered 102 without a second debit: OutcomeUnknown, then status",
     () =>
       Effect.gen(function* () {
         const ayoconnect = yield* Client.Ayoconnect
