@@ -224,36 +224,34 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
     }).pipe(Effect.provide(sandbox()))
   )
 
-  it.effect(
-    "a reused refNumber is answered 102 without a second debit: OutcomeUnknown, then status",
-    () =>
-      Effect.gen(function* () {
-        const ayoconnect = yield* Client.Ayoconnect
-        const simulator = yield* Ayoconnect.AyoconnectSimulator
-        const log = yield* RequestLog.RequestLog
-        yield* payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
-        const again = yield* Effect.flip(
-          payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
-        )
-        expect(again).toStrictEqual(
-          new KasirError.OutcomeUnknown({
-            provider: "ayoconnect",
-            operation: "payment",
-            referenceField: "refNumber",
-            reference: "dup-1",
-            references: { refNumber: "dup-1" },
-            reason: "duplicate transaction",
-            causeTag: "DuplicateTransaction",
-            upstreamCode: "102"
-          })
-        )
-        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
-        const payments = (yield* log.entries).filter((entry) => entry.operation === "bill/payment")
-        expect(payments.map((entry) => entry.responseCode)).toStrictEqual(["0", "102"])
-        const recovered = yield* ayoconnect.recoverPayment("dup-1")
-        if (recovered._tag !== "Found") return expect.unreachable()
-        expect([recovered.status._tag, recovered.status.responseCode]).toStrictEqual(["Succeeded", 0])
-      }).pipe(Effect.provide(sandbox()))
+  it.effect("a reused refNumber is answered 102 without a second debit: OutcomeUnknown, then status", () =>
+    Effect.gen(function* () {
+      const ayoconnect = yield* Client.Ayoconnect
+      const simulator = yield* Ayoconnect.AyoconnectSimulator
+      const log = yield* RequestLog.RequestLog
+      yield* payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
+      const again = yield* Effect.flip(
+        payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
+      )
+      expect(again).toStrictEqual(
+        new KasirError.OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: "dup-1",
+          references: { refNumber: "dup-1" },
+          reason: "duplicate transaction",
+          causeTag: "DuplicateTransaction",
+          upstreamCode: "102"
+        })
+      )
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
+      const payments = (yield* log.entries).filter((entry) => entry.operation === "bill/payment")
+      expect(payments.map((entry) => entry.responseCode)).toStrictEqual(["0", "102"])
+      const recovered = yield* ayoconnect.recoverPayment("dup-1")
+      if (recovered._tag !== "Found") return expect.unreachable()
+      expect([recovered.status._tag, recovered.status.responseCode]).toStrictEqual(["Succeeded", 0])
+    }).pipe(Effect.provide(sandbox()))
   )
 
   it.effect("suffix 108: processed but answered duplicate; status shows it succeeded", () =>
