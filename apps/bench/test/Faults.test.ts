@@ -218,7 +218,7 @@ for (const [label, transport] of transports) {
             })
           )
         }
-        it.effect(`payment + ${fault}: PaymentOutcomeUnknown, sent once`, () =>
+        it.effect(`payment + ${fault}: OutcomeUnknown, sent once`, () =>
           check({
             guarded,
             upstream: "ayoconnect",
@@ -234,7 +234,16 @@ for (const [label, transport] of transports) {
                   refNumber: unique("pay")
                 } as Ayoconnect.PaymentInput)
               ),
-            expected: { tag: "PaymentOutcomeUnknown", attempts: 1 }
+            expected: {
+              tag: "OutcomeUnknown",
+              detail:
+                fault === "latency" || fault === "stall"
+                  ? "UpstreamTimeout"
+                  : fault === "reset-before" || fault === "reset-after"
+                    ? "UpstreamUnavailable"
+                    : "UnexpectedResponse",
+              attempts: 1
+            }
           })
         )
       }

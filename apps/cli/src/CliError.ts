@@ -1,60 +1,13 @@
 /**
  * Failures the CLI itself detects, classified with the same `kind` as @kasir/core's errors so
- * one mapping turns every failure into an exit code.
+ * one mapping turns every failure into an exit code. A wrong command line or configuration is
+ * core's shared `KasirError.InvalidInput` / `KasirError.InvalidConfig` (provider `kasir`, with
+ * the reason and an optional hint), the same classes core and the ledger fail with.
  *
  * @since 0.1.0
  */
 import { type ErrorKind, KasirError } from "@kasir/core"
 import { Schema } from "effect"
-
-/**
- * The command line is wrong: a malformed or missing argument. Exit code 2.
- *
- * @since 0.1.0
- */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
-  reason: Schema.String,
-  hint: Schema.optional(Schema.String)
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "kasir"
-  }
-
-  get kind(): ErrorKind.ErrorKind {
-    return "InvalidRequest"
-  }
-
-  override get message(): string {
-    return this.reason
-  }
-}
-
-/**
- * The configuration is wrong: credentials incomplete, a key file missing or unreadable, a file
- * that must not be overwritten. Exit code 2.
- *
- * @since 0.1.0
- */
-export class InvalidConfiguration extends Schema.TaggedError<InvalidConfiguration>()("InvalidConfiguration", {
-  reason: Schema.String,
-  hint: Schema.optional(Schema.String)
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "kasir"
-  }
-
-  get kind(): ErrorKind.ErrorKind {
-    return "Configuration"
-  }
-
-  override get message(): string {
-    return this.reason
-  }
-}
 
 /**
  * The embedded sandbox could not be started (no free loopback port, for instance). Exit code 3.

@@ -115,9 +115,11 @@ const upstreamTexts = (error: KasirError.KasirError): ReadonlyArray<string> => [
   ...labelledMessages(error.upstreamMessages).flatMap(([, value]) => (value === undefined ? [] : [value]))
 ]
 
-// A hint some kasir errors add to their message (the CLI's own, the ledger's).
+// The hint that input and configuration errors may carry (the CLI's own, mostly).
 const hintOf = (error: KasirError.KasirError): string | undefined =>
-  "hint" in error && typeof error.hint === "string" ? text(error.hint) : undefined
+  error instanceof KasirError.InvalidInput || error instanceof KasirError.InvalidConfig
+    ? text(error.hint)
+    : undefined
 
 const describeKasirError = (error: KasirError.KasirError, kind: ErrorKind.ErrorKind): Described => {
   const message = text(error.message) ?? error._tag

@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
+import { KasirError } from "@kasir/core"
 import { Options } from "@effect/cli"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"
-import { InvalidConfiguration } from "./CliError.js"
 
 /**
  * One setting: an environment variable and the flag that overrides it.
@@ -98,14 +98,15 @@ export const target = (
   settings: ReadonlyArray<Setting>,
   flags: Flags,
   sandbox: boolean
-): Effect.Effect<Target, InvalidConfiguration> => {
+): Effect.Effect<Target, KasirError.InvalidConfig> => {
   if (sandbox) return Effect.succeed("sandbox")
   const credentials = settings.filter((setting) => setting.credential === true)
   const missing = credentials.filter((setting) => !isSet(setting, flags))
   if (missing.length === credentials.length) return Effect.succeed("sandbox")
   if (missing.length === 0) return Effect.succeed("configured")
   return Effect.fail(
-    new InvalidConfiguration({
+    new KasirError.InvalidConfig({
+      provider: "kasir",
       reason: `${provider} credentials are incomplete: ${missing.map((setting) => setting.env).join(", ")} not set`,
       hint: `Set ${missing.map((setting) => `${setting.env} (or --${setting.flag})`).join(", ")}, or unset them all to use the embedded sandbox.`
     })

@@ -1,6 +1,6 @@
 // The CLI describes failures from the typed fields every kasir error shares (`KasirError`), not by
 // probing objects: the same lines and the same `--json` document for Ayoconnect and SNAP answers.
-import { Ayoconnect, ErrorKind, Snap } from "@kasir/core"
+import { Ayoconnect, ErrorKind, KasirError, Snap } from "@kasir/core"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Failure from "../src/Failure.js"
@@ -52,5 +52,30 @@ describe("Failure", () => {
     const described = Failure.describeError({ kind: "Declined", message: "lookalike" }, [], ErrorKind.kindOf)
     expect(described.exitCode).toBe(3)
     expect(described.lines[0]).toBe("error: internal error: lookalike")
+  })
+
+  it("input and configuration errors are core's shared classes: exit 2, the reason, then the hint", () => {
+    const cases = [
+      new KasirError.InvalidInput({
+        provider: "kasir",
+        reason: "--after: is not a cursor",
+        hint: "Pass it as printed."
+      }),
+      new KasirError.InvalidConfig({
+        provider: "kasir",
+        reason: "the key file is missing",
+        hint: "Run kasir keys."
+      }),
+      new KasirError.InvalidConfig({
+        provider: "nicepay",
+        setting: "NICEPAY_PRIVATE_KEY",
+        reason: "unreadable"
+      })
+    ]
+    expect(cases.map((error) => Failure.describeError(error, [], ErrorKind.kindOf))).toStrictEqual([
+      { exitCode: 2, lines: ["error: --after: is not a cursor", "Pass it as printed."] },
+      { exitCode: 2, lines: ["error: the key file is missing", "Run kasir keys."] },
+      { exitCode: 2, lines: ["error: NICEPAY_PRIVATE_KEY: unreadable"] }
+    ])
   })
 })

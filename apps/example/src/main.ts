@@ -21,8 +21,8 @@ const payBill = Effect.gen(function* () {
   return outcome._tag === "Pending" ? yield* ayoconnect.awaitFinal({ refNumber: outcome.refNumber }) : outcome
 }).pipe(
   // A lost answer is never resent: look the refNumber up first.
-  Effect.catchTag("PaymentOutcomeUnknown", (unknown) =>
-    Effect.flatMap(Ayoconnect.Ayoconnect, (ayoconnect) => ayoconnect.recoverPayment(unknown.refNumber))
+  Effect.catchTag("OutcomeUnknown", (unknown) =>
+    Effect.flatMap(Ayoconnect.Ayoconnect, (ayoconnect) => ayoconnect.recoverPayment(unknown.reference))
   )
 )
 

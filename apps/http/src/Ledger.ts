@@ -29,7 +29,7 @@
  */
 import { type HttpClient, HttpApp, HttpServerResponse } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
-import { type Ayoconnect, Metrics as CoreMetrics, type Nicepay } from "@kasir/core"
+import { type Ayoconnect, Metrics as CoreMetrics, type Nicepay, type KasirError } from "@kasir/core"
 import {
   Ayoconnect as LedgerAyoconnect,
   Database,
@@ -74,7 +74,7 @@ export const sendLeaseVariable = "KASIR_LEDGER_SEND_LEASE"
  * @since 0.1.0
  */
 export type LedgerStartError =
-  | Errors.InvalidConfig
+  | KasirError.InvalidConfig
   | Errors.LedgerUnavailable
   | Errors.SchemaTooNew
   | ConfigError.ConfigError
@@ -153,7 +153,7 @@ export const layerEntryCounts: Layer.Layer<EntryCounts, never, SqlClient.SqlClie
 export const layer = (
   database: Layer.Layer<
     Database.Database,
-    Errors.InvalidConfig | Errors.LedgerUnavailable
+    KasirError.InvalidConfig | Errors.LedgerUnavailable
   > = Database.layerConfig
 ): Layer.Layer<
   Services,

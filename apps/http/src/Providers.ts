@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { HttpClient, HttpServerError } from "@effect/platform"
-import { Ayoconnect, Nicepay, type Snap } from "@kasir/core"
+import { Ayoconnect, Nicepay, type Snap, type KasirError } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
 import { createPublicKey } from "node:crypto"
 import { Config, type ConfigError, type Context, Deferred, Effect, Layer, Option, Redacted } from "effect"
@@ -147,8 +147,7 @@ const wireInbound = (providerModes: Context.Tag.Service<ProviderModes>, inbound:
  */
 export type ProviderError =
   | ConfigError.ConfigError
-  | Ayoconnect.InvalidConfig
-  | Nicepay.Config.InvalidConfig
+  | KasirError.InvalidConfig
   | Snap.InvalidKey
   | HttpServerError.ServeError
 

@@ -11,13 +11,13 @@
  *      message and the ids (`transactionId`, and the `token` / serial number once succeeded).
  *    - a decline (a failure response code: the partner balance was refunded) → `failed` with its
  *      code, and the decline is the error.
- *    - `PaymentOutcomeUnknown` (a lost answer; or Ayoconnect's "duplicate transaction", when the
+ *    - `OutcomeUnknown` (a lost answer; or Ayoconnect's "duplicate transaction", when the
  *      refNumber was used outside this ledger) → `unknown`, then one status read — never a resend:
  *      the transaction Ayoconnect holds under the refNumber is recorded (`source: "status_read"`)
  *      and answered when it is this payment; when it is a different payment, this one was refused
  *      as a duplicate → `failed`, and the error is core's `ReferenceReused`; "no such transaction"
  *      right after an unclear outcome proves nothing (Ayoconnect asks to wait 150 s), so the entry
- *      stays `unknown` for recovery and the error stays `PaymentOutcomeUnknown`.
+ *      stays `unknown` for recovery and the error stays `OutcomeUnknown`.
  *    - anything else is, by core's contract, a request that was not carried out (never sent, or
  *      refused before it was processed) → `failed`; the refNumber is then spent: a new payment
  *      needs a new one.
@@ -32,9 +32,9 @@
  *
  * @since 0.1.0
  */
-import { Ayoconnect as Core, type Idempotency } from "@kasir/core"
+import { Ayoconnect as Core, type Idempotency, type KasirError } from "@kasir/core"
 import { Context, Data, Duration, Effect, Layer } from "effect"
-import { type InvalidInput, type LedgerUnavailable, ReferenceInProgress } from "./Errors.js"
+import { type LedgerUnavailable, ReferenceInProgress } from "./Errors.js"
 import * as Fingerprint from "./Fingerprint.js"
 import { awaitOutcome, settle, type Subject } from "./internal/flow.js"
 import * as Ledger from "./Ledger.js"
@@ -75,7 +75,7 @@ export type PaymentFailure =
   | Idempotency.ReferenceReused
   | ReferenceInProgress
   | LedgerUnavailable
-  | InvalidInput
+  | KasirError.InvalidInput
 
 /**
  * @since 0.1.0
@@ -99,7 +99,7 @@ export interface Service {
     refNumber: string
   ) => Effect.Effect<
     { readonly status: Core.Status.TransactionStatus; readonly entry: Ledger.Entry | undefined },
-    Core.ReadError | Core.InvalidInput | LedgerUnavailable
+    Core.ReadError | KasirError.InvalidInput | LedgerUnavailable
   >
 }
 
@@ -190,7 +190,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
     const resolveUnknown = (
       input: Core.PaymentInput,
       entry: Ledger.Entry,
-      unknown: Core.PaymentOutcomeUnknown
+      unknown: KasirError.OutcomeUnknown
     ): Effect.Effect<PaymentAnswer, PaymentFailure> =>
       Effect.gen(function* () {
         const recorded = yield* settle(ledger, entry, {
@@ -198,7 +198,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
           from: "sending",
           source: "answer",
           upstream: {
-            code: unknown.responseCode === undefined ? undefined : String(unknown.responseCode),
+            code: unknown.upstreamCode,
             message: unknown.reason.slice(0, 500)
           }
         })
@@ -206,13 +206,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
         // entry stays `unknown`), a different payment under the refNumber means ours was refused.
         const resolved = yield* Effect.either(client.resolvePaymentOutcome(input, unknown))
         if (resolved._tag === "Left") {
-          if (resolved.left._tag === "PaymentOutcomeUnknown") return yield* Effect.fail(resolved.left)
+          if (resolved.left._tag === "OutcomeUnknown") return yield* Effect.fail(resolved.left)
           const differing = resolved.left.fields
           yield* settle(ledger, recorded, {
             to: "failed",
             source: "status_read",
             upstream: {
-              code: unknown.responseCode === undefined ? undefined : String(unknown.responseCode),
+              code: unknown.upstreamCode,
               message: `refused: Ayoconnect holds a different payment under this refNumber (${differing.join(", ")} differ)`
             }
           })
@@ -246,7 +246,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
           )
         ),
         Effect.catchAll((error): Effect.Effect<PaymentAnswer, PaymentFailure> => {
-          if (error._tag === "PaymentOutcomeUnknown") return resolveUnknown(input, entry, error)
+          if (error._tag === "OutcomeUnknown") return resolveUnknown(input, entry, error)
           // Core's contract: any other failure means the payment was not carried out.
           return Effect.zipRight(
             settle(ledger, entry, {

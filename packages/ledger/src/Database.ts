@@ -6,7 +6,7 @@
  *
  * - `KASIR_DATABASE_URL` set (a `postgres://` / `postgresql://` URL, read as `Redacted`): a
  *   node-postgres pool on that server — the production setup, shared by any number of gateway
- *   instances and CLIs. A malformed URL fails with `InvalidConfig` naming the variable, never its
+ *   instances and CLIs. A malformed URL fails with `KasirError.InvalidConfig` naming the variable, never its
  *   value. The pool connects lazily: an unreachable server does not fail the layer, each
  *   operation fails with `LedgerUnavailable` instead (a gateway can still serve reads and refuse
  *   money movements with 503 before sending anything), and migrations fail the same way.
@@ -15,7 +15,7 @@
  *   node-postgres pool of **one** over `@electric-sql/pglite/node-postgres`'s `createPgConfig`:
  *   PGlite has a single connection, so `max: 1` makes every statement and transaction queue for
  *   it. PGlite does not guard its files against a second process, so the layer takes a lock file
- *   beside them (`kasir.lock`, holding the owner's pid) and fails with `InvalidConfig` while a
+ *   beside them (`kasir.lock`, holding the owner's pid) and fails with `KasirError.InvalidConfig` while a
  *   live process holds it: two processes that must share a ledger need `KASIR_DATABASE_URL`.
  *   A new data directory takes seconds to initialise; reopening one about a second.
  *
@@ -23,6 +23,7 @@
  *
  * @since 0.1.0
  */
+import { KasirError } from "@kasir/core"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as PgClient from "@effect/sql-pg/PgClient"
@@ -31,7 +32,7 @@ import { PGlite } from "@electric-sql/pglite"
 import { createPgConfig } from "@electric-sql/pglite/node-postgres"
 import { Config, Duration, Effect, Layer, Option, Redacted } from "effect"
 import * as Pg from "pg"
-import { InvalidConfig, LedgerUnavailable } from "./Errors.js"
+import { LedgerUnavailable } from "./Errors.js"
 import { describeSqlError } from "./internal/sqlError.js"
 
 /**
@@ -84,21 +85,23 @@ export interface PostgresOptions {
 export const validateUrl = (
   url: Redacted.Redacted<string>,
   variable: string = variables.databaseUrl
-): Effect.Effect<Redacted.Redacted<string>, InvalidConfig> =>
+): Effect.Effect<Redacted.Redacted<string>, KasirError.InvalidConfig> =>
   Effect.suspend(() => {
     const value = Redacted.value(url).trim()
     let parsed: URL
     try {
       parsed = new URL(value)
     } catch {
-      return new InvalidConfig({
-        variable,
+      return new KasirError.InvalidConfig({
+        provider: "kasir",
+        setting: variable,
         reason: "is not a URL; expected postgres://user:password@host:5432/database"
       })
     }
     if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-      return new InvalidConfig({
-        variable,
+      return new KasirError.InvalidConfig({
+        provider: "kasir",
+        setting: variable,
         reason: `must be a postgres:// or postgresql:// URL, got a ${parsed.protocol}// URL`
       })
     }
@@ -107,7 +110,11 @@ export const validateUrl = (
       decodeURIComponent(parsed.password)
       decodeURIComponent(parsed.pathname)
     } catch {
-      return new InvalidConfig({ variable, reason: "has a malformed percent-encoding" })
+      return new KasirError.InvalidConfig({
+        provider: "kasir",
+        setting: variable,
+        reason: "has a malformed percent-encoding"
+      })
     }
     return Effect.succeed(Redacted.make(value))
   })
@@ -132,7 +139,7 @@ const unavailable = (operation: string) => (error: { readonly message: string; r
  *
  * @since 0.1.0
  */
-export const layerPostgres = (options: PostgresOptions): Layer.Layer<Database, InvalidConfig> =>
+export const layerPostgres = (options: PostgresOptions): Layer.Layer<Database, KasirError.InvalidConfig> =>
   Layer.unwrapEffect(
     Effect.map(validateUrl(options.url), (url) =>
       PgClient.layerFromPool({
@@ -164,8 +171,9 @@ const lockFile = (dir: string) =>
             if ((error as { code?: unknown }).code !== "EEXIST") throw error
             const holder = Number.parseInt(Fs.readFileSync(file, "utf8"), 10)
             if (Number.isInteger(holder) && (holder === process.pid || isAlive(holder))) {
-              throw new InvalidConfig({
-                variable: variables.dataDir,
+              throw new KasirError.InvalidConfig({
+                provider: "kasir",
+                setting: variables.dataDir,
                 reason: `the embedded ledger in ${dir} is in use by process ${holder}; stop it, or set ${variables.databaseUrl} so several processes share one PostgreSQL`
               })
             }
@@ -176,10 +184,11 @@ const lockFile = (dir: string) =>
         throw new Error(`could not take ${file}`)
       },
       catch: (error) =>
-        error instanceof InvalidConfig
+        error instanceof KasirError.InvalidConfig
           ? error
-          : new InvalidConfig({
-              variable: variables.dataDir,
+          : new KasirError.InvalidConfig({
+              provider: "kasir",
+              setting: variables.dataDir,
               reason: `cannot use ${dir}: ${(error as Error).message}`
             })
     }),
@@ -196,8 +205,8 @@ const isAlive = (pid: number): boolean => {
 }
 
 const layerPgliteWith = (
-  open: Effect.Effect<PGlite, LedgerUnavailable | InvalidConfig, import("effect/Scope").Scope>
-): Layer.Layer<Database, LedgerUnavailable | InvalidConfig> =>
+  open: Effect.Effect<PGlite, LedgerUnavailable | KasirError.InvalidConfig, import("effect/Scope").Scope>
+): Layer.Layer<Database, LedgerUnavailable | KasirError.InvalidConfig> =>
   Layer.unwrapScoped(
     Effect.map(open, (db) =>
       PgClient.layerFromPool({
@@ -245,7 +254,7 @@ const openPglite = (dataDir?: string) =>
  */
 export const layerPglite = (options: {
   readonly dataDir: string
-}): Layer.Layer<Database, LedgerUnavailable | InvalidConfig> => {
+}): Layer.Layer<Database, LedgerUnavailable | KasirError.InvalidConfig> => {
   const dir = Path.resolve(options.dataDir, "ledger")
   return layerPgliteWith(Effect.zipRight(lockFile(dir), openPglite(dir)))
 }
@@ -255,29 +264,41 @@ export const layerPglite = (options: {
  *
  * @since 0.1.0
  */
-export const layerPgliteMemory: Layer.Layer<Database, LedgerUnavailable | InvalidConfig> = layerPgliteWith(
-  openPglite()
-)
+export const layerPgliteMemory: Layer.Layer<Database, LedgerUnavailable | KasirError.InvalidConfig> =
+  layerPgliteWith(openPglite())
 
 /**
  * `KASIR_DATABASE_URL` when set, else PGlite under `KASIR_DATA_DIR` (default `.kasir`).
  *
  * @since 0.1.0
  */
-export const layerConfig: Layer.Layer<Database, LedgerUnavailable | InvalidConfig> = Layer.unwrapEffect(
-  Effect.gen(function* () {
-    const url = yield* Config.option(Config.redacted(variables.databaseUrl)).pipe(
-      Effect.mapError(
-        () => new InvalidConfig({ variable: variables.databaseUrl, reason: "could not be read" })
+export const layerConfig: Layer.Layer<Database, LedgerUnavailable | KasirError.InvalidConfig> =
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const url = yield* Config.option(Config.redacted(variables.databaseUrl)).pipe(
+        Effect.mapError(
+          () =>
+            new KasirError.InvalidConfig({
+              provider: "kasir",
+              setting: variables.databaseUrl,
+              reason: "could not be read"
+            })
+        )
       )
-    )
-    if (Option.isSome(url) && Redacted.value(url.value).trim() !== "") {
-      return layerPostgres({ url: url.value })
-    }
-    const dataDir = yield* Config.string(variables.dataDir).pipe(
-      Config.withDefault(defaultDataDir),
-      Effect.mapError(() => new InvalidConfig({ variable: variables.dataDir, reason: "could not be read" }))
-    )
-    return layerPglite({ dataDir: dataDir.trim() === "" ? defaultDataDir : dataDir })
-  })
-)
+      if (Option.isSome(url) && Redacted.value(url.value).trim() !== "") {
+        return layerPostgres({ url: url.value })
+      }
+      const dataDir = yield* Config.string(variables.dataDir).pipe(
+        Config.withDefault(defaultDataDir),
+        Effect.mapError(
+          () =>
+            new KasirError.InvalidConfig({
+              provider: "kasir",
+              setting: variables.dataDir,
+              reason: "could not be read"
+            })
+        )
+      )
+      return layerPglite({ dataDir: dataDir.trim() === "" ? defaultDataDir : dataDir })
+    })
+  )

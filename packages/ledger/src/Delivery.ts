@@ -62,7 +62,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Metrics as CoreMetrics } from "@kasir/core"
+import { Metrics as CoreMetrics, KasirError } from "@kasir/core"
 import { createHash, randomUUID } from "node:crypto"
 import {
   Cause,
@@ -83,7 +83,7 @@ import {
   Schedule,
   Schema
 } from "effect"
-import { InvalidConfig, LedgerUnavailable } from "./Errors.js"
+import { LedgerUnavailable } from "./Errors.js"
 import { describeSqlError } from "./internal/sqlError.js"
 import * as Webhook from "./Webhook.js"
 
@@ -875,11 +875,11 @@ export const checkUrl = (value: string): Either.Either<string, string> => {
 
 /**
  * Reads `KASIR_WEBHOOK_URL` / `KASIR_WEBHOOK_SECRET` (and the timing variables) into `Options`.
- * No URL: no endpoints. A bad value fails with `InvalidConfig` naming the variable, never the value.
+ * No URL: no endpoints. A bad value fails with `KasirError.InvalidConfig` naming the variable, never the value.
  *
  * @since 0.2.0
  */
-export const config: Effect.Effect<Options, InvalidConfig | ConfigError.ConfigError> = Effect.gen(
+export const config: Effect.Effect<Options, KasirError.InvalidConfig | ConfigError.ConfigError> = Effect.gen(
   function* () {
     const rawUrls = yield* Config.string(variables.url).pipe(Config.withDefault(""))
     const rawSecret = yield* Config.redacted(variables.secret).pipe(Config.option)
@@ -896,37 +896,45 @@ export const config: Effect.Effect<Options, InvalidConfig | ConfigError.ConfigEr
     for (const [index, part] of parts.entries()) {
       const checked = checkUrl(part)
       if (Either.isLeft(checked)) {
-        return yield* new InvalidConfig({
-          variable: variables.url,
+        return yield* new KasirError.InvalidConfig({
+          provider: "kasir",
+          setting: variables.url,
           reason: `URL ${index + 1} of ${parts.length} ${checked.left}`
         })
       }
       urls.push(checked.right)
     }
     if (Duration.lessThanOrEqualTo(lease, timeout)) {
-      return yield* new InvalidConfig({
-        variable: variables.lease,
+      return yield* new KasirError.InvalidConfig({
+        provider: "kasir",
+        setting: variables.lease,
         reason: `must be longer than ${variables.timeout}`
       })
     }
     if (urls.length === 0) {
       if (Option.isSome(rawSecret)) {
-        return yield* new InvalidConfig({
-          variable: variables.secret,
+        return yield* new KasirError.InvalidConfig({
+          provider: "kasir",
+          setting: variables.secret,
           reason: `is set but ${variables.url} is not: set both, or neither`
         })
       }
       return { endpoints: [], timeout, lease, pollInterval }
     }
     if (Option.isNone(rawSecret)) {
-      return yield* new InvalidConfig({
-        variable: variables.secret,
+      return yield* new KasirError.InvalidConfig({
+        provider: "kasir",
+        setting: variables.secret,
         reason: `is required with ${variables.url}: a whsec_ secret (kasir webhooks listen prints one)`
       })
     }
     const secrets = Webhook.parseSecrets(Redacted.value(rawSecret.value))
     if (Either.isLeft(secrets))
-      return yield* new InvalidConfig({ variable: variables.secret, reason: secrets.left })
+      return yield* new KasirError.InvalidConfig({
+        provider: "kasir",
+        setting: variables.secret,
+        reason: secrets.left
+      })
     return { endpoints: urls, secrets: secrets.right, timeout, lease, pollInterval }
   }
 )
@@ -940,6 +948,6 @@ export const layerConfig = (
   options: Omit<Options, "endpoints" | "secrets" | "timeout" | "lease" | "pollInterval"> = {}
 ): Layer.Layer<
   Delivery,
-  InvalidConfig | ConfigError.ConfigError,
+  KasirError.InvalidConfig | ConfigError.ConfigError,
   SqlClient.SqlClient | HttpClient.HttpClient
 > => Layer.unwrapEffect(Effect.map(config, (configured) => layerRunning({ ...options, ...configured })))

@@ -4,35 +4,14 @@
  * Each class has a `kind` from `@kasir/core`'s `ErrorKind`, so the apps map them to exit codes and
  * HTTP statuses the way they map core's errors. Messages name variables, fields and states, never
  * a value that could be a secret (a database URL's password is never part of any message).
+ * A malformed argument or configuration value is core's shared `KasirError.InvalidInput` /
+ * `KasirError.InvalidConfig` (provider `kasir`; a ledger input error names operation `ledger`), so one class of each
+ * exists across kasir.
  *
  * @since 0.1.0
  */
 import { type ErrorKind, KasirError } from "@kasir/core"
 import { Schema } from "effect"
-
-/**
- * A configuration value (`KASIR_DATABASE_URL`, `KASIR_DATA_DIR`) is malformed. The message names
- * the variable and never echoes its value.
- *
- * @since 0.1.0
- */
-export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
-  variable: Schema.String,
-  reason: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "kasir"
-  }
-
-  get kind(): ErrorKind.ErrorKind {
-    return "Configuration"
-  }
-  override get message(): string {
-    return `${this.variable}: ${this.reason}`
-  }
-}
 
 /**
  * The database cannot be reached or refused a statement. Nothing was written: a money-moving
@@ -83,30 +62,6 @@ export class SchemaTooNew extends Schema.TaggedError<SchemaTooNew>()("SchemaTooN
   }
   override get message(): string {
     return `the ledger database is at schema version ${this.database}, newer than this kasir's ${this.code}; upgrade kasir (or point KASIR_DATABASE_URL at a database of this version)`
-  }
-}
-
-/**
- * An argument to a ledger operation is malformed (an empty reference, a negative amount, a limit
- * out of range, a cursor this ledger did not issue).
- *
- * @since 0.1.0
- */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
-  field: Schema.String,
-  reason: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "kasir"
-  }
-
-  get kind(): ErrorKind.ErrorKind {
-    return "InvalidRequest"
-  }
-  override get message(): string {
-    return `ledger: ${this.field} ${this.reason}`
   }
 }
 

@@ -50,18 +50,12 @@
  *
  * @since 0.1.0
  */
+import { KasirError } from "@kasir/core"
 import { randomUUID } from "node:crypto"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Context, Data, DateTime, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
-import {
-  EntryNotFound,
-  IllegalTransition,
-  InvalidInput,
-  LeaseLost,
-  LedgerUnavailable,
-  StaleTransition
-} from "./Errors.js"
+import { EntryNotFound, IllegalTransition, LeaseLost, LedgerUnavailable, StaleTransition } from "./Errors.js"
 import * as Fingerprint from "./Fingerprint.js"
 import { describeSqlError } from "./internal/sqlError.js"
 
@@ -431,7 +425,9 @@ export interface LedgerOptions {
 export interface LedgerService {
   readonly instance: string
   /** The write-ahead claim. */
-  readonly begin: (input: BeginInput) => Effect.Effect<BeginOutcome, InvalidInput | LedgerUnavailable>
+  readonly begin: (
+    input: BeginInput
+  ) => Effect.Effect<BeginOutcome, KasirError.InvalidInput | LedgerUnavailable>
   /** Polls (every `interval`, default 200 ms) until the entry leaves `sending` or `timeout` passes. */
   readonly awaitOutcome: (
     provider: Provider,
@@ -455,12 +451,12 @@ export interface LedgerService {
     reference: string
   ) => Effect.Effect<Option.Option<Entry>, LedgerUnavailable>
   readonly entry: (entryId: string) => Effect.Effect<Option.Option<Entry>, LedgerUnavailable>
-  readonly list: (input: ListInput) => Effect.Effect<Page, InvalidInput | LedgerUnavailable>
+  readonly list: (input: ListInput) => Effect.Effect<Page, KasirError.InvalidInput | LedgerUnavailable>
   readonly history: (entryId: string) => Effect.Effect<ReadonlyArray<HistoryRecord>, LedgerUnavailable>
   /** Leases due `sending` / `pending` / `unknown` entries, oldest due first. */
   readonly claimDue: (
     input: ClaimInput
-  ) => Effect.Effect<ReadonlyArray<Entry>, InvalidInput | LedgerUnavailable>
+  ) => Effect.Effect<ReadonlyArray<Entry>, KasirError.InvalidInput | LedgerUnavailable>
   /** Ends a claim without judging: the entry stays due. */
   readonly release: (entryId: string, owner: string) => Effect.Effect<void, LeaseLost | LedgerUnavailable>
   /** Ends a claim after a check that settled nothing: due again after `checkIn`. */
@@ -473,7 +469,7 @@ export interface LedgerService {
   readonly eventsAfter: (
     cursor: string | undefined,
     limit: number
-  ) => Effect.Effect<EventPage, InvalidInput | LedgerUnavailable>
+  ) => Effect.Effect<EventPage, KasirError.InvalidInput | LedgerUnavailable>
   readonly event: (eventId: string) => Effect.Effect<Option.Option<Event>, LedgerUnavailable>
 }
 
@@ -586,7 +582,14 @@ const decodeCursor = (
   const parts = Buffer.from(cursor, "base64url").toString("utf8").split("\n")
   return parts.length === count && valid(parts)
     ? Effect.succeed(parts)
-    : Effect.fail(new InvalidInput({ field, reason: "is not a cursor this ledger issued" }))
+    : Effect.fail(
+        new KasirError.InvalidInput({
+          provider: "kasir",
+          operation: "ledger",
+          field,
+          reason: "is not a cursor this ledger issued"
+        })
+      )
 }
 
 const digits = /^[0-9]{1,20}$/
@@ -594,7 +597,14 @@ const digits = /^[0-9]{1,20}$/
 const checkLimit = (limit: number, max: number) =>
   Number.isInteger(limit) && limit >= 1 && limit <= max
     ? Effect.void
-    : Effect.fail(new InvalidInput({ field: "limit", reason: `must be a whole number from 1 to ${max}` }))
+    : Effect.fail(
+        new KasirError.InvalidInput({
+          provider: "kasir",
+          operation: "ledger",
+          field: "limit",
+          reason: `must be a whole number from 1 to ${max}`
+        })
+      )
 
 // ---------------------------------------------------------------------------------------------
 // make
@@ -639,13 +649,22 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
       return Duration.seconds(Math.max(1, Math.ceil(left / 1000)))
     }
 
-    const begin = (input: BeginInput): Effect.Effect<BeginOutcome, InvalidInput | LedgerUnavailable> =>
+    const begin = (
+      input: BeginInput
+    ): Effect.Effect<BeginOutcome, KasirError.InvalidInput | LedgerUnavailable> =>
       Effect.gen(function* () {
         if (input.reference.length < 1 || input.reference.length > 128) {
-          return yield* new InvalidInput({ field: "reference", reason: "must be 1 to 128 characters" })
+          return yield* new KasirError.InvalidInput({
+            provider: "kasir",
+            operation: "ledger",
+            field: "reference",
+            reason: "must be 1 to 128 characters"
+          })
         }
         if (input.amount < 0n || input.amount > 9223372036854775807n) {
-          return yield* new InvalidInput({
+          return yield* new KasirError.InvalidInput({
+            provider: "kasir",
+            operation: "ledger",
             field: "amount",
             reason: "must be a whole, non-negative number of rupiah"
           })
@@ -980,7 +999,13 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
     const claimDue: LedgerService["claimDue"] = ({ lease, limit, owner }) =>
       Effect.gen(function* () {
         yield* checkLimit(limit, 500)
-        if (owner === "") return yield* new InvalidInput({ field: "owner", reason: "must not be empty" })
+        if (owner === "")
+          return yield* new KasirError.InvalidInput({
+            provider: "kasir",
+            operation: "ledger",
+            field: "owner",
+            reason: "must not be empty"
+          })
         const { t, date } = yield* now
         const claimed = yield* Effect.flatMap(
           sql.unsafe(

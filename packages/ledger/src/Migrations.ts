@@ -50,10 +50,11 @@
  *
  * @since 0.1.0
  */
+import { KasirError } from "@kasir/core"
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Config, Effect, Layer } from "effect"
-import { InvalidConfig, LedgerUnavailable, SchemaTooNew } from "./Errors.js"
+import { LedgerUnavailable, SchemaTooNew } from "./Errors.js"
 import { describeSqlError } from "./internal/sqlError.js"
 
 /**
@@ -283,12 +284,19 @@ export const migrateVariable = "KASIR_DATABASE_MIGRATE"
  */
 export const layerConfig: Layer.Layer<
   never,
-  SchemaTooNew | LedgerUnavailable | InvalidConfig,
+  SchemaTooNew | LedgerUnavailable | KasirError.InvalidConfig,
   SqlClient.SqlClient
 > = Layer.unwrapEffect(
   Config.boolean(migrateVariable).pipe(
     Config.withDefault(true),
-    Effect.mapError(() => new InvalidConfig({ variable: migrateVariable, reason: "must be true or false" })),
+    Effect.mapError(
+      () =>
+        new KasirError.InvalidConfig({
+          provider: "kasir",
+          setting: migrateVariable,
+          reason: "must be true or false"
+        })
+    ),
     Effect.map((migrate) => (migrate ? layer : Layer.empty))
   )
 )

@@ -29,9 +29,9 @@
  *
  * @since 0.1.0
  */
-import { type Idempotency, Nicepay as Core, type Snap } from "@kasir/core"
+import { type Idempotency, Nicepay as Core, type Snap, type KasirError } from "@kasir/core"
 import { Context, Data, DateTime, Duration, Effect, Layer, Option } from "effect"
-import { type InvalidInput, type LedgerUnavailable, ReferenceInProgress } from "./Errors.js"
+import { type LedgerUnavailable, ReferenceInProgress } from "./Errors.js"
 import * as Fingerprint from "./Fingerprint.js"
 import { awaitOutcome, settle, type Subject } from "./internal/flow.js"
 import * as Ledger from "./Ledger.js"
@@ -86,7 +86,7 @@ export type PayoutFailure =
   | Idempotency.ReferenceReused
   | ReferenceInProgress
   | LedgerUnavailable
-  | InvalidInput
+  | KasirError.InvalidInput
 
 /**
  * @since 0.1.0

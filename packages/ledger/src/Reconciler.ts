@@ -44,7 +44,7 @@
  *
  * @since 0.1.0
  */
-import { Ayoconnect, Metrics as CoreMetrics, Nicepay } from "@kasir/core"
+import { Ayoconnect, Metrics as CoreMetrics, Nicepay, type KasirError } from "@kasir/core"
 import {
   Config,
   type ConfigError,
@@ -58,7 +58,7 @@ import {
   Option,
   Schedule
 } from "effect"
-import type { InvalidInput, LedgerUnavailable } from "./Errors.js"
+import type { LedgerUnavailable } from "./Errors.js"
 import * as AyoconnectFlow from "./Ayoconnect.js"
 import * as Ledger from "./Ledger.js"
 import * as NicepayFlow from "./Nicepay.js"
@@ -172,7 +172,7 @@ export const Outcome = Data.taggedEnum<Outcome>()
  */
 export interface Service {
   /** Claims one batch of due entries and resolves each; answers what became of each. */
-  readonly runOnce: Effect.Effect<ReadonlyArray<Outcome>, LedgerUnavailable | InvalidInput>
+  readonly runOnce: Effect.Effect<ReadonlyArray<Outcome>, LedgerUnavailable | KasirError.InvalidInput>
   /** `runOnce` now and then every `interval`, forever; a failed run is logged and the next one runs. */
   readonly run: Effect.Effect<never>
 }

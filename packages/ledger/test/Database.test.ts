@@ -3,6 +3,7 @@
  * unreachable server reported as `LedgerUnavailable`, and the embedded default (file-backed PGlite
  * under `KASIR_DATA_DIR`) kept across restarts and guarded against a second user.
  */
+import { KasirError } from "@kasir/core"
 import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Net from "node:net"
@@ -50,8 +51,8 @@ describe("KASIR_DATABASE_URL", () => {
           Effect.scoped(Layer.build(Database.layerConfig)).pipe(withEnv({ KASIR_DATABASE_URL: url }))
         )
         const error = failure(exit)
-        expect(error).toBeInstanceOf(Errors.InvalidConfig)
-        expect((error as Errors.InvalidConfig).variable).toBe("KASIR_DATABASE_URL")
+        expect(error).toBeInstanceOf(KasirError.InvalidConfig)
+        expect((error as KasirError.InvalidConfig).setting).toBe("KASIR_DATABASE_URL")
         expect(error.message.startsWith("KASIR_DATABASE_URL: ")).toBe(true)
         expect(
           `${error.message} ${JSON.stringify(error)} ${Cause.pretty((exit as Exit.Failure<never, unknown>).cause)}`
@@ -109,7 +110,7 @@ describe("the embedded default", () => {
           expect(Fs.readFileSync(lock, "utf8")).toBe(String(process.pid))
           // While this process holds it, a second opening is refused before touching the files.
           const second = failure(yield* Effect.exit(Effect.scoped(Layer.build(Database.layerConfig))))
-          expect(second).toBeInstanceOf(Errors.InvalidConfig)
+          expect(second).toBeInstanceOf(KasirError.InvalidConfig)
           expect(second.message).toBe(
             `KASIR_DATA_DIR: the embedded ledger in ${Path.join(dataDir, "ledger")} is in use by process ${process.pid}; stop it, or set KASIR_DATABASE_URL so several processes share one PostgreSQL`
           )

@@ -148,7 +148,7 @@ layer(TestLive, { timeout: "120 seconds" })("Reconciler", (it) => {
         fault: "reset-after"
       })
       const unknown = yield* Effect.flip(lost.pay)
-      expect(unknown._tag).toBe("PaymentOutcomeUnknown")
+      expect(unknown._tag).toBe("OutcomeUnknown")
       yield* ledger.record(lost.entry.id, { to: "unknown", source: "answer" })
       // Written ahead, then the process died before sending.
       yield* begin("rc-never-sent", "081298765552")

@@ -6,6 +6,7 @@
  * (a separate pool and `Ledger`, as a second gateway would) for the cross-connection cases.
  * Time is the `TestClock` unless a test says otherwise, so leases and time filters are exact.
  */
+import { KasirError } from "@kasir/core"
 import { expect } from "@effect/vitest"
 import type * as Vitest from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -467,9 +468,9 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
       expect(all.entries.map((e) => e.id)).toEqual(ids)
       expect(all.next).toBe(undefined)
       const bad = failure(yield* Effect.exit(ledger.list({ after: "not-a-cursor" })))
-      expect(bad).toBeInstanceOf(Errors.InvalidInput)
-      expect(bad.message).toBe("ledger: after is not a cursor this ledger issued")
-      expect(failure(yield* Effect.exit(ledger.list({ limit: 0 })))).toBeInstanceOf(Errors.InvalidInput)
+      expect(bad).toBeInstanceOf(KasirError.InvalidInput)
+      expect(bad.message).toBe("ledger: invalid after: is not a cursor this ledger issued")
+      expect(failure(yield* Effect.exit(ledger.list({ limit: 0 })))).toBeInstanceOf(KasirError.InvalidInput)
     }))
 
   test("claimDue leases due work once; reschedule and release end the claim; a lapsed lease is taken over", ({
@@ -623,7 +624,7 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
       expect(found.payload.entry.state).toBe("succeeded")
       expect(found.payload.transition).toEqual({ from: "pending", to: "succeeded", source: "callback" })
       expect(Option.isNone(yield* ledger.event("evt_missing"))).toBe(true)
-      expect(failure(yield* Effect.exit(ledger.eventsAfter("x", 3)))).toBeInstanceOf(Errors.InvalidInput)
+      expect(failure(yield* Effect.exit(ledger.eventsAfter("x", 3)))).toBeInstanceOf(KasirError.InvalidInput)
     }))
 
   test("awaitOutcome waits (bounded) for the sender's outcome", ({ ledger }) =>
@@ -673,9 +674,9 @@ export const contract = <R>(it: Vitest.Vitest.MethodsNonLive<R>, engine: Engine<
       const mismatch = yield* ledger.begin(payout("BIG-1", { amount: amount + 1n }))
       expect((mismatch as Ledger.FingerprintMismatch).fields).toEqual(["amount"])
       const tooBig = failure(yield* Effect.exit(ledger.begin(payout("BIG-3", { amount: big + 1n }))))
-      expect(tooBig).toBeInstanceOf(Errors.InvalidInput)
+      expect(tooBig).toBeInstanceOf(KasirError.InvalidInput)
       expect(failure(yield* Effect.exit(ledger.begin(payout("BIG-4", { amount: -1n }))))).toBeInstanceOf(
-        Errors.InvalidInput
+        KasirError.InvalidInput
       )
     }))
 

@@ -21,8 +21,8 @@ const payBill = (accountNumber: string, refNumber: string) =>
       ? yield* ayoconnect.awaitFinal({ refNumber: outcome.refNumber })
       : outcome
   }).pipe(
-    Effect.catchTag("PaymentOutcomeUnknown", (unknown) =>
-      Effect.flatMap(Ayoconnect.Ayoconnect, (ayoconnect) => ayoconnect.recoverPayment(unknown.refNumber))
+    Effect.catchTag("OutcomeUnknown", (unknown) =>
+      Effect.flatMap(Ayoconnect.Ayoconnect, (ayoconnect) => ayoconnect.recoverPayment(unknown.reference))
     )
   )
 

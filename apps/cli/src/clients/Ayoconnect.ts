@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import { Ayoconnect, Transport } from "@kasir/core"
+import { Ayoconnect, Transport, type KasirError } from "@kasir/core"
 import type { HttpClient } from "@effect/platform"
 import { type ConfigError, Effect, Layer, type Option } from "effect"
-import type { InvalidConfiguration, SandboxUnavailable } from "../CliError.js"
+import type { SandboxUnavailable } from "../CliError.js"
 import * as Embedded from "../Embedded.js"
 import type { Output } from "../Output.js"
 import * as Settings from "../Settings.js"
@@ -35,7 +35,7 @@ export const layer = (
   sandboxUrl: Option.Option<string>
 ): Layer.Layer<
   Ayoconnect.Ayoconnect,
-  InvalidConfiguration | SandboxUnavailable | ConfigError.ConfigError | Ayoconnect.InvalidConfig,
+  KasirError.InvalidConfig | SandboxUnavailable | ConfigError.ConfigError | KasirError.InvalidConfig,
   Output
 > =>
   Layer.unwrapEffect(
@@ -45,7 +45,7 @@ export const layer = (
         target
       ): Layer.Layer<
         Ayoconnect.Ayoconnect,
-        SandboxUnavailable | ConfigError.ConfigError | Ayoconnect.InvalidConfig,
+        SandboxUnavailable | ConfigError.ConfigError | KasirError.InvalidConfig,
         HttpClient.HttpClient | Output
       > =>
         target === "configured"

@@ -24,7 +24,6 @@ import * as Path from "node:path"
 import { type ErrorKind, KasirError } from "@kasir/core"
 import { Database, Errors, Ledger, Migrations } from "@kasir/ledger"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { InvalidConfiguration } from "../CliError.js"
 
 /**
  * Where the ledger is, for people: the server's host and database (never the user or password),
@@ -94,20 +93,26 @@ export const refused =
   (upstream: string) =>
   <A, E, R>(
     effect: Effect.Effect<A, E, R>
-  ): Effect.Effect<A, E | LedgerUnreachable | InvalidConfiguration, R> =>
-    Effect.catchAll(effect, (error): Effect.Effect<never, E | LedgerUnreachable | InvalidConfiguration> => {
-      if (error instanceof Errors.InvalidConfig) {
-        return Effect.fail(
-          new InvalidConfiguration({ reason: `nothing was sent to ${upstream}: ${error.message}` })
-        )
+  ): Effect.Effect<A, E | LedgerUnreachable | KasirError.InvalidConfig, R> =>
+    Effect.catchAll(
+      effect,
+      (error): Effect.Effect<never, E | LedgerUnreachable | KasirError.InvalidConfig> => {
+        if (error instanceof KasirError.InvalidConfig) {
+          return Effect.fail(
+            new KasirError.InvalidConfig({
+              provider: "kasir",
+              reason: `nothing was sent to ${upstream}: ${error.message}`
+            })
+          )
+        }
+        if (error instanceof Errors.LedgerUnavailable && beforeSending.has(error.operation)) {
+          return Effect.flatMap(location, (where) =>
+            Effect.fail(new LedgerUnreachable({ where, upstream, detail: error.detail }))
+          )
+        }
+        return Effect.fail(error)
       }
-      if (error instanceof Errors.LedgerUnavailable && beforeSending.has(error.operation)) {
-        return Effect.flatMap(location, (where) =>
-          Effect.fail(new LedgerUnreachable({ where, upstream, detail: error.detail }))
-        )
-      }
-      return Effect.fail(error)
-    })
+    )
 
 /**
  * The ledger, opened (and migrated unless `KASIR_DATABASE_MIGRATE=false`) for one command.
@@ -116,7 +121,7 @@ export const refused =
  */
 export const layer: Layer.Layer<
   Ledger.Ledger,
-  Errors.InvalidConfig | Errors.LedgerUnavailable | Errors.SchemaTooNew
+  KasirError.InvalidConfig | Errors.LedgerUnavailable | Errors.SchemaTooNew
 > = Ledger.layer().pipe(Layer.provide(Migrations.layerConfig), Layer.provide(Database.layerConfig))
 
 const upstreamNames = { ayoconnect: "Ayoconnect", nicepay: "NICEPAY" } as const

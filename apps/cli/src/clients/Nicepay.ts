@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { Nicepay, type Snap, Transport } from "@kasir/core"
+import { Nicepay, type Snap, Transport, type KasirError } from "@kasir/core"
 import type { HttpClient } from "@effect/platform"
 import { type ConfigError, Context, Effect, Layer, type Option } from "effect"
-import type { InvalidConfiguration, SandboxUnavailable } from "../CliError.js"
+import type { SandboxUnavailable } from "../CliError.js"
 import * as Embedded from "../Embedded.js"
 import type { Output } from "../Output.js"
 import * as Settings from "../Settings.js"
@@ -30,10 +30,10 @@ export class Merchant extends Context.Tag("@kasir/cli/NicepayMerchant")<
  * @since 0.1.0
  */
 export type MerchantError =
-  | InvalidConfiguration
+  | KasirError.InvalidConfig
   | SandboxUnavailable
   | ConfigError.ConfigError
-  | Nicepay.Config.InvalidConfig
+  | KasirError.InvalidConfig
 
 const fromSandbox = Layer.effect(
   Merchant,

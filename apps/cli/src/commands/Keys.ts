@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
+import { KasirError } from "@kasir/core"
 import { execFile } from "node:child_process"
 import { createHash, createPublicKey, generateKeyPair } from "node:crypto"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
 import { Effect } from "effect"
-import { InvalidConfiguration } from "../CliError.js"
 import * as Common from "../Common.js"
 import { emit } from "../Report.js"
 import * as Table from "../Table.js"
@@ -60,7 +60,8 @@ export const fingerprint = (publicKeyPem: string): string =>
     .replace(/=+$/, "")}`
 
 const cannot = (what: string, path: string, reason: string) =>
-  new InvalidConfiguration({
+  new KasirError.InvalidConfig({
+    provider: "kasir",
     reason: `cannot ${what} ${path}: ${reason}`,
     hint: "Choose another directory with --out DIR."
   })
@@ -94,7 +95,8 @@ export const checkNotTracked = (privatePath: string) =>
     const top = yield* git(existing, ["rev-parse", "--show-toplevel"])
     if (top === undefined || top === "") return
     if ((yield* git(existing, ["check-ignore", "-q", "--no-index", privatePath])) !== undefined) return
-    return yield* new InvalidConfiguration({
+    return yield* new KasirError.InvalidConfig({
+      provider: "kasir",
       reason: `refusing to write a private key to ${path.dirname(privatePath)}: it is inside the git work tree ${top} and not git-ignored`,
       hint: "Add the directory to .gitignore, or choose a directory outside the repository with --out DIR."
     })
@@ -116,7 +118,8 @@ export const generate = (directory: string) =>
     yield* checkNotTracked(privatePath)
     for (const file of [privatePath, publicPath]) {
       if (yield* fs.exists(file).pipe(Effect.orElseSucceed(() => false))) {
-        return yield* new InvalidConfiguration({
+        return yield* new KasirError.InvalidConfig({
+          provider: "kasir",
           reason: `${file} already exists; kasir never overwrites a key`,
           hint: "Move the existing pair away first, or write the new one elsewhere with --out DIR."
         })

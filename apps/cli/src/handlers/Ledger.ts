@@ -8,9 +8,9 @@
  *
  * @since 0.1.0
  */
+import { KasirError } from "@kasir/core"
 import { Database, Errors, Ledger, Migrations } from "@kasir/ledger"
 import { Effect, Option } from "effect"
-import { InvalidInput } from "../CliError.js"
 import * as LedgerClient from "../clients/Ledger.js"
 import { emit } from "../Report.js"
 import * as Views from "../views/Ledger.js"
@@ -63,7 +63,8 @@ export const list = (args: {
   }).pipe(
     Effect.catchTag("InvalidInput", (error) =>
       Effect.fail(
-        new InvalidInput({
+        new KasirError.InvalidInput({
+          provider: "kasir",
           reason: `--${error.field}: ${error.reason}`,
           hint: "Pass the cursor exactly as the previous page printed it, with the same filters."
         })
@@ -98,13 +99,15 @@ export const show = (args: {
       : []
     const entry = found[0]
     if (entry === undefined) {
-      return yield* new InvalidInput({
+      return yield* new KasirError.InvalidInput({
+        provider: "kasir",
         reason: `no ledger entry for reference ${args.reference} in the ${where}`,
         hint: "`kasir ledger list` shows what the ledger holds."
       })
     }
     if (found.length > 1) {
-      return yield* new InvalidInput({
+      return yield* new KasirError.InvalidInput({
+        provider: "kasir",
         reason: `both an Ayoconnect payment and a NICEPAY payout use reference ${args.reference}`,
         hint: "Name one with --provider ayoconnect or --provider nicepay."
       })

@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import { type Money, Nicepay, Poll } from "@kasir/core"
+import { type Money, Nicepay, Poll, KasirError } from "@kasir/core"
 import { Ledger, Nicepay as LedgerNicepay } from "@kasir/ledger"
 import { type Duration, Effect, Layer, Option } from "effect"
-import { InvalidInput, PayoutFailed } from "../CliError.js"
+import { PayoutFailed } from "../CliError.js"
 import * as LedgerClient from "../clients/Ledger.js"
 import * as Client from "../clients/Nicepay.js"
 import * as Progress from "../Progress.js"
@@ -153,7 +153,8 @@ export const transition = (
       )
     )
     if (beneficiaryAccountNo === undefined) {
-      return yield* new InvalidInput({
+      return yield* new KasirError.InvalidInput({
+        provider: "kasir",
         reason: `--account is required: kasir's ledger holds no payout under --ref ${args.ref}`,
         hint: "Pass the beneficiary account number the payout was registered with; kasir reads the payout from NICEPAY before recording the step."
       })

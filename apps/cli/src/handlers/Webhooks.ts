@@ -8,11 +8,11 @@
  *
  * @since 0.2.0
  */
+import { KasirError } from "@kasir/core"
 import { Webhook } from "@kasir/ledger"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Effect, Either, Option, Redacted, Runtime } from "effect"
-import { InvalidConfiguration } from "../CliError.js"
 import { Output } from "../Output.js"
 import type { Run } from "./Handler.js"
 
@@ -55,13 +55,15 @@ export const listen = (args: {
 }): Run =>
   Effect.gen(function* () {
     if (!loopback(args.host)) {
-      return yield* new InvalidConfiguration({
+      return yield* new KasirError.InvalidConfig({
+        provider: "kasir",
         reason: `--host ${args.host} is not a loopback address`,
         hint: "The development receiver listens on this machine only: use 127.0.0.1, ::1 or localhost."
       })
     }
     if (!args.path.startsWith("/")) {
-      return yield* new InvalidConfiguration({
+      return yield* new KasirError.InvalidConfig({
+        provider: "kasir",
         reason: "--path must start with /",
         hint: "For example --path /webhooks."
       })
@@ -69,7 +71,8 @@ export const listen = (args: {
     const secretText = Option.getOrElse(args.secret, Webhook.generateSecret)
     const parsed = Webhook.parseSecrets(Redacted.value(secretText))
     if (Either.isLeft(parsed)) {
-      return yield* new InvalidConfiguration({
+      return yield* new KasirError.InvalidConfig({
+        provider: "kasir",
         reason: `--secret: ${parsed.left}`,
         hint: "Omit --secret to have one generated, or pass the gateway's KASIR_WEBHOOK_SECRET."
       })
@@ -146,11 +149,12 @@ export const listen = (args: {
       )
     })
     yield* Effect.acquireRelease(
-      Effect.async<void, InvalidConfiguration>((resume) => {
+      Effect.async<void, KasirError.InvalidConfig>((resume) => {
         server.once("error", (error: NodeJS.ErrnoException) =>
           resume(
             Effect.fail(
-              new InvalidConfiguration({
+              new KasirError.InvalidConfig({
+                provider: "kasir",
                 reason: `cannot listen on ${args.host}:${args.port}: ${error.code === "EADDRINUSE" ? "the port is in use" : (error.code ?? error.message)}`,
                 hint: "Choose another port with --port (0 picks a free one)."
               })

@@ -5,7 +5,7 @@
  * as the `TOKEN` (HS256) and sent, byte for byte, as the body. Answers are classified by
  * `responseCode`, never by `success`. Reads (balance, products, inquiry, status) are retried on
  * transport failures with bounded, jittered backoff; a payment is sent exactly once, and when
- * its outcome cannot be known it fails with `PaymentOutcomeUnknown` — resolve it with `status`
+ * its outcome cannot be known it fails with `OutcomeUnknown` — resolve it with `status`
  * or `recoverPayment` on the same refNumber, never by paying again under a new one.
  *
  * @since 0.1.0
@@ -15,19 +15,13 @@ import { Context, Data, Duration, Effect, Either, Layer, type Schedule, Schema }
 import type { ConfigError } from "effect/ConfigError"
 import * as Tracing from "../internal/tracing.js"
 import * as Idempotency from "../Idempotency.js"
+import { type InvalidConfig, InvalidInput, OutcomeUnknown } from "../KasirError.js"
 import * as Poll from "../Poll.js"
 import * as Transport from "../Transport.js"
 import * as Upstream from "../Upstream.js"
 import * as Callback from "./Callback.js"
 import * as AyoconnectConfig from "./Config.js"
-import {
-  type InvalidCallback,
-  type InvalidConfig,
-  InvalidInput,
-  PaymentOutcomeUnknown,
-  StillPending,
-  UnexpectedResponse
-} from "./Errors.js"
+import { type InvalidCallback, StillPending, UnexpectedResponse } from "./Errors.js"
 import * as Envelope from "./internal/envelope.js"
 import * as Payment from "./internal/payment.js"
 import { validate } from "./internal/validate.js"
@@ -51,16 +45,16 @@ export type ReadError =
 
 /**
  * What a payment can fail with. `UpstreamUnavailable` only when the request provably never left
- * (connection refused); every unclear case is `PaymentOutcomeUnknown`. A response-code error is
+ * (connection refused); every unclear case is `OutcomeUnknown`. A response-code error is
  * final only for codes 100–199 (except 102/108), 301–399 and 401; every other code, including
- * 402, 403, 409, 490 and 495, is `PaymentOutcomeUnknown` with its `responseCode` — resolve it with
+ * 402, 403, 409, 490 and 495, is `OutcomeUnknown` with its `upstreamCode` — resolve it with
  * `status`, whose answer maps those codes to their classes.
  *
  * @since 0.1.0
  */
 export type PaymentError =
   | Exclude<ResponseCode.ResponseCodeError, ResponseCode.DuplicateTransaction>
-  | PaymentOutcomeUnknown
+  | OutcomeUnknown
   | Upstream.UpstreamUnavailable
   | InvalidInput
   | Signer.SigningFailed
@@ -144,22 +138,22 @@ export interface Service {
     schedule?: Schedule.Schedule<unknown, unknown>
   ) => Effect.Effect<Status.FinalStatus, ReadError | InvalidInput | StillPending>
   /**
-   * After `PaymentOutcomeUnknown`: looks the refNumber up before anything is resent. `NotCreated`
+   * After `OutcomeUnknown`: looks the refNumber up before anything is resent. `NotCreated`
    * is only conclusive ~150 s after the attempt (see `Recovery`).
    */
   readonly recoverPayment: (refNumber: string) => Effect.Effect<Recovery, ReadError | InvalidInput>
   /**
-   * Right after `payment` failed with `PaymentOutcomeUnknown`: resolves it by one status read,
+   * Right after `payment` failed with `OutcomeUnknown`: resolves it by one status read,
    * never a resend. Ayoconnect's transaction under the refNumber is returned when it is this
    * payment (`Failed` included: the caller reports its error); a different payment under the
    * refNumber is `Idempotency.ReferenceReused`; no transaction yet (RC 188) stays
-   * `PaymentOutcomeUnknown` (it is not conclusive before `notCreatedConclusiveAfter`); a status
-   * that cannot be read leaves the original `PaymentOutcomeUnknown`.
+   * `OutcomeUnknown` (it is not conclusive before `notCreatedConclusiveAfter`); a status
+   * that cannot be read leaves the original `OutcomeUnknown`.
    */
   readonly resolvePaymentOutcome: (
     input: PaymentInput,
-    unknown: PaymentOutcomeUnknown
-  ) => Effect.Effect<Status.TransactionStatus, PaymentOutcomeUnknown | Idempotency.ReferenceReused>
+    unknown: OutcomeUnknown
+  ) => Effect.Effect<Status.TransactionStatus, OutcomeUnknown | Idempotency.ReferenceReused>
   /** Decodes a callback body into the state it claims (unverified: a hint). */
   readonly decodeCallback: (
     rawBody: string | Uint8Array
@@ -301,13 +295,13 @@ export const make = (
 
     const resolvePaymentOutcome = fn("ayoconnect.resolvePaymentOutcome")(function* (
       input: PaymentInput,
-      unknown: PaymentOutcomeUnknown
+      unknown: OutcomeUnknown
     ) {
       const recovery = yield* Effect.either(recoverPayment(input.refNumber))
       if (Either.isLeft(recovery)) return yield* Effect.fail(unknown)
       if (recovery.right._tag === "NotCreated") {
         return yield* Effect.fail(
-          new PaymentOutcomeUnknown({
+          new OutcomeUnknown({
             ...unknown,
             reason: `${unknown.reason}; Ayoconnect has no transaction under this refNumber yet, which right after an unclear outcome does not mean nothing was charged: Ayoconnect may not have recorded it yet and asks to wait ${Duration.toSeconds(notCreatedConclusiveAfter)} s before trusting its status`
           })

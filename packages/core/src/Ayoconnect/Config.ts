@@ -7,7 +7,7 @@
  */
 import { Config, ConfigError, Duration, Effect, Either, Redacted, type Schedule } from "effect"
 import type * as Upstream from "../Upstream.js"
-import { InvalidConfig } from "./Errors.js"
+import { InvalidConfig } from "../KasirError.js"
 import type { Signer } from "./Signer.js"
 
 /**
@@ -150,7 +150,9 @@ const checkDuration = (
   const duration = Duration.decodeUnknown(input)
   return duration._tag === "Some" && Duration.greaterThan(duration.value, Duration.zero)
     ? Effect.succeed(duration.value)
-    : Effect.fail(new InvalidConfig({ field, detail: "must be a positive duration" }))
+    : Effect.fail(
+        new InvalidConfig({ provider: "ayoconnect", setting: field, reason: "must be a positive duration" })
+      )
 }
 
 /**
@@ -166,23 +168,40 @@ export const resolve = (options: CommonOptions, secret: Redacted.Redacted<string
       url = new URL(options.baseUrl)
     } catch {
       return yield* new InvalidConfig({
-        field: "baseUrl",
-        detail: "is not a URL (e.g. https://dev.openapi.ayopop.id)"
+        provider: "ayoconnect",
+        setting: "baseUrl",
+        reason: "is not a URL (e.g. https://dev.openapi.ayopop.id)"
       })
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-      return yield* new InvalidConfig({ field: "baseUrl", detail: `must be http(s), got ${url.protocol}` })
+      return yield* new InvalidConfig({
+        provider: "ayoconnect",
+        setting: "baseUrl",
+        reason: `must be http(s), got ${url.protocol}`
+      })
     }
     if (!/^[\x21-\x7e]{1,128}$/.test(options.apiKey)) {
-      return yield* new InvalidConfig({ field: "apiKey", detail: "must be 1 to 128 printable characters" })
+      return yield* new InvalidConfig({
+        provider: "ayoconnect",
+        setting: "apiKey",
+        reason: "must be 1 to 128 printable characters"
+      })
     }
     // The secret is read only to check it is not blank; it is never kept or printed.
     if (secret !== undefined && Redacted.value(secret).trim() === "") {
-      return yield* new InvalidConfig({ field: "apiSecret", detail: "must not be empty" })
+      return yield* new InvalidConfig({
+        provider: "ayoconnect",
+        setting: "apiSecret",
+        reason: "must not be empty"
+      })
     }
     const version = options.apiVersion ?? 2
     if (version !== 1 && version !== 2) {
-      return yield* new InvalidConfig({ field: "apiVersion", detail: "must be 1 or 2" })
+      return yield* new InvalidConfig({
+        provider: "ayoconnect",
+        setting: "apiVersion",
+        reason: "must be 1 or 2"
+      })
     }
     const resolved: Resolved = {
       baseUrl: url.toString().replace(/\/+$/, ""),

@@ -1,6 +1,9 @@
 /**
- * The Ayoconnect failures that are not a response code: bad input, bad configuration, answers
- * that are not API responses, and payments whose outcome cannot be known.
+ * The Ayoconnect failures that are not a response code: answers that are not API responses, a
+ * wait that ended while a transaction was still processing, and callbacks that are not results.
+ * Bad input, bad configuration and payments whose outcome cannot be known are the errors every
+ * provider shares (`KasirError.InvalidInput`, `KasirError.InvalidConfig`,
+ * `KasirError.OutcomeUnknown`).
  *
  * None of them carries a secret, a token or a request body.
  *
@@ -9,56 +12,6 @@
 import { Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
 import * as KasirError from "../KasirError.js"
-
-/**
- * The caller's input failed validation; nothing was sent. `field` names the offending parameter
- * (dotted path, e.g. `callbackUrls.0`).
- *
- * @since 0.1.0
- */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
-  operation: Schema.String,
-  field: Schema.String,
-  detail: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "ayoconnect"
-  }
-
-  get kind(): ErrorKind {
-    return "InvalidRequest"
-  }
-
-  override get message(): string {
-    return `ayoconnect.${this.operation}: invalid ${this.field === "" ? "input" : this.field}: ${this.detail}`
-  }
-}
-
-/**
- * The client's configuration is unusable (for instance a base URL that is not http(s)).
- *
- * @since 0.1.0
- */
-export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
-  field: Schema.String,
-  detail: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "ayoconnect"
-  }
-
-  get kind(): ErrorKind {
-    return "Configuration"
-  }
-
-  override get message(): string {
-    return `Ayoconnect configuration: ${this.field} ${this.detail}`
-  }
-}
 
 /**
  * The upstream answered something that is not an Ayoconnect API response: an HTTP error status
@@ -86,41 +39,6 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
 
   override get message(): string {
     return `ayoconnect.${this.operation}: unexpected response (${this.reason}, HTTP ${this.status}): ${this.detail}`
-  }
-}
-
-/**
- * A payment was (or may have been) sent, but its outcome is unknown: a timeout or connection
- * failure after sending, an HTTP error page, a body without a response code, or "duplicate
- * transaction" (102/108). It must not be resent with a new refNumber; resolve it with
- * `status` / `recoverPayment` on the same `refNumber`.
- *
- * @since 0.1.0
- */
-export class PaymentOutcomeUnknown extends Schema.TaggedError<PaymentOutcomeUnknown>()(
-  "PaymentOutcomeUnknown",
-  {
-    refNumber: Schema.String,
-    reason: Schema.String,
-    responseCode: Schema.optional(Schema.Number)
-  }
-) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "ayoconnect"
-  }
-
-  get upstreamCode(): string | undefined {
-    return this.responseCode === undefined ? undefined : String(this.responseCode)
-  }
-
-  get kind(): ErrorKind {
-    return "OutcomeUnknown"
-  }
-
-  override get message(): string {
-    return `ayoconnect.payment ${this.refNumber}: outcome unknown (${this.reason}); check its status before doing anything else`
   }
 }
 

@@ -51,7 +51,7 @@ export const rows = {
   OperatorError: { codes: [100, 364], meaning: "operator issue", kind: "Declined" },
   /** RC 101: connectivity between Ayoconnect and the biller failed. */
   ConnectivityIssue: { codes: [101], meaning: "connectivity issue", kind: "Declined" },
-  /** RC 102, 108: a transaction with this refNumber already exists. From `payment` this becomes `PaymentOutcomeUnknown` (the earlier attempt may have gone through); look it up with `status`. */
+  /** RC 102, 108: a transaction with this refNumber already exists. From `payment` this becomes `OutcomeUnknown` (the earlier attempt may have gone through); look it up with `status`. */
   DuplicateTransaction: { codes: [102, 108], meaning: "duplicate transaction", kind: "Declined" },
   /** RC 103, 304, 306, 307, 308: the account number (IDPEL, phone, meter) is wrong. */
   WrongAccountNumber: { codes: [103, 304, 306, 307, 308], meaning: "wrong account number", kind: "Declined" },
@@ -65,7 +65,7 @@ export const rows = {
   CutOff: { codes: [109, 310], meaning: "biller cut-off time", kind: "Declined" },
   /** RC 110, 184, 311: the product is out of stock, offline or unavailable. */
   ProductUnavailable: { codes: [110, 184, 311], meaning: "product not available", kind: "Declined" },
-  /** RC 114, 403: the paid amount does not match the inquiry. A 403 answered to a payment is not final (it becomes `PaymentOutcomeUnknown`); `status` reports it with this class. */
+  /** RC 114, 403: the paid amount does not match the inquiry. A 403 answered to a payment is not final (it becomes `OutcomeUnknown`); `status` reports it with this class. */
   AmountMismatch: { codes: [114, 403], meaning: "amount does not match", kind: "Declined" },
   /** RC 180: a system error at Ayoconnect failed the payment (balance refunded). */
   SystemError: { codes: [180], meaning: "system error", kind: "Declined" },
@@ -93,7 +93,7 @@ export const rows = {
   BillAlreadyPaid: { codes: [302, 309], meaning: "bill already paid", kind: "Declined" },
   /** RC 303: there is no bill for this account. */
   BillNotAvailable: { codes: [303], meaning: "bill not available", kind: "Declined" },
-  /** RC 312, 409: the inquiry expired; inquire again. A 409 answered to a payment is not final (it becomes `PaymentOutcomeUnknown`); `status` reports it with this class. */
+  /** RC 312, 409: the inquiry expired; inquire again. A 409 answered to a payment is not final (it becomes `OutcomeUnknown`); `status` reports it with this class. */
   InquiryExpired: { codes: [312, 409], meaning: "inquiry expired", kind: "Declined" },
   /** RC 313: the payment (or inquiry amount) does not match the inquiry. */
   InquiryMismatch: { codes: [313], meaning: "inquiry and payment details do not match", kind: "Declined" },
@@ -113,9 +113,9 @@ export const rows = {
   RepeatedTransaction: { codes: [330], meaning: "transaction repeated within 30 minutes", kind: "Declined" },
   /** RC 401: the KEY or TOKEN was rejected. Nothing was created, so it is final on a payment too. */
   UnauthorisedAccess: { codes: [401], meaning: "unauthorised access", kind: "Unauthorized" },
-  /** RC 402, 490: the payment was cancelled (by the user or the system). Reported by `status`; the same code answered to the payment itself becomes `PaymentOutcomeUnknown` until `status` confirms. */
+  /** RC 402, 490: the payment was cancelled (by the user or the system). Reported by `status`; the same code answered to the payment itself becomes `OutcomeUnknown` until `status` confirms. */
   PaymentCancelled: { codes: [402, 490], meaning: "payment cancelled", kind: "Declined" },
-  /** RC 495: the payment expired. Reported by `status`; the same code answered to the payment itself becomes `PaymentOutcomeUnknown` until `status` confirms. */
+  /** RC 495: the payment expired. Reported by `status`; the same code answered to the payment itself becomes `OutcomeUnknown` until `status` confirms. */
   PaymentExpired: { codes: [495], meaning: "payment expired", kind: "Declined" }
 } as const satisfies Record<string, ErrorTable.Row<number>>
 

@@ -29,6 +29,7 @@ import {
   type Scope
 } from "effect"
 import type * as Idempotency from "../Idempotency.js"
+import type * as KasirError from "../KasirError.js"
 import type * as AccessToken from "../Snap/AccessToken.js"
 import * as SnapClient from "../Snap/Client.js"
 import type * as ResponseCode from "../Snap/ResponseCode.js"
@@ -74,7 +75,7 @@ export const paths = Internal.paths
  *
  * @since 0.1.0
  */
-export type CallError = SnapClient.CallError | Schemas.InvalidInput
+export type CallError = SnapClient.CallError | KasirError.InvalidInput
 
 /**
  * Failures of `approve`, `reject` and `cancel`: a money-moving call's, or `InvalidTransition`
@@ -132,7 +133,7 @@ export interface Service {
    * Status-first recovery from `OutcomeUnknown` of approve, cancel or reject: reads the payout's
    * status instead of resending. A registration's `OutcomeUnknown` has no payout id to read.
    */
-  readonly recover: (unknown: SnapClient.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, CallError>
+  readonly recover: (unknown: KasirError.OutcomeUnknown) => Effect.Effect<Schemas.PayoutState, CallError>
   /**
    * After `register(payout)` failed with `DuplicatePartnerReference`: reads the payout NICEPAY
    * already holds under that `partnerReferenceNo` with `inquiry`, and returns it when it is the
@@ -293,7 +294,7 @@ export const layer = (
  */
 export const layerConfig = (
   config: Config.Config<NicepayConfig.NicepayConfig> = NicepayConfig.fromEnv
-): Layer.Layer<NicepayPayout, ConfigError.ConfigError | NicepayConfig.InvalidConfig | InvalidKey> =>
+): Layer.Layer<NicepayPayout, ConfigError.ConfigError | KasirError.InvalidConfig | InvalidKey> =>
   Layer.unwrapEffect(
     Effect.map(Effect.flatMap(config, NicepayConfig.resolveKeyFiles), (resolved) => layer(resolved))
   ).pipe(Layer.provide(Transport.layerFromContextOrMake))

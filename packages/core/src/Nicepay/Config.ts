@@ -4,11 +4,10 @@
  * @since 0.1.0
  */
 import { existsSync, readFileSync } from "node:fs"
-import { Config, Duration, Effect, Option, Redacted, Schema } from "effect"
-import type { ErrorKind } from "../ErrorKind.js"
+import { Config, Duration, Effect, Option, Redacted } from "effect"
 import type { KeyInput } from "../Snap/Signature.js"
 import type { RetryPolicy } from "../Upstream.js"
-import * as KasirError from "../KasirError.js"
+import { InvalidConfig } from "../KasirError.js"
 
 /**
  * NICEPAY's SNAP base URLs. Each includes the `/nicepay` context, which is not part of the signed
@@ -49,30 +48,6 @@ export interface NicepayConfig {
   readonly tokenRefreshMargin?: Duration.DurationInput | undefined
   /** How far a notification's X-TIMESTAMP may be from now; default 5 minutes. */
   readonly notificationTolerance?: Duration.DurationInput | undefined
-}
-
-/**
- * A configuration value is missing or malformed. The message names the variable and never echoes
- * its value.
- *
- * @since 0.1.0
- */
-export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
-  variable: Schema.String,
-  reason: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "nicepay"
-  }
-
-  get kind(): ErrorKind {
-    return "Configuration"
-  }
-  override get message(): string {
-    return `${this.variable}: ${this.reason}`
-  }
 }
 
 /**
@@ -140,7 +115,8 @@ export const resolveKey = (
     if (path === "" || !existsSync(path)) {
       return Effect.fail(
         new InvalidConfig({
-          variable,
+          provider: "nicepay",
+          setting: variable,
           reason: "neither PEM / base64 key text nor the path of an existing file"
         })
       )
@@ -150,7 +126,8 @@ export const resolveKey = (
       try: () => Redacted.make(readFileSync(path, "utf8")),
       catch: (error) =>
         new InvalidConfig({
-          variable,
+          provider: "nicepay",
+          setting: variable,
           reason: `the key file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`
         })
     })

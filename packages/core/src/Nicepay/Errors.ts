@@ -1,7 +1,8 @@
 /**
- * NICEPAY failures that are not a response code: an input refused before anything was sent, a
- * transition the payout's status does not allow, and a wait for a payout's final status that
- * ended while NICEPAY was still processing it.
+ * NICEPAY failures that are not a response code: a transition the payout's status does not
+ * allow, and a wait for a payout's final status that ended while NICEPAY was still processing it.
+ * An input refused before anything was sent is `KasirError.InvalidInput`, shared by every
+ * provider.
  *
  * @since 0.1.0
  */
@@ -35,30 +36,6 @@ export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()
 
   override get message(): string {
     return `NICEPAY payout ${this.partnerReferenceNo} is still ${this.status} after the wait; check its status later`
-  }
-}
-
-/**
- * An input was rejected before anything was sent. `field` names the offending field.
- *
- * @since 0.1.0
- */
-export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
-  operation: Schema.String,
-  field: Schema.String,
-  reason: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return "nicepay"
-  }
-
-  get kind(): ErrorKind {
-    return "InvalidRequest"
-  }
-  override get message(): string {
-    return `nicepay ${this.operation}: ${this.field === "" ? "input" : this.field}: ${this.reason}`
   }
 }
 

@@ -1,10 +1,9 @@
 /**
  * NICEPAY SNAP payout schemas: what callers pass (validated before anything is sent), what goes
  * on the wire, and what comes back — documented quirks included (`beneficiaryaccountNo` in the
- * registration response, the legacy top-level `availableBalance`). The input errors live in
- * `Errors.ts`, validation and decoding in `internal/validate.ts`, the repeat comparison in
- * `internal/idempotency.ts`; they are re-exported here so `Schemas.validate` and
- * `Schemas.InvalidInput` keep their names.
+ * registration response, the legacy top-level `availableBalance`). Validation and decoding live
+ * in `internal/validate.ts` (a refused input is `KasirError.InvalidInput`), the repeat comparison
+ * in `internal/idempotency.ts`; they are re-exported here so `Schemas.validate` keeps its name.
  *
  * @since 0.1.0
  */
@@ -12,12 +11,6 @@ import { Either, Schema } from "effect"
 import { type Rupiah, SnapAmount } from "../Money.js"
 
 export {
-  /**
-   * An input was rejected before anything was sent (defined in `Errors.ts`).
-   *
-   * @since 0.1.0
-   */
-  InvalidInput,
   /**
    * A transition the payout's current status does not allow (defined in `Errors.ts`).
    *

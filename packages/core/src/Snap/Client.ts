@@ -8,13 +8,12 @@
  * Reads (`safeToRetry: true`) are retried on transient failures with backoff and jitter.
  * Money-moving calls are sent once: when their outcome cannot be known (the connection broke after
  * sending, a 5xx or 504 code, an answer that is not a SNAP response) they fail with
- * `OutcomeUnknown`, carrying the references needed to look the transaction up.
+ * `KasirError.OutcomeUnknown`, carrying the references needed to look the transaction up.
  *
  * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { type Duration, Effect, type Exit, Option, Redacted, Schema, type Scope } from "effect"
-import type { ErrorKind } from "../ErrorKind.js"
 import { ExternalId, layer as defaultExternalIds } from "../ExternalId.js"
 import * as Tracing from "../internal/tracing.js"
 import * as Metrics from "../Metrics.js"
@@ -25,6 +24,7 @@ import * as Response from "./Response.js"
 import type * as ResponseCode from "./ResponseCode.js"
 import type { Signer, SigningFailed } from "./Signer.js"
 import * as KasirError from "../KasirError.js"
+import { OutcomeUnknown } from "../KasirError.js"
 
 /**
  * The references of a money-moving call, so its outcome can be looked up.
@@ -43,39 +43,29 @@ export const References = Schema.Struct({
 export type References = typeof References.Type
 
 /**
- * A money-moving call may or may not have taken effect: the request was sent but no clear answer
- * came back. Never resend it blindly — look it up first (NICEPAY: `NicepayPayout.recover`).
+ * The `OutcomeUnknown` of a money-moving call whose answer was unclear: keyed by its
+ * `partnerReferenceNo`, carrying every reference given (NICEPAY: `originalReferenceNo` and
+ * `beneficiaryAccountNo` once known), so it can be looked up (NICEPAY: `NicepayPayout.recover`).
  *
  * @since 0.1.0
  */
-export class OutcomeUnknown extends Schema.TaggedError<OutcomeUnknown>()("OutcomeUnknown", {
-  upstream: Schema.String,
-  operation: Schema.String,
+export const outcomeUnknown = (
+  upstream: string,
+  operation: string,
   references: References,
-  /** What made the outcome unclear (the underlying error's message). */
-  reason: Schema.String,
-  /** The underlying error's tag, e.g. `UpstreamTimeout` or `GeneralError`. */
-  causeTag: Schema.String
-}) {
-  readonly [KasirError.TypeId]: KasirError.TypeId = KasirError.TypeId
-
-  get provider(): KasirError.Provider {
-    return KasirError.providerOf(this.upstream)
-  }
-
-  get kind(): ErrorKind {
-    return "OutcomeUnknown"
-  }
-  override get message(): string {
-    const refs = [
-      `partnerReferenceNo ${this.references.partnerReferenceNo}`,
-      ...(this.references.originalReferenceNo === undefined
-        ? []
-        : [`originalReferenceNo ${this.references.originalReferenceNo}`])
-    ].join(", ")
-    return `${this.upstream} ${this.operation}: outcome unknown for ${refs} (${this.reason}); look it up before retrying`
-  }
-}
+  cause: { readonly _tag: string; readonly message: string }
+): OutcomeUnknown =>
+  new OutcomeUnknown({
+    provider: KasirError.providerOf(upstream),
+    operation,
+    referenceField: "partnerReferenceNo",
+    reference: references.partnerReferenceNo,
+    references: Object.fromEntries(
+      Object.entries(references).filter((entry): entry is [string, string] => entry[1] !== undefined)
+    ),
+    reason: cause.message,
+    causeTag: cause._tag
+  })
 
 /**
  * Everything a signed call can fail with.
@@ -268,13 +258,12 @@ export const make = (
       const raw = JSON.stringify(request.body)
       const classify = (error: Response.Rejection | Upstream.TransportError | SigningFailed): CallError =>
         !request.safeToRetry && error._tag !== "SigningFailed" && leavesOutcomeUnknown(error)
-          ? new OutcomeUnknown({
+          ? outcomeUnknown(
               upstream,
-              operation: request.operation,
-              references: request.references ?? { partnerReferenceNo: "" },
-              reason: error.message,
-              causeTag: error._tag
-            })
+              request.operation,
+              request.references ?? { partnerReferenceNo: "" },
+              error
+            )
           : error
       // Only the signed exchange is retried here: the token fetch has its own retries, and wrapping
       // it again would multiply the attempts (and the deadline) when the token endpoint is down.

@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Ayoconnect, Jwt } from "@kasir/core"
+import { Ayoconnect, Jwt, KasirError } from "@kasir/core"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
 import * as fc from "fast-check"
@@ -114,10 +114,15 @@ describe("Ayoconnect client: answers the simulator never gives", () => {
       answer({ responseCode: 777, success: true, message: { ID: "x", EN: "y" }, data: {} })
       const unknown = yield* Effect.flip(ayoconnect.payment(payment))
       expect(unknown).toStrictEqual(
-        new Ayoconnect.PaymentOutcomeUnknown({
-          refNumber: payment.refNumber,
+        new KasirError.OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: payment.refNumber,
+          references: { refNumber: payment.refNumber },
           reason: "undocumented response code 777",
-          responseCode: 777
+          causeTag: "UnknownResponseCode",
+          upstreamCode: "777"
         })
       )
       // "success" is never trusted: a 103 flagged success:true is a failure.
@@ -140,15 +145,23 @@ describe("Ayoconnect client: answers the simulator never gives", () => {
         expect(outcomes).toStrictEqual(
           [402, 403, 409, 490, 495].map(
             (code) =>
-              new Ayoconnect.PaymentOutcomeUnknown({
-                refNumber: payment.refNumber,
+              new KasirError.OutcomeUnknown({
+                provider: "ayoconnect",
+                operation: "payment",
+                referenceField: "refNumber",
+                reference: payment.refNumber,
+                references: { refNumber: payment.refNumber },
                 reason: `RC ${code} on a payment is not final`,
-                responseCode: code
+                causeTag: Ayoconnect.ResponseCode.toError(
+                  { responseCode: code, message: { ID: "x", EN: `en ${code}` } },
+                  {}
+                )._tag,
+                upstreamCode: String(code)
               })
           )
         )
         expect(outcomes[0]!.message).toBe(
-          "ayoconnect.payment 1123322233fg12: outcome unknown (RC 402 on a payment is not final); check its status before doing anything else"
+          "ayoconnect.payment: outcome unknown for refNumber 1123322233fg12 (RC 402 on a payment is not final); look it up before retrying"
         )
         // The final ones stay final: the failure ranges, and 401 (the token was rejected, nothing processed).
         const finals = []
@@ -190,12 +203,10 @@ describe("Ayoconnect client: answers the simulator never gives", () => {
       Effect.gen(function* () {
         const ayoconnect = yield* Ayoconnect.Ayoconnect
         answer({ responseCode: 0, success: true, message: { ID: "x", EN: "y" }, data: {} }, 500)
-        expect((yield* Effect.flip(ayoconnect.payment(payment)))._tag).toBe("PaymentOutcomeUnknown")
+        expect((yield* Effect.flip(ayoconnect.payment(payment)))._tag).toBe("OutcomeUnknown")
         answer({ responseCode: 0, success: true, message: { ID: "x", EN: "y" }, data: {} })
         const noData = yield* Effect.flip(ayoconnect.payment(payment))
-        expect(noData._tag === "PaymentOutcomeUnknown" && noData.reason).toBe(
-          "RC 0 without a readable transaction"
-        )
+        expect(noData._tag === "OutcomeUnknown" && noData.reason).toBe("RC 0 without a readable transaction")
         expect(received.length).toBe(2)
       }).pipe(Effect.provide(clientLayer()))
   )
@@ -308,12 +319,20 @@ describe("Ayoconnect configuration", () => {
       expect(String(version)).toContain('must be 1 or 2, got "3"')
       const ftp = yield* build({ ...good, AYOCONNECT_BASE_URL: "ftp://example.com" })
       expect(ftp).toStrictEqual(
-        new Ayoconnect.InvalidConfig({ field: "baseUrl", detail: "must be http(s), got ftp:" })
+        new KasirError.InvalidConfig({
+          provider: "ayoconnect",
+          setting: "baseUrl",
+          reason: "must be http(s), got ftp:"
+        })
       )
       expect(ftp._tag === "InvalidConfig" && ftp.kind).toBe("Configuration")
       const blank = yield* build({ ...good, AYOCONNECT_API_SECRET: "   " })
       expect(blank).toStrictEqual(
-        new Ayoconnect.InvalidConfig({ field: "apiSecret", detail: "must not be empty" })
+        new KasirError.InvalidConfig({
+          provider: "ayoconnect",
+          setting: "apiSecret",
+          reason: "must not be empty"
+        })
       )
       for (const error of [missing, version, ftp, blank]) expect(String(error)).not.toContain(secret)
       expect(received.length).toBe(0)

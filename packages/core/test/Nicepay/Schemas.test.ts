@@ -56,7 +56,7 @@ describe("Nicepay.Schemas", () => {
       const { beneficiaryName: _, ...missing } = payout
       expect((yield* fieldOf(missing))[0]).toBe("beneficiaryName")
       const error = yield* Effect.flip(Schemas.validate(Schemas.PayoutRequest, "register", missing, true))
-      expect(error.message).toBe("nicepay register: beneficiaryName: is missing")
+      expect(error.message).toBe("nicepay.register: invalid beneficiaryName: is missing")
       expect(error.kind).toBe("InvalidRequest")
     })
   )

@@ -1,5 +1,5 @@
 // The core client against the simulator over loopback HTTP: every operation and category.
-import { Ayoconnect as Client, Money } from "@kasir/core"
+import { Ayoconnect as Client, Money, type KasirError } from "@kasir/core"
 import { Ayoconnect, RequestLog } from "@kasir/sandbox"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
@@ -444,7 +444,7 @@ describe("Ayoconnect client ↔ simulator: payment", () => {
       }
       const fieldOf = (effect: Effect.Effect<unknown, { readonly _tag: string }>) =>
         Effect.map(Effect.flip(effect), (error) =>
-          error._tag === "InvalidInput" ? (error as Client.InvalidInput).field : error._tag
+          error._tag === "InvalidInput" ? (error as KasirError.InvalidInput).field : error._tag
         )
       expect(yield* fieldOf(ayoconnect.payment({ ...good, amount: 10.5 }))).toBe("amount")
       expect(yield* fieldOf(ayoconnect.payment({ ...good, amount: -1 }))).toBe("amount")
@@ -460,7 +460,7 @@ describe("Ayoconnect client ↔ simulator: payment", () => {
           Effect.flip(ayoconnect.payment({ ...good, callbackUrls: ["https://hooks.example.com/ok", url] })),
           (e) =>
             e._tag === "InvalidInput"
-              ? `${(e as Client.InvalidInput).field}: ${(e as Client.InvalidInput).detail}`
+              ? `${(e as KasirError.InvalidInput).field}: ${(e as KasirError.InvalidInput).reason}`
               : e._tag
         )
       const privateRefusal =

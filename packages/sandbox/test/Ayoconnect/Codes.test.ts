@@ -1,6 +1,6 @@
 // Every documented response code, reached through the simulator's scenarios, becomes the right
 // outcome or error class on the client.
-import { Ayoconnect as Client } from "@kasir/core"
+import { Ayoconnect as Client, KasirError } from "@kasir/core"
 import { Ayoconnect } from "@kasir/sandbox"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted, TestClock } from "effect"
@@ -63,8 +63,8 @@ describe("Ayoconnect response codes end to end", () => {
         for (const code of Scenario.paymentFailureCodes) {
           const refNumber = `now-${code}`
           const error = yield* Effect.flip(pay(account(Scenario.suffix.paymentFailure(code)), refNumber))
-          expect("responseCode" in error && error.responseCode).toBe(code)
-          if (error._tag === "PaymentOutcomeUnknown") unknown.push(code)
+          expect(KasirError.isKasirError(error) && error.upstreamCode).toBe(String(code))
+          if (error._tag === "OutcomeUnknown") unknown.push(code)
           else expect(error).toBeInstanceOf(classOf(code))
           const status = yield* ayoconnect.status({ refNumber })
           if (status._tag !== "Failed") return expect.unreachable()

@@ -1,6 +1,6 @@
 // Every injected fault against the client, on the real clock: reads retry what is transient,
-// a payment is never resent and an unclear outcome is PaymentOutcomeUnknown.
-import { Ayoconnect as Client } from "@kasir/core"
+// a payment is never resent and an unclear outcome is OutcomeUnknown.
+import { Ayoconnect as Client, KasirError } from "@kasir/core"
 import { Fault, RequestLog } from "@kasir/sandbox"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -114,7 +114,7 @@ describe("Ayoconnect faults on payment", () => {
   ] as const
 
   for (const [fault, recovery] of cases) {
-    it.live(`${fault}: PaymentOutcomeUnknown, sent once, recoverPayment says ${recovery}`, () =>
+    it.live(`${fault}: OutcomeUnknown, sent once, recoverPayment says ${recovery}`, () =>
       Effect.gen(function* () {
         const ayoconnect = yield* Client.Ayoconnect
         const accountNumber = account(`60${Fault.Fault.literals.indexOf(fault) + 1}`)
@@ -129,8 +129,8 @@ describe("Ayoconnect faults on payment", () => {
             refNumber
           })
         )
-        expect(error._tag).toBe("PaymentOutcomeUnknown")
-        expect(error._tag === "PaymentOutcomeUnknown" && error.refNumber).toBe(refNumber)
+        expect(error._tag).toBe("OutcomeUnknown")
+        expect(error._tag === "OutcomeUnknown" && error.reference).toBe(refNumber)
         expect(error.kind).toBe("OutcomeUnknown")
         const payments = yield* attempts("bill/payment")
         expect(payments.map((entry) => entry.fault)).toStrictEqual([fault])
@@ -156,9 +156,14 @@ describe("Ayoconnect faults on payment", () => {
       }
       const first = yield* Effect.flip(ayoconnect.payment(input))
       expect(first).toStrictEqual(
-        new Client.PaymentOutcomeUnknown({
-          refNumber: "retry-1",
-          reason: "HTTP 502 instead of an API response"
+        new KasirError.OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: "retry-1",
+          references: { refNumber: "retry-1" },
+          reason: "HTTP 502 instead of an API response",
+          causeTag: "UnexpectedResponse"
         })
       )
       expect(yield* ayoconnect.recoverPayment("retry-1")).toStrictEqual(

@@ -1,7 +1,7 @@
 // Time and state: pending settlement, refunds, expiry, duplicates, awaitFinal and callbacks,
 // with the simulator on the test's TestClock.
 import { createServer, type IncomingMessage, type Server } from "node:http"
-import { Ayoconnect as Client } from "@kasir/core"
+import { Ayoconnect as Client, KasirError } from "@kasir/core"
 import { Ayoconnect, RequestLog } from "@kasir/sandbox"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Option, Schedule, TestClock } from "effect"
@@ -224,31 +224,34 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
     }).pipe(Effect.provide(sandbox()))
   )
 
-  it.effect(
-    "a reused refNumber is answered 102 without a second debit: PaymentOutcomeUnknown, then status",
-    () =>
-      Effect.gen(function* () {
-        const ayoconnect = yield* Client.Ayoconnect
-        const simulator = yield* Ayoconnect.AyoconnectSimulator
-        const log = yield* RequestLog.RequestLog
-        yield* payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
-        const again = yield* Effect.flip(
-          payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
-        )
-        expect(again).toStrictEqual(
-          new Client.PaymentOutcomeUnknown({
-            refNumber: "dup-1",
-            reason: "duplicate transaction",
-            responseCode: 102
-          })
-        )
-        expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
-        const payments = (yield* log.entries).filter((entry) => entry.operation === "bill/payment")
-        expect(payments.map((entry) => entry.responseCode)).toStrictEqual(["0", "102"])
-        const recovered = yield* ayoconnect.recoverPayment("dup-1")
-        if (recovered._tag !== "Found") return expect.unreachable()
-        expect([recovered.status._tag, recovered.status.responseCode]).toStrictEqual(["Succeeded", 0])
-      }).pipe(Effect.provide(sandbox()))
+  it.effect("a reused refNumber is answered 102 without a second debit: OutcomeUnknown, then status", () =>
+    Effect.gen(function* () {
+      const ayoconnect = yield* Client.Ayoconnect
+      const simulator = yield* Ayoconnect.AyoconnectSimulator
+      const log = yield* RequestLog.RequestLog
+      yield* payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
+      const again = yield* Effect.flip(
+        payFor({ accountNumber: "081234567890", productCode: "PVDGAF50" }, "dup-1")
+      )
+      expect(again).toStrictEqual(
+        new KasirError.OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: "dup-1",
+          references: { refNumber: "dup-1" },
+          reason: "duplicate transaction",
+          causeTag: "DuplicateTransaction",
+          upstreamCode: "102"
+        })
+      )
+      expect(yield* simulator.balance(partner.apiKey)).toStrictEqual(Option.some(10_000_000 - 51_500))
+      const payments = (yield* log.entries).filter((entry) => entry.operation === "bill/payment")
+      expect(payments.map((entry) => entry.responseCode)).toStrictEqual(["0", "102"])
+      const recovered = yield* ayoconnect.recoverPayment("dup-1")
+      if (recovered._tag !== "Found") return expect.unreachable()
+      expect([recovered.status._tag, recovered.status.responseCode]).toStrictEqual(["Succeeded", 0])
+    }).pipe(Effect.provide(sandbox()))
   )
 
   it.effect("suffix 108: processed but answered duplicate; status shows it succeeded", () =>
@@ -258,10 +261,15 @@ describe("Ayoconnect lifecycle: inquiries and duplicates", () => {
         payFor({ accountNumber: account("108"), productCode: "DANA50" }, "d108")
       )
       expect(error).toStrictEqual(
-        new Client.PaymentOutcomeUnknown({
-          refNumber: "d108",
+        new KasirError.OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: "d108",
+          references: { refNumber: "d108" },
           reason: "duplicate transaction",
-          responseCode: 108
+          causeTag: "DuplicateTransaction",
+          upstreamCode: "108"
         })
       )
       const status = yield* ayoconnect.status({ refNumber: "d108" })

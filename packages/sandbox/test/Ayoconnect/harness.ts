@@ -1,9 +1,9 @@
 // The simulator served on a loopback port, and the core client pointed at it.
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { HttpServer } from "@effect/platform"
+import { type HttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import { Ayoconnect as Client, type Upstream } from "@kasir/core"
+import { Ayoconnect as Client, type KasirError, type Upstream } from "@kasir/core"
 import { Ayoconnect, Fault, RequestLog } from "@kasir/sandbox"
 import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import type { Duration } from "effect"
@@ -38,7 +38,9 @@ export type ClientOverrides = Partial<Omit<Client.Config.CommonOptions, "baseUrl
   readonly signer?: Client.Signer.Signer | undefined
 }
 
-export const client = (overrides: ClientOverrides = {}) =>
+export const client = (
+  overrides: ClientOverrides = {}
+): Layer.Layer<Client.Ayoconnect, KasirError.InvalidConfig, HttpClient.HttpClient | HttpServer.HttpServer> =>
   Layer.unwrapEffect(
     Effect.map(baseUrl, (url) => {
       const { signer, ...rest } = overrides

@@ -1,6 +1,6 @@
 // A payment: sent exactly once and classified by its response code. Every unclear case (a
 // timeout or a connection failure after sending, an answer that is not an API response, 102/108
-// "duplicate transaction", a code the docs do not call final) is `PaymentOutcomeUnknown`, never a
+// "duplicate transaction", a code the docs do not call final) is `OutcomeUnknown`, never a
 // failure someone could retry under a new refNumber. Its outcome goes on the span and into
 // `kasir_money_operations_total`.
 import { Effect, Either, type Exit } from "effect"
@@ -8,7 +8,7 @@ import type * as Tracing from "../../internal/tracing.js"
 import * as Metrics from "../../Metrics.js"
 import type { PaymentInput } from "../Client.js"
 import type * as AyoconnectConfig from "../Config.js"
-import { InvalidInput, PaymentOutcomeUnknown } from "../Errors.js"
+import { InvalidInput, isKasirError, OutcomeUnknown } from "../../KasirError.js"
 import * as ResponseCode from "../ResponseCode.js"
 import * as Schemas from "../Schemas.js"
 import * as Status from "../Status.js"
@@ -29,7 +29,8 @@ export const make = (
     countMoney(1, "ayoconnect", "payment", outcome)
     if (!traced) return Effect.void
     const failure = exit._tag === "Failure" && exit.cause._tag === "Fail" ? exit.cause.error : undefined
-    const code = (failure as { readonly responseCode?: unknown } | undefined)?.responseCode
+    const code =
+      isKasirError(failure) && failure.upstreamCode !== undefined ? Number(failure.upstreamCode) : undefined
     return annotate({
       "kasir.provider": "ayoconnect",
       "kasir.operation": "payment",
@@ -46,9 +47,10 @@ export const make = (
           const refused = CallbackUrl.refusal(url)
           if (refused !== undefined) {
             return yield* new InvalidInput({
+              provider: "ayoconnect",
               operation: "payment",
               field: `callbackUrls.${index}`,
-              detail: refused
+              reason: refused
             })
           }
         }
@@ -58,10 +60,17 @@ export const make = (
         "ayoconnect.refNumber": refNumber,
         "ayoconnect.productCode": request.productCode
       })
-      const unknown = (reason: string, responseCode?: number) =>
-        new PaymentOutcomeUnknown(
-          responseCode === undefined ? { refNumber, reason } : { refNumber, reason, responseCode }
-        )
+      const unknown = (reason: string, causeTag: string, responseCode?: number) =>
+        new OutcomeUnknown({
+          provider: "ayoconnect",
+          operation: "payment",
+          referenceField: "refNumber",
+          reference: refNumber,
+          references: { refNumber },
+          reason,
+          causeTag,
+          ...(responseCode === undefined ? {} : { upstreamCode: String(responseCode) })
+        })
       const raw = yield* send(
         "bill/payment",
         {
@@ -78,23 +87,24 @@ export const make = (
       ).pipe(
         Effect.catchTags({
           UpstreamTimeout: (error) =>
-            Effect.fail(unknown(`no complete response within ${error.timeoutMillis} ms`)),
+            Effect.fail(unknown(`no complete response within ${error.timeoutMillis} ms`, error._tag)),
           UpstreamUnavailable: (error) =>
             error.sent
-              ? Effect.fail(unknown(`connection failed after sending (${error.reason})`))
+              ? Effect.fail(unknown(`connection failed after sending (${error.reason})`, error._tag))
               : Effect.fail(error)
         })
       )
       const parsed = envelopeOf("bill/payment", raw)
-      if (Either.isLeft(parsed)) return yield* unknown(parsed.left.detail)
+      if (Either.isLeft(parsed)) return yield* unknown(parsed.left.detail, parsed.left._tag)
       const { envelope, body } = parsed.right
       const code = envelope.responseCode
-      if (ResponseCode.isDuplicate(code)) return yield* unknown("duplicate transaction", code)
+      if (ResponseCode.isDuplicate(code))
+        return yield* unknown("duplicate transaction", ResponseCode.toError(envelope, body)._tag, code)
       if (ResponseCode.isSuccess(code) || ResponseCode.isPending(code)) {
         // A success or pending code classifies as Succeeded or Pending, or not at all.
         const classified = Status.classify(envelope, body, refNumber)
         if (Either.isLeft(classified) || classified.right._tag === "Failed") {
-          return yield* unknown(`RC ${code} without a readable transaction`, code)
+          return yield* unknown(`RC ${code} without a readable transaction`, "UnexpectedResponse", code)
         }
         return classified.right
       }
@@ -114,6 +124,7 @@ export const make = (
         ResponseCode.documented.has(code)
           ? `RC ${code} on a payment is not final`
           : `undocumented response code ${code}`,
+        ResponseCode.toError(envelope, body)._tag,
         code
       )
     },

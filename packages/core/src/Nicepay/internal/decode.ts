@@ -6,6 +6,7 @@
  * @internal
  */
 import { Effect, Either, type Schema } from "effect"
+import type { OutcomeUnknown } from "../../KasirError.js"
 import * as SnapClient from "../../Snap/Client.js"
 import * as Response from "../../Snap/Response.js"
 import * as Schemas from "../Schemas.js"
@@ -27,21 +28,13 @@ export const decode = <A, I>(
   accepted: Response.Accepted,
   operation: string,
   references?: SnapClient.References
-): Effect.Effect<A, Response.MalformedResponse | SnapClient.OutcomeUnknown> =>
+): Effect.Effect<A, Response.MalformedResponse | OutcomeUnknown> =>
   Either.match(Schemas.decodeResponse(schema, accepted.json), {
     onRight: Effect.succeed,
     onLeft: (reason) => {
       const error = malformed(accepted, operation, reason)
       return Effect.fail(
-        references === undefined
-          ? error
-          : new SnapClient.OutcomeUnknown({
-              upstream: UPSTREAM,
-              operation,
-              references,
-              reason: error.message,
-              causeTag: error._tag
-            })
+        references === undefined ? error : SnapClient.outcomeUnknown(UPSTREAM, operation, references, error)
       )
     }
   })

@@ -8,7 +8,7 @@
  */
 import { Effect } from "effect"
 import * as Idempotency from "../../Idempotency.js"
-import type * as SnapClient from "../../Snap/Client.js"
+import { InvalidInput, type OutcomeUnknown } from "../../KasirError.js"
 import type * as ResponseCode from "../../Snap/ResponseCode.js"
 import * as Schemas from "../Schemas.js"
 import { type Context, UPSTREAM } from "./context.js"
@@ -30,10 +30,12 @@ const existingReference = (duplicate: ResponseCode.DuplicatePartnerReference): s
 
 /** @internal */
 export const make = ({ fn }: Context, readStatus: ReadStatus) => {
-  const recover = fn("nicepay.recover")(function* (unknown: SnapClient.OutcomeUnknown) {
-    const { partnerReferenceNo, originalReferenceNo, beneficiaryAccountNo } = unknown.references
+  const recover = fn("nicepay.recover")(function* (unknown: OutcomeUnknown) {
+    const partnerReferenceNo = unknown.reference
+    const { originalReferenceNo, beneficiaryAccountNo } = unknown.references
     if (originalReferenceNo === undefined || beneficiaryAccountNo === undefined) {
-      return yield* new Schemas.InvalidInput({
+      return yield* new InvalidInput({
+        provider: "nicepay",
         operation: "recover",
         field: originalReferenceNo === undefined ? "originalReferenceNo" : "beneficiaryAccountNo",
         reason:

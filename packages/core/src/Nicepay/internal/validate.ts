@@ -6,7 +6,7 @@
  */
 import { Effect, Either, ParseResult, Schema } from "effect"
 import * as Decode from "../../internal/decode.js"
-import { InvalidInput } from "../Errors.js"
+import { InvalidInput } from "../../KasirError.js"
 
 const firstIssue = (error: ParseResult.ParseError): { readonly field: string; readonly reason: string } => {
   const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
@@ -41,7 +41,8 @@ export const validate = <A, I>(
       ParseResult.ParseError
     >,
     {
-      onLeft: (error) => Effect.fail(new InvalidInput({ operation, ...firstIssue(error) })),
+      onLeft: (error) =>
+        Effect.fail(new InvalidInput({ provider: "nicepay", operation, ...firstIssue(error) })),
       onRight: Effect.succeed
     }
   )
