@@ -99,6 +99,20 @@ const readExpectation = (upstream: Upstream, fault: Fault.Fault): Expected => {
   }
 }
 
+// A money-moving call is sent once whatever the fault; its outcome is unknown, caused by the
+// exchange's own error (the upstream's unexpected-body error for a 200 that is not an answer).
+const moneyExpectation = (upstream: Upstream, fault: Fault.Fault): Expected => ({
+  tag: "OutcomeUnknown",
+  detail: aboutTheDeadline(fault)
+    ? "UpstreamTimeout"
+    : fault === "reset-before" || fault === "reset-after"
+      ? "UpstreamUnavailable"
+      : upstream === "ayoconnect"
+        ? "UnexpectedResponse"
+        : "MalformedResponse",
+  attempts: 1
+})
+
 const detailOf = (error: unknown): string | undefined => {
   const e = error as { _tag?: string; reason?: unknown; httpStatus?: unknown; causeTag?: unknown }
   if (e._tag === "UnexpectedResponse") return String(e.reason)
@@ -234,16 +248,7 @@ for (const [label, transport] of transports) {
                   refNumber: unique("pay")
                 } as Ayoconnect.PaymentInput)
               ),
-            expected: {
-              tag: "OutcomeUnknown",
-              detail:
-                fault === "latency" || fault === "stall"
-                  ? "UpstreamTimeout"
-                  : fault === "reset-before" || fault === "reset-after"
-                    ? "UpstreamUnavailable"
-                    : "UnexpectedResponse",
-              attempts: 1
-            }
+            expected: moneyExpectation("ayoconnect", fault)
           })
         )
       }
@@ -316,16 +321,7 @@ for (const [label, transport] of transports) {
                       ? c.register(state as Nicepay.Schemas.PayoutRequest)
                       : c[name](reference(state as Nicepay.Schemas.Registered))
                 ),
-              expected: {
-                tag: "OutcomeUnknown",
-                detail:
-                  fault === "latency" || fault === "stall"
-                    ? "UpstreamTimeout"
-                    : fault === "reset-before" || fault === "reset-after"
-                      ? "UpstreamUnavailable"
-                      : "MalformedResponse",
-                attempts: 1
-              }
+              expected: moneyExpectation("nicepay", fault)
             })
           )
         }
