@@ -8,10 +8,27 @@
  * its outcome cannot be known it fails with `OutcomeUnknown` — resolve it with `status`
  * or `recoverPayment` on the same refNumber, never by paying again under a new one.
  *
+ * All signing goes through the `AyoconnectSigner` service, so a KMS- or HSM-backed signer can
+ * replace the in-memory secret: `layer(config)` signs with `config.apiSecret`, `layerWithSigner`
+ * uses the signer in context. `layerConfig(config)` takes a `Config` (default `Config.fromEnv`);
+ * a retry policy or an `awaitFinal` schedule, which have no environment form, are added with
+ * `Config.map(Config.fromEnv, (config) => ({ ...config, retryPolicy }))`.
+ *
  * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
-import { Context, Data, Duration, Effect, Either, Layer, type Schedule, Schema } from "effect"
+import {
+  type Config,
+  Context,
+  Data,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  type Redacted,
+  type Schedule,
+  Schema
+} from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import * as Tracing from "../internal/tracing.js"
 import * as Idempotency from "../Idempotency.js"
@@ -115,6 +132,17 @@ export const isNotCreatedConclusive = (elapsed: Duration.DurationInput): boolean
   Duration.greaterThanOrEqualTo(Duration.decode(elapsed), notCreatedConclusiveAfter)
 
 /**
+ * The signer an Ayoconnect client uses. `layer` provides one from the in-memory secret; provide
+ * your own (`Signer.Signer`) to sign with a KMS or HSM.
+ *
+ * @since 0.1.0
+ */
+export class AyoconnectSigner extends Context.Tag("@kasir/core/Ayoconnect/AyoconnectSigner")<
+  AyoconnectSigner,
+  Signer.Signer
+>() {}
+
+/**
  * The client's operations.
  *
  * @since 0.1.0
@@ -202,16 +230,24 @@ export const isTransientReadError = (error: unknown): boolean =>
     (error.status >= 500 || error.status === 408 || error.status === 429))
 
 /**
- * Builds a client. Fails with `InvalidConfig` for unusable options, before any request.
+ * Client settings other than the secret (which the `AyoconnectSigner` holds).
+ *
+ * @since 0.1.0
+ */
+export type Options = AyoconnectConfig.Options
+
+/**
+ * Makes the service over the `AyoconnectSigner` in context. Fails with `InvalidConfig` for
+ * unusable options, before any request.
  *
  * @since 0.1.0
  */
 export const make = (
-  options: AyoconnectConfig.Options
-): Effect.Effect<Service, InvalidConfig, HttpClient.HttpClient> =>
+  options: Options
+): Effect.Effect<Service, InvalidConfig, HttpClient.HttpClient | AyoconnectSigner> =>
   Effect.gen(function* () {
-    const config = yield* AyoconnectConfig.resolve(options, options.apiSecret)
-    const signer = options.signer ?? Signer.fromSecret(options.apiSecret!)
+    const config = yield* AyoconnectConfig.resolve(options)
+    const signer = yield* AyoconnectSigner
     const client = Upstream.prepareClient(yield* HttpClient.HttpClient)
     const retryPolicy = config.retryPolicy ?? Upstream.defaultRetryPolicy
     const awaitSchedule = options.awaitSchedule ?? defaultAwaitSchedule
@@ -352,31 +388,53 @@ export const make = (
   })
 
 /**
- * A layer from options given in code.
+ * A signer over the in-memory secret, as a layer. A blank secret fails with `InvalidConfig`.
+ *
+ * @since 0.1.0
+ */
+export const signerLayer = (secrets: {
+  readonly apiSecret: Redacted.Redacted<string>
+}): Layer.Layer<AyoconnectSigner, InvalidConfig> =>
+  Layer.effect(
+    AyoconnectSigner,
+    Effect.map(AyoconnectConfig.resolveSecret(secrets.apiSecret), Signer.fromSecret)
+  )
+
+/**
+ * The client over the `AyoconnectSigner` in context (bring your own signer). Unusable options
+ * fail the layer with `InvalidConfig`.
+ *
+ * @since 0.1.0
+ */
+export const layerWithSigner = (
+  options: Options
+): Layer.Layer<Ayoconnect, InvalidConfig, HttpClient.HttpClient | AyoconnectSigner> =>
+  Layer.effect(Ayoconnect, make(options))
+
+/**
+ * The client from a configuration, signing with its in-memory secret. Unusable settings (the
+ * secret included) fail the layer with `InvalidConfig`.
  *
  * @since 0.1.0
  */
 export const layer = (
-  options: AyoconnectConfig.Options
-): Layer.Layer<Ayoconnect, InvalidConfig, HttpClient.HttpClient> => Layer.effect(Ayoconnect, make(options))
+  config: AyoconnectConfig.AyoconnectConfig
+): Layer.Layer<Ayoconnect, InvalidConfig, HttpClient.HttpClient> =>
+  layerWithSigner(config).pipe(Layer.provide(signerLayer(config)))
 
 /**
- * A layer from the environment (`AYOCONNECT_BASE_URL`, `AYOCONNECT_API_KEY`,
- * `AYOCONNECT_API_SECRET`, optional `AYOCONNECT_API_VERSION` (default 2),
+ * The client from a `Config` (default `Config.fromEnv`: `AYOCONNECT_BASE_URL`,
+ * `AYOCONNECT_API_KEY`, `AYOCONNECT_API_SECRET`, optional `AYOCONNECT_API_VERSION` (default 2),
  * `AYOCONNECT_READ_TIMEOUT` (30 seconds), `AYOCONNECT_PAYMENT_TIMEOUT` (10 seconds)). The retry
- * policy and the `awaitFinal` schedule, which have no environment form, are given here. It sends
- * through the `HttpClient` in context when there is one, else through its own lean transport
- * (`Transport.make`, closed with the layer).
+ * policy and the `awaitFinal` schedule have no environment form: add them with `Config.map`. It
+ * sends through the `HttpClient` in context when there is one, else through its own lean
+ * transport (`Transport.make`, closed with the layer).
  *
  * @since 0.1.0
  */
 export const layerConfig = (
-  options: {
-    readonly retryPolicy?: Upstream.RetryPolicy | undefined
-    readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
-  } = {}
+  config: Config.Config<AyoconnectConfig.AyoconnectConfig> = AyoconnectConfig.fromEnv
 ): Layer.Layer<Ayoconnect, ConfigError | InvalidConfig> =>
-  Layer.effect(
-    Ayoconnect,
-    Effect.flatMap(AyoconnectConfig.fromEnv, (config) => make({ ...config, ...options }))
-  ).pipe(Layer.provide(Transport.layerFromContextOrMake))
+  Layer.unwrapEffect(Effect.map(config, (resolved) => layer(resolved))).pipe(
+    Layer.provide(Transport.layerFromContextOrMake)
+  )

@@ -1,14 +1,18 @@
 /**
- * How an Ayoconnect client is configured: in code (`Options`) or from the environment
- * (`fromEnv`: `AYOCONNECT_BASE_URL`, `AYOCONNECT_API_KEY`, `AYOCONNECT_API_SECRET`, and the
- * optional `AYOCONNECT_API_VERSION`, `AYOCONNECT_READ_TIMEOUT`, `AYOCONNECT_PAYMENT_TIMEOUT`).
+ * How an Ayoconnect client is configured: an `AyoconnectConfig` given in code, or read from the
+ * environment (`fromEnv`: `AYOCONNECT_BASE_URL`, `AYOCONNECT_API_KEY`, `AYOCONNECT_API_SECRET`, and
+ * the optional `AYOCONNECT_API_VERSION`, `AYOCONNECT_READ_TIMEOUT`, `AYOCONNECT_PAYMENT_TIMEOUT`).
+ *
+ * The shape is NICEPAY's: the credentials (the secret included) are required, the tuning is
+ * optional, and `Options` is the configuration without the secret, which the signer holds. The
+ * retry policy and the `awaitFinal` schedule have no environment form; to use them with the
+ * environment, map it: `layerConfig(Config.map(fromEnv, (config) => ({ ...config, retryPolicy })))`.
  *
  * @since 0.1.0
  */
 import { Config, ConfigError, Duration, Effect, Either, Redacted, type Schedule } from "effect"
 import type * as Upstream from "../Upstream.js"
 import { InvalidConfig } from "../KasirError.js"
-import type { Signer } from "./Signer.js"
 
 /**
  * The API version: selects the path (`/api/v2/…`) and the `VERSION` header (`2.0`).
@@ -18,26 +22,17 @@ import type { Signer } from "./Signer.js"
 export type ApiVersion = 1 | 2
 
 /**
- * Client options. Give either `apiSecret` (signed in memory) or a `signer` (e.g. KMS-backed).
+ * How to reach Ayoconnect and sign for one partner.
  *
  * @since 0.1.0
  */
-export type Options = CommonOptions &
-  (
-    | { readonly apiSecret: Redacted.Redacted<string>; readonly signer?: undefined }
-    | { readonly signer: Signer; readonly apiSecret?: undefined }
-  )
-
-/**
- * The options shared by both ways of signing.
- *
- * @since 0.1.0
- */
-export interface CommonOptions {
+export interface AyoconnectConfig {
   /** e.g. `https://dev.openapi.ayopop.id`; the `/api/v2/...` paths are appended. */
   readonly baseUrl: string
   /** The partner API key: the `KEY` header and the token's `partnerId` claim. */
   readonly apiKey: string
+  /** The HS256 secret of the `TOKEN`; held by the signer only. */
+  readonly apiSecret: Redacted.Redacted<string>
   /** Default 2. */
   readonly apiVersion?: ApiVersion | undefined
   /** Per-attempt timeout of balance, products, inquiry and status. Default 30 seconds. */
@@ -49,6 +44,13 @@ export interface CommonOptions {
   /** How `awaitFinal` polls a pending transaction. Default `defaultAwaitSchedule`. */
   readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
 }
+
+/**
+ * Client settings other than the secret (which the `AyoconnectSigner` holds).
+ *
+ * @since 0.1.0
+ */
+export type Options = Omit<AyoconnectConfig, "apiSecret">
 
 /**
  * Default per-attempt timeout of reads (the value production integrations use).
@@ -111,14 +113,7 @@ export const apiVersion: Config.Config<ApiVersion> = Config.string(variables.api
  *
  * @since 0.1.0
  */
-export const fromEnv: Config.Config<{
-  readonly baseUrl: string
-  readonly apiKey: string
-  readonly apiSecret: Redacted.Redacted<string>
-  readonly apiVersion: ApiVersion
-  readonly readTimeout: Duration.Duration
-  readonly paymentTimeout: Duration.Duration
-}> = Config.all({
+export const fromEnv: Config.Config<AyoconnectConfig> = Config.all({
   baseUrl: Config.string(variables.baseUrl),
   apiKey: Config.string(variables.apiKey),
   apiSecret: Config.redacted(variables.apiSecret),
@@ -156,12 +151,29 @@ const checkDuration = (
 }
 
 /**
- * Validates options: an http(s) base URL, a non-empty API key of printable characters, a
- * non-empty secret, positive timeouts. Error messages never include the secret.
+ * Checks the secret is not blank (used by `signerLayer`). It is read only for that: never kept
+ * or printed.
  *
  * @since 0.1.0
  */
-export const resolve = (options: CommonOptions, secret: Redacted.Redacted<string> | undefined) =>
+export const resolveSecret = (
+  secret: Redacted.Redacted<string>
+): Effect.Effect<Redacted.Redacted<string>, InvalidConfig> =>
+  Effect.suspend(() =>
+    Redacted.value(secret).trim() === ""
+      ? Effect.fail(
+          new InvalidConfig({ provider: "ayoconnect", setting: "apiSecret", reason: "must not be empty" })
+        )
+      : Effect.succeed(secret)
+  )
+
+/**
+ * Validates options: an http(s) base URL, a non-empty API key of printable characters, positive
+ * timeouts (the secret is the signer's, checked by `resolveSecret`).
+ *
+ * @since 0.1.0
+ */
+export const resolve = (options: Options) =>
   Effect.gen(function* () {
     let url: URL
     try {
@@ -185,14 +197,6 @@ export const resolve = (options: CommonOptions, secret: Redacted.Redacted<string
         provider: "ayoconnect",
         setting: "apiKey",
         reason: "must be 1 to 128 printable characters"
-      })
-    }
-    // The secret is read only to check it is not blank; it is never kept or printed.
-    if (secret !== undefined && Redacted.value(secret).trim() === "") {
-      return yield* new InvalidConfig({
-        provider: "ayoconnect",
-        setting: "apiSecret",
-        reason: "must not be empty"
       })
     }
     const version = options.apiVersion ?? 2

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Ayoconnect, Jwt, KasirError } from "@kasir/core"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
 import * as fc from "fast-check"
 
 const apiKey = "UNITKEY00001"
@@ -51,7 +51,7 @@ beforeEach(() => {
 
 const answer = (body: unknown, status = 200) => answers.push({ status, body: JSON.stringify(body) })
 
-const clientLayer = (options: Partial<Ayoconnect.Config.CommonOptions> = {}) =>
+const clientLayer = (options: Partial<Ayoconnect.Config.Options> = {}) =>
   Layer.unwrapEffect(
     Effect.sync(() =>
       Ayoconnect.layer({
@@ -299,6 +299,29 @@ describe("Ayoconnect configuration", () => {
     )
   )
 
+  it.live("layerConfig takes any Config: a retry policy is added to the environment with Config.map", () =>
+    Effect.gen(function* () {
+      const ayoconnect = yield* Ayoconnect.Ayoconnect
+      answers.push({ status: 503, body: "busy" }, { status: 503, body: "busy" })
+      const error = yield* Effect.flip(ayoconnect.balance())
+      expect([error._tag, received.length]).toStrictEqual(["UnexpectedResponse", 1])
+    }).pipe(
+      Effect.provide(
+        Ayoconnect.layerConfig(
+          Config.map(Ayoconnect.Config.fromEnv, (config) => ({
+            ...config,
+            retryPolicy: { retries: 0, baseDelay: "5 millis", maxDelay: "10 millis" }
+          }))
+        ).pipe(
+          Layer.provide(NodeHttpClient.layerUndici),
+          Layer.provide(
+            env({ AYOCONNECT_BASE_URL: base, AYOCONNECT_API_KEY: apiKey, AYOCONNECT_API_SECRET: secret })
+          )
+        )
+      )
+    )
+  )
+
   it.effect("bad configuration fails before any request, without the secret in the message", () =>
     Effect.gen(function* () {
       const build = (entries: Record<string, string>) =>
@@ -363,13 +386,13 @@ describe("Ayoconnect signing", () => {
       Effect.provide(
         Layer.unwrapEffect(
           Effect.sync(() =>
-            Ayoconnect.layer({
-              baseUrl: base,
-              apiKey,
-              signer: {
-                sign: () => Effect.fail(new Ayoconnect.Signer.SigningFailed({ reason: "kms unreachable" }))
-              }
-            })
+            Ayoconnect.layerWithSigner({ baseUrl: base, apiKey }).pipe(
+              Layer.provide(
+                Layer.succeed(Ayoconnect.AyoconnectSigner, {
+                  sign: () => Effect.fail(new Ayoconnect.Signer.SigningFailed({ reason: "kms unreachable" }))
+                })
+              )
+            )
           )
         ).pipe(Layer.provide(NodeHttpClient.layerUndici))
       )

@@ -33,8 +33,8 @@ export const baseUrl = Effect.map(HttpServer.HttpServer, (server) => {
   return address._tag === "TcpAddress" ? `http://127.0.0.1:${address.port}` : "http://invalid"
 })
 
-export type ClientOverrides = Partial<Omit<Client.Config.CommonOptions, "baseUrl">> & {
-  /** Signs with this instead of the partner's secret. */
+export type ClientOverrides = Partial<Omit<Client.Config.Options, "baseUrl">> & {
+  /** Signs with this (provided as the `AyoconnectSigner`) instead of the partner's secret. */
   readonly signer?: Client.Signer.Signer | undefined
 }
 
@@ -44,17 +44,15 @@ export const client = (
   Layer.unwrapEffect(
     Effect.map(baseUrl, (url) => {
       const { signer, ...rest } = overrides
-      const common = {
+      const options: Client.Options = {
         baseUrl: url,
         apiKey: partner.apiKey,
         retryPolicy: { retries: 2, baseDelay: "10 millis", maxDelay: "50 millis" } as Upstream.RetryPolicy,
         ...rest
       }
-      return Client.layer(
-        signer === undefined
-          ? { ...common, apiSecret: Redacted.make<string>(partner.secret) }
-          : { ...common, signer }
-      )
+      return signer === undefined
+        ? Client.layer({ ...options, apiSecret: Redacted.make<string>(partner.secret) })
+        : Client.layerWithSigner(options).pipe(Layer.provide(Layer.succeed(Client.AyoconnectSigner, signer)))
     })
   )
 
