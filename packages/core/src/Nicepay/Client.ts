@@ -13,7 +13,10 @@
  * NICEPAY refuses as a duplicate is resolved with `resolveDuplicateRegistration`.
  *
  * All signing goes through the `NicepaySigner` service, so a KMS- or HSM-backed signer can replace
- * the in-memory keys.
+ * the in-memory keys: `layer(config)` signs with the config's keys, `layerWithSigner` uses the
+ * signer in context. `layerConfig(config)` takes a `Config` (default `Config.fromEnv`); a retry
+ * policy or an `awaitFinal` schedule, which have no environment form, are added with
+ * `Config.map(Config.fromEnv, (config) => ({ ...config, retryPolicy }))`.
  *
  * @since 0.1.0
  */
@@ -117,7 +120,7 @@ export interface Service {
   readonly inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, CallError>
   /**
    * Polls `inquiry` until the payout is final (not `Pending` or `Suspect`), on `schedule`
-   * (default `Poll.defaultSchedule`: every 5 s for up to 5 min); `PayoutStillPending` when the
+   * (default the `awaitSchedule` option, else `Poll.defaultSchedule`: every 5 s for up to 5 min); `PayoutStillPending` when the
    * schedule ends first. Transient read failures are retried within the same schedule.
    */
   readonly awaitFinal: (
@@ -186,7 +189,7 @@ export class NicepayPayout extends Context.Tag("@kasir/core/Nicepay/NicepayPayou
  *
  * @since 0.1.0
  */
-export type Options = Omit<NicepayConfig.NicepayConfig, "clientId" | "clientSecret" | "privateKey">
+export type Options = NicepayConfig.Options
 
 /**
  * Makes the service over the `NicepaySigner` in context. A configured `notificationPublicKey` is
@@ -231,7 +234,7 @@ export const make = (
       reject: transition("reject"),
       cancel: transition("cancel"),
       inquiry: operations.inquiry,
-      awaitFinal: AwaitFinal.make(context, operations.inquiry),
+      awaitFinal: AwaitFinal.make(context, operations.inquiry, options.awaitSchedule),
       accessToken: () => snap.grant,
       ...Recovery.make(context, operations.readStatus),
       ...Notifications.make(
@@ -286,7 +289,8 @@ export const layer = (
   layerWithSigner(config).pipe(Layer.provide(signerLayer(config)))
 
 /**
- * The client from the environment (see `Config.fromEnv`); key variables may name files. It sends
+ * The client from a `Config` (default `Config.fromEnv`); key variables may name files. The retry
+ * policy and the `awaitFinal` schedule have no environment form: add them with `Config.map`. It sends
  * through the `HttpClient` in context when there is one, else through its own lean transport
  * (`Transport.make`, closed with the layer).
  *

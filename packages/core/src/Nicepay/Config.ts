@@ -1,10 +1,16 @@
 /**
- * NICEPAY merchant configuration: where to call and with which credentials.
+ * NICEPAY merchant configuration: where to call and with which credentials, given in code
+ * (`NicepayConfig`) or read from the environment (`fromEnv`, the `NICEPAY_*` variables).
+ *
+ * The shape is Ayoconnect's: the credentials (the secrets included) are required, the tuning is
+ * optional, and `Options` is the configuration without the secrets, which the signer holds. The
+ * retry policy and the `awaitFinal` schedule have no environment form; to use them with the
+ * environment, map it: `layerConfig(Config.map(fromEnv, (config) => ({ ...config, retryPolicy })))`.
  *
  * @since 0.1.0
  */
 import { existsSync, readFileSync } from "node:fs"
-import { Config, Duration, Effect, Option, Redacted } from "effect"
+import { Config, Duration, Effect, Option, Redacted, type Schedule } from "effect"
 import type { KeyInput } from "../Snap/Signature.js"
 import type { RetryPolicy } from "../Upstream.js"
 import { InvalidConfig } from "../KasirError.js"
@@ -44,11 +50,20 @@ export interface NicepayConfig {
   readonly timeout?: Duration.DurationInput | undefined
   /** How reads are retried; default `Upstream.defaultRetryPolicy`. */
   readonly retryPolicy?: RetryPolicy | undefined
+  /** How `awaitFinal` polls a payout that is not final; default `Poll.defaultSchedule`. */
+  readonly awaitSchedule?: Schedule.Schedule<unknown, unknown> | undefined
   /** How long before expiry a token is replaced; default 60 s. */
   readonly tokenRefreshMargin?: Duration.DurationInput | undefined
   /** How far a notification's X-TIMESTAMP may be from now; default 5 minutes. */
   readonly notificationTolerance?: Duration.DurationInput | undefined
 }
+
+/**
+ * Client settings other than the keys (which the `NicepaySigner` holds).
+ *
+ * @since 0.1.0
+ */
+export type Options = Omit<NicepayConfig, "clientId" | "clientSecret" | "privateKey">
 
 /**
  * The environment variables `fromEnv` reads, by setting: defined here once, exported as data for

@@ -56,16 +56,20 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()))
 })
 
-const client = Layer.unwrapEffect(
-  Effect.sync(() =>
-    Nicepay.layer({
-      baseUrl: base,
-      clientId: "IONPAYTEST",
-      clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET),
-      privateKey: K1_PRIVATE_PEM
-    })
-  )
-).pipe(Layer.provide(NodeHttpClient.layerUndici))
+const clientWith = (options: Partial<Nicepay.Config.NicepayConfig> = {}) =>
+  Layer.unwrapEffect(
+    Effect.sync(() =>
+      Nicepay.layer({
+        baseUrl: base,
+        clientId: "IONPAYTEST",
+        clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET),
+        privateKey: K1_PRIVATE_PEM,
+        ...options
+      })
+    )
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+
+const client = clientWith()
 
 const payout = {
   partnerReferenceNo: "ord-await-1",
@@ -100,6 +104,19 @@ describe("Nicepay awaitFinal", () => {
         3
       ])
     }).pipe(Effect.provide(client))
+  )
+
+  it.live("without a schedule in the call, the client's awaitSchedule option is used", () =>
+    Effect.gen(function* () {
+      statuses = ["08"]
+      inquiries = 0
+      const error = yield* Effect.flip(
+        Effect.flatMap(Nicepay.NicepayPayout, (nicepay) => nicepay.awaitFinal(payout)).pipe(
+          Effect.provide(clientWith({ awaitSchedule: fast(1) }))
+        )
+      )
+      expect([error._tag, inquiries]).toStrictEqual(["PayoutStillPending", 2])
+    })
   )
 
   it("the default schedule is core's poll schedule: every 5 s for up to 5 min", () => {

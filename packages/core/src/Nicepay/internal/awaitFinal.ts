@@ -1,6 +1,6 @@
 /**
- * Waiting for a payout's final status: `inquiry` on a poll schedule (`Poll.defaultSchedule`
- * unless given), until the status is neither `Pending` nor `Suspect`. Transient read failures are
+ * Waiting for a payout's final status: `inquiry` on a poll schedule (the call's, else the
+ * client's `awaitSchedule`, else `Poll.defaultSchedule`), until the status is neither `Pending` nor `Suspect`. Transient read failures are
  * retried within the same schedule; when it ends first, `PayoutStillPending`.
  *
  * @internal
@@ -19,7 +19,8 @@ export const isSettled = (status: Schemas.TransactionStatus): boolean =>
 /** @internal */
 export const make = <E>(
   { fn }: Context,
-  inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, E>
+  inquiry: (payout: Schemas.InquiryReference) => Effect.Effect<Schemas.PayoutState, E>,
+  defaultSchedule: Schedule.Schedule<unknown, unknown> = Poll.defaultSchedule
 ) =>
   fn("nicepay.awaitFinal")(function* (
     payout: Schemas.InquiryReference,
@@ -36,7 +37,7 @@ export const make = <E>(
           )
     )
     return yield* Effect.retry(poll, {
-      schedule: schedule ?? Poll.defaultSchedule,
+      schedule: schedule ?? defaultSchedule,
       while: (error) => error instanceof PayoutStillPending || SnapClient.isTransient(error)
     })
   })
