@@ -13,7 +13,8 @@
  * request falls by half or more over its first 20–30 s under load (V8 optimising the hot paths),
  * so a short warm-up compares cold code, and the side with more code (telemetry on) is colder
  * longer. The warm-up is measured in slices and reported, so the plateau can be seen (measured:
- * the first 5 s slice cost 1.5–2.4× the CPU per request of the later ones, on both sides).
+ * the first 5 s slice cost 1.2–7× the CPU per request of the last one, on both sides, more on a
+ * loaded machine).
  *
  * The ratio is the median over rounds of on-rps / off-rps; target ≥ 0.9. Server CPU per request
  * is reported for both, with the median of its per-round ratio: on 2 shared cores the gateway
