@@ -17,6 +17,7 @@ export const paths = {
   sandbox: path.join(repoRoot, "packages/sandbox/dist/bin.js"),
   gateway: path.join(repoRoot, "apps/http/dist/main.js"),
   passthrough: path.join(repoRoot, "apps/bench/dist/baseline/Passthrough.js"),
+  otlpReceiver: path.join(repoRoot, "apps/bench/dist/baseline/OtlpReceiver.js"),
   cli: path.join(repoRoot, "apps/cli/dist/bin.js")
 } as const
 
