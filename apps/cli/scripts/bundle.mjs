@@ -3,7 +3,7 @@
 // tree is in dist/bin.js; each command's work (clients, simulators, the HTTP stack) is a chunk
 // loaded only when that command runs. Workspace packages are bundled from their sources, so the
 // bundle never depends on their builds.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
@@ -29,8 +29,22 @@ const noConfigFileParsers = {
   }
 }
 
+// A subpath of a workspace package (`@kasir/core/Nicepay/Variables`) is bundled from its source
+// too, as `alias` below does for the packages' roots: `./X` in `exports` is `src/X.ts`, or
+// `src/X/index.ts` for a provider folder.
+const workspaceSubpaths = {
+  name: "workspace-subpaths",
+  setup(build) {
+    build.onResolve({ filter: /^@kasir\/(core|sandbox|ledger|telemetry)\/./ }, (args) => {
+      const [, pkg, subpath] = /^@kasir\/([^/]+)\/(.+)$/.exec(args.path)
+      const base = root(`../../../packages/${pkg}/src/${subpath}`)
+      return { path: existsSync(`${base}.ts`) ? `${base}.ts` : `${base}/index.ts` }
+    })
+  }
+}
+
 const result = await build({
-  plugins: [noConfigFileParsers],
+  plugins: [noConfigFileParsers, workspaceSubpaths],
   entryPoints: { bin: root("../src/bin.ts") },
   outdir,
   chunkNames: "chunks/[name]-[hash]",

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { KasirError } from "@kasir/core"
+import type * as Variable from "@kasir/core/Variable"
 import { Options } from "@effect/cli"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"
 
@@ -25,6 +26,28 @@ export interface Setting {
   /** Part of the credentials: when none is set, the command uses the embedded sandbox. */
   readonly credential?: boolean
 }
+
+/**
+ * The flag that overrides an environment variable: its name lowercased, `_` becoming `-`
+ * (`AYOCONNECT_API_KEY` → `ayoconnect-api-key`).
+ *
+ * @since 0.1.0
+ */
+export const flagOf = (env: string): string => env.toLowerCase().replaceAll("_", "-")
+
+/**
+ * The settings of a core variable table, in its order, each with its derived flag.
+ *
+ * @since 0.1.0
+ */
+export const fromVariables = (table: ReadonlyArray<Variable.Variable>): ReadonlyArray<Setting> =>
+  table.map((variable) => ({
+    env: variable.name,
+    flag: flagOf(variable.name),
+    description: variable.description,
+    ...(variable.secret === true ? { secret: true } : {}),
+    ...(variable.credential === true ? { credential: true } : {})
+  }))
 
 /**
  * Values given on the command line, by environment variable name.

@@ -48,3 +48,6 @@ export * as Transport from "./Transport.js"
 
 /** @since 0.1.0 */
 export * as Upstream from "./Upstream.js"
+
+/** @since 0.1.0 */
+export * as Variable from "./Variable.js"

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { KasirError } from "@kasir/core"
+import { variables } from "@kasir/core/Nicepay/Variables"
 import { execFile } from "node:child_process"
 import { createHash, createPublicKey, generateKeyPair } from "node:crypto"
 import { Command, Options } from "@effect/cli"
@@ -26,7 +27,7 @@ export const fileNames = { privateKey: "snap-private-key.pem", publicKey: "snap-
  *
  * @since 0.1.0
  */
-export const privateKeyEnv = "NICEPAY_PRIVATE_KEY"
+export const privateKeyEnv = variables.privateKey
 
 interface Pair {
   readonly privateKeyPem: string

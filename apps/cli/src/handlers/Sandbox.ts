@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { Nicepay, Snap } from "@kasir/core"
+import { Ayoconnect, Nicepay, Snap } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
 import { Clock, Config, Effect, Option } from "effect"
 import { SandboxUnavailable } from "../CliError.js"
@@ -15,11 +15,13 @@ import type { Run } from "./Handler.js"
 
 // The credentials of the environment, registered so configured commands work against it too.
 const registrations = Effect.gen(function* () {
-  const apiKey = yield* Config.option(Config.string("AYOCONNECT_API_KEY"))
-  const apiSecret = yield* Config.option(Config.redacted("AYOCONNECT_API_SECRET"))
-  const clientId = yield* Config.option(Config.string("NICEPAY_CLIENT_ID"))
-  const clientSecret = yield* Config.option(Config.redacted("NICEPAY_CLIENT_SECRET"))
-  const privateKey = yield* Config.option(Config.redacted("NICEPAY_PRIVATE_KEY"))
+  const ayoconnect = Ayoconnect.Variables.variables
+  const nicepay = Nicepay.Variables.variables
+  const apiKey = yield* Config.option(Config.string(ayoconnect.apiKey))
+  const apiSecret = yield* Config.option(Config.redacted(ayoconnect.apiSecret))
+  const clientId = yield* Config.option(Config.string(nicepay.clientId))
+  const clientSecret = yield* Config.option(Config.redacted(nicepay.clientSecret))
+  const privateKey = yield* Config.option(Config.redacted(nicepay.privateKey))
   const ayoconnectPartners =
     Option.isSome(apiKey) && Option.isSome(apiSecret)
       ? [{ apiKey: apiKey.value, secret: apiSecret.value }]
@@ -31,7 +33,7 @@ const registrations = Effect.gen(function* () {
             clientId: clientId.value,
             clientSecret: clientSecret.value,
             publicKey: yield* Snap.publicKeyPem(
-              yield* Nicepay.Config.resolveKey("NICEPAY_PRIVATE_KEY", privateKey.value)
+              yield* Nicepay.Config.resolveKey(nicepay.privateKey, privateKey.value)
             )
           }
         ]

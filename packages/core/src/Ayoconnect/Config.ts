@@ -13,6 +13,7 @@
 import { Config, ConfigError, Duration, Effect, Either, Redacted, type Schedule } from "effect"
 import type * as Upstream from "../Upstream.js"
 import { InvalidConfig } from "../KasirError.js"
+import { configuredBy, variables } from "./Variables.js"
 
 /**
  * The API version: selects the path (`/api/v2/…`) and the `VERSION` header (`2.0`).
@@ -74,26 +75,12 @@ const parseVersion = (raw: string): Either.Either<ApiVersion, string> => {
 }
 
 /**
- * The environment variables `fromEnv` reads, by setting: defined here once, exported as data for
- * the apps (the gateway's configuration, the CLI's flags) to derive from.
+ * The environment variables `fromEnv` reads and those that mark the provider as configured, from
+ * the data-only table in `Variables.ts`.
  *
  * @since 0.1.0
  */
-export const variables = {
-  baseUrl: "AYOCONNECT_BASE_URL",
-  apiKey: "AYOCONNECT_API_KEY",
-  apiSecret: "AYOCONNECT_API_SECRET",
-  apiVersion: "AYOCONNECT_API_VERSION",
-  readTimeout: "AYOCONNECT_READ_TIMEOUT",
-  paymentTimeout: "AYOCONNECT_PAYMENT_TIMEOUT"
-} as const
-
-/**
- * The variables whose presence means Ayoconnect is configured (the credentials and where to send).
- *
- * @since 0.1.0
- */
-export const configuredBy: ReadonlyArray<string> = [variables.baseUrl, variables.apiKey, variables.apiSecret]
+export { configuredBy, variables }
 
 /**
  * `AYOCONNECT_API_VERSION`: `1`, `2`, `1.0` or `2.0`; default 2.

@@ -27,3 +27,6 @@ export * from "./Client.js"
 
 /** @since 0.1.0 */
 export * from "./Errors.js"
+
+/** @since 0.1.0 */
+export * as Variables from "./Variables.js"

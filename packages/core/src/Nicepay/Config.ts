@@ -14,6 +14,7 @@ import { Config, Duration, Effect, Option, Redacted, type Schedule } from "effec
 import type { KeyInput } from "../Snap/Signature.js"
 import type { RetryPolicy } from "../Upstream.js"
 import { InvalidConfig } from "../KasirError.js"
+import { configuredBy, variables } from "./Variables.js"
 
 /**
  * NICEPAY's SNAP base URLs. Each includes the `/nicepay` context, which is not part of the signed
@@ -66,34 +67,12 @@ export interface NicepayConfig {
 export type Options = Omit<NicepayConfig, "clientId" | "clientSecret" | "privateKey">
 
 /**
- * The environment variables `fromEnv` reads, by setting: defined here once, exported as data for
- * the apps (the gateway's configuration, the CLI's flags) to derive from.
+ * The environment variables `fromEnv` reads and those that mark the provider as configured, from
+ * the data-only table in `Variables.ts`.
  *
  * @since 0.1.0
  */
-export const variables = {
-  baseUrl: "NICEPAY_BASE_URL",
-  env: "NICEPAY_ENV",
-  clientId: "NICEPAY_CLIENT_ID",
-  clientSecret: "NICEPAY_CLIENT_SECRET",
-  privateKey: "NICEPAY_PRIVATE_KEY",
-  notificationPublicKey: "NICEPAY_NOTIFICATION_PUBLIC_KEY",
-  channelId: "NICEPAY_CHANNEL_ID",
-  timeout: "NICEPAY_TIMEOUT"
-} as const
-
-/**
- * The variables whose presence means NICEPAY is configured (the credentials and where to send).
- *
- * @since 0.1.0
- */
-export const configuredBy: ReadonlyArray<string> = [
-  variables.baseUrl,
-  variables.env,
-  variables.clientId,
-  variables.clientSecret,
-  variables.privateKey
-]
+export { configuredBy, variables }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, "")
 

@@ -17,3 +17,6 @@ export * as ResponseCode from "./ResponseCode.js"
 
 /** @since 0.1.0 */
 export * as Schemas from "./Schemas.js"
+
+/** @since 0.1.0 */
+export * as Variables from "./Variables.js"
