@@ -6,7 +6,8 @@
  *
  * @since 0.1.0
  */
-import { type ErrorKind, KasirError } from "@kasir/core"
+import type { ErrorKind } from "@kasir/core"
+import * as KasirError from "@kasir/core/KasirError"
 import { Schema } from "effect"
 
 /**

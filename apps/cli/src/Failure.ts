@@ -5,7 +5,8 @@
  * @since 0.1.0
  */
 import { HelpDoc, ValidationError } from "@effect/cli"
-import { type ErrorKind, KasirError } from "@kasir/core"
+import type { ErrorKind } from "@kasir/core"
+import * as KasirError from "@kasir/core/KasirError"
 import { Cause, ConfigError, Effect, Option } from "effect"
 import * as ExitCode from "./ExitCode.js"
 import { core } from "./Input.js"

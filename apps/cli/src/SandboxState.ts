@@ -14,7 +14,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { KasirError } from "@kasir/core"
+import * as KasirError from "@kasir/core/KasirError"
 import type { Sandbox } from "@kasir/sandbox"
 
 /**

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { KasirError } from "@kasir/core"
+import * as KasirError from "@kasir/core/KasirError"
 import type * as Variable from "@kasir/core/Variable"
 import { Options } from "@effect/cli"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { KasirError } from "@kasir/core"
+import * as KasirError from "@kasir/core/KasirError"
 import { variables } from "@kasir/core/Nicepay/Variables"
 import { execFile } from "node:child_process"
 import { createHash, createPublicKey, generateKeyPair } from "node:crypto"
