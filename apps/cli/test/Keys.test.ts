@@ -49,14 +49,14 @@ describe("kasir keys generate", () => {
     const timestamp = "2024-01-01T10:00:00+07:00"
     const verified = await Effect.runPromise(
       Effect.gen(function* () {
-        const signature = yield* Snap.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey })
-        const good = yield* Snap.verifyTokenSignature({
+        const signature = yield* Snap.Signature.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey })
+        const good = yield* Snap.Signature.verifyTokenSignature({
           clientId: "IONPAYTEST",
           timestamp,
           signature,
           publicKey
         })
-        const tampered = yield* Snap.verifyTokenSignature({
+        const tampered = yield* Snap.Signature.verifyTokenSignature({
           clientId: "IONPAYTEST",
           timestamp: "2024-01-01T10:00:01+07:00",
           signature,

@@ -148,7 +148,7 @@ const wireInbound = (providerModes: Context.Tag.Service<ProviderModes>, inbound:
 export type ProviderError =
   | ConfigError.ConfigError
   | KasirError.InvalidConfig
-  | Snap.InvalidKey
+  | Snap.Signature.InvalidKey
   | HttpServerError.ServeError
 
 /**

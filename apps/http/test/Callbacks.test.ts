@@ -61,7 +61,7 @@ const notify = (
   Effect.gen(function* () {
     const { notificationKey } = yield* TestGateway
     const timestamp = options.timestamp ?? Timestamp.formatWib(Date.now())
-    const signature = yield* Snap.tokenSignature({
+    const signature = yield* Snap.Signature.tokenSignature({
       clientId: "IONPAYTEST",
       timestamp: options.signedTimestamp ?? timestamp,
       privateKey: notificationKey
@@ -198,7 +198,7 @@ layer(gateway(), { timeout: 60_000, excludeTestServices: true })("inbound notifi
     Effect.gen(function* () {
       const { notificationKey } = yield* TestGateway
       const timestamp = Timestamp.formatWib(Date.now())
-      const signature = yield* Snap.tokenSignature({
+      const signature = yield* Snap.Signature.tokenSignature({
         clientId: "IONPAYTEST",
         timestamp,
         privateKey: notificationKey

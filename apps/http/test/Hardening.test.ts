@@ -28,7 +28,7 @@ const post = (path: string, headers: ReadonlyArray<string>) => [
 const signedHeaders = Effect.gen(function* () {
   const { notificationKey } = yield* TestGateway
   const timestamp = Timestamp.formatWib(Date.now())
-  const signature = yield* Snap.tokenSignature({
+  const signature = yield* Snap.Signature.tokenSignature({
     clientId: "IONPAYTEST",
     timestamp,
     privateKey: notificationKey

@@ -328,7 +328,7 @@ export const layer = (
   | NicepaySimulator.NicepaySimulator
   | RequestLog.RequestLog
   | Fault.Faults,
-  HttpServerError.ServeError | Snap.InvalidKey,
+  HttpServerError.ServeError | Snap.Signature.InvalidKey,
   HttpClient.HttpClient
 > => {
   const shared = Layer.merge(RequestLog.layer, Fault.layerFaults)

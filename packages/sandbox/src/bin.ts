@@ -61,7 +61,7 @@ const program = Effect.gen(function* () {
   const nicepayMerchants: Array<MerchantRegistration> = []
   if (Option.isSome(nicepayId) && Option.isSome(nicepaySecret) && Option.isSome(nicepayKey)) {
     const keyText = yield* Nicepay.Config.resolveKey("NICEPAY_PRIVATE_KEY", nicepayKey.value)
-    const publicKey = yield* Snap.publicKeyPem(keyText)
+    const publicKey = yield* Snap.Signature.publicKeyPem(keyText)
     nicepayMerchants.push({ clientId: nicepayId.value, clientSecret: nicepaySecret.value, publicKey })
   }
 

@@ -94,7 +94,7 @@ export const layer = (
   flags: Settings.Flags,
   sandbox: boolean,
   sandboxUrl: Option.Option<string>
-): Layer.Layer<Merchant | Nicepay.NicepayPayout, MerchantError | Snap.InvalidKey, Output> =>
+): Layer.Layer<Merchant | Nicepay.NicepayPayout, MerchantError | Snap.Signature.InvalidKey, Output> =>
   Layer.unwrapEffect(Effect.map(Merchant, (merchant) => Nicepay.layer(merchant))).pipe(
     Layer.provideMerge(merchantLayer(flags, sandbox, sandboxUrl)),
     Layer.provide(Transport.layer)

@@ -32,7 +32,7 @@ const registrations = Effect.gen(function* () {
           {
             clientId: clientId.value,
             clientSecret: clientSecret.value,
-            publicKey: yield* Snap.publicKeyPem(
+            publicKey: yield* Snap.Signature.publicKeyPem(
               yield* Nicepay.Config.resolveKey(nicepay.privateKey, privateKey.value)
             )
           }

@@ -1,6 +1,10 @@
 /**
  * Ayoconnect PPOB (formerly Ayopop): balance, products, inquiry, payment, status and callbacks.
  *
+ * The barrel follows the provider template: the client (its service tag, `make`, layers and
+ * signer seam) and its errors are flattened, so `Ayoconnect.layer` and `Ayoconnect.InvalidCallback` read as the provider's
+ * API; every other module is a namespace (`Ayoconnect.Config`, `Ayoconnect.Schemas`, …).
+ *
  * @since 0.1.0
  */
 

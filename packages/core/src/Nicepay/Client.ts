@@ -56,7 +56,7 @@ import type * as Schemas from "./Schemas.js"
 
 /**
  * The signer a NICEPAY client uses. `layer` provides one from in-memory keys; provide your own
- * (same interface as `Snap.Signer`) to sign with a KMS or HSM.
+ * (same interface as `Snap.Signer.Signer`) to sign with a KMS or HSM.
  *
  * @since 0.1.0
  */

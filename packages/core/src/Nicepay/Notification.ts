@@ -100,7 +100,7 @@ const header = (headers: Received["headers"], name: string): string | undefined 
 export interface VerifyOptions {
   readonly clientId: string
   /**
-   * NICEPAY's notification public key. Pass it parsed (`Snap.parsePublicKey`), as the
+   * NICEPAY's notification public key. Pass it parsed (`Snap.Signature.parsePublicKey`), as the
    * `NicepayPayout` client does: key text is parsed on every call, and a malformed one only shows
    * up here, as `NoPublicKey`.
    */

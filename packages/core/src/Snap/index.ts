@@ -2,11 +2,11 @@
  * SNAP (Standar Nasional Open API Pembayaran): Bank Indonesia's open-API standard, generic over
  * providers.
  *
+ * SNAP has no service of its own (each provider's client is built on `Client`), so every module
+ * is a namespace: `Snap.Signature.tokenSignature`, `Snap.Signer.fromKeys`, `Snap.AccessToken.request`.
+ *
  * @since 0.1.0
  */
-export * from "./Signature.js"
-export * from "./Signer.js"
-
 /** @since 0.1.0 */
 export * as AccessToken from "./AccessToken.js"
 
@@ -18,3 +18,9 @@ export * as Response from "./Response.js"
 
 /** @since 0.1.0 */
 export * as ResponseCode from "./ResponseCode.js"
+
+/** @since 0.1.0 */
+export * as Signature from "./Signature.js"
+
+/** @since 0.1.0 */
+export * as Signer from "./Signer.js"

@@ -105,7 +105,7 @@ describe("Nicepay layer: the notification public key", () => {
     Effect.gen(function* () {
       yield* TestClock.setTime(Date.UTC(2024, 0, 1, 3, 0, 0))
       const timestamp = yield* Timestamp.now
-      const signature = yield* Snap.tokenSignature({
+      const signature = yield* Snap.Signature.tokenSignature({
         clientId: "IONPAYTEST",
         timestamp,
         privateKey: K1_PRIVATE_PEM

@@ -17,7 +17,7 @@ const body = JSON.stringify({
 })
 
 const signed = (timestamp: string, privateKey = K1_PRIVATE_PEM) =>
-  Effect.map(Snap.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey }), (signature) => ({
+  Effect.map(Snap.Signature.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey }), (signature) => ({
     headers: { "X-Timestamp": timestamp, "x-client-key": "IONPAYTEST", "X-SIGNATURE": signature },
     rawBody: body
   }))

@@ -161,7 +161,7 @@ describe("Snap.AccessToken.request", () => {
         tokenType: "Bearer",
         expiresIn: "900"
       })
-      const signer = yield* Snap.fromKeys({
+      const signer = yield* Snap.Signer.fromKeys({
         clientId: "IONPAYTEST",
         clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET),
         privateKey: K1_PRIVATE_PEM

@@ -29,7 +29,7 @@ const bareBase64 = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, "").replac
 describe("Snap published vectors", () => {
   it.effect("V-N1: NICEPAY token signature with K1", () =>
     Effect.gen(function* () {
-      const signature = yield* Snap.tokenSignature({
+      const signature = yield* Snap.Signature.tokenSignature({
         clientId: "IONPAYTEST",
         timestamp: "2023-02-22T14:43:27+07:00",
         privateKey: K1_PRIVATE_PEM
@@ -41,24 +41,24 @@ describe("Snap published vectors", () => {
   it.effect("V-N1 with the key as bare base64 DER and as Redacted PEM (SDK habits)", () =>
     Effect.gen(function* () {
       const options = { clientId: "IONPAYTEST", timestamp: "2023-02-22T14:43:27+07:00" }
-      expect(yield* Snap.tokenSignature({ ...options, privateKey: bareBase64(K1_PRIVATE_PEM) })).toBe(V_N1)
-      expect(yield* Snap.tokenSignature({ ...options, privateKey: Redacted.make(K1_PRIVATE_PEM) })).toBe(V_N1)
+      expect(yield* Snap.Signature.tokenSignature({ ...options, privateKey: bareBase64(K1_PRIVATE_PEM) })).toBe(V_N1)
+      expect(yield* Snap.Signature.tokenSignature({ ...options, privateKey: Redacted.make(K1_PRIVATE_PEM) })).toBe(V_N1)
     })
   )
 
   it.effect("V-N1 verifies with K1's public half, and fails for another clientId", () =>
     Effect.gen(function* () {
       const base = { timestamp: "2023-02-22T14:43:27+07:00", signature: V_N1, publicKey: K1_PUBLIC_PEM }
-      expect(yield* Snap.verifyTokenSignature({ ...base, clientId: "IONPAYTEST" })).toBe(true)
-      expect(yield* Snap.verifyTokenSignature({ ...base, clientId: "IONPAYTESU" })).toBe(false)
+      expect(yield* Snap.Signature.verifyTokenSignature({ ...base, clientId: "IONPAYTEST" })).toBe(true)
+      expect(yield* Snap.Signature.verifyTokenSignature({ ...base, clientId: "IONPAYTESU" })).toBe(false)
     })
   )
 
   it("V-N4: body hash of a NICEPAY inquiry body", () => {
     const body =
       '{"merchantId":"IONPAYTEST","originalPartnerReferenceNo":"order1677048512514","originalReferenceNo":"IONPAYTEST07202302221348332909"}'
-    expect(Snap.bodyHash(body)).toBe("14cfc0aa062edc5154e97839b97840208a20c4d25a1fc2d3dc5e4053c39d091a")
-    expect(Snap.bodyHash(new TextEncoder().encode(body))).toBe(
+    expect(Snap.Signature.bodyHash(body)).toBe("14cfc0aa062edc5154e97839b97840208a20c4d25a1fc2d3dc5e4053c39d091a")
+    expect(Snap.Signature.bodyHash(new TextEncoder().encode(body))).toBe(
       "14cfc0aa062edc5154e97839b97840208a20c4d25a1fc2d3dc5e4053c39d091a"
     )
   })
@@ -66,13 +66,13 @@ describe("Snap published vectors", () => {
   it("V-N2: NICEPAY service HMAC over ST1, keyed with the secret's UTF-8 bytes", () => {
     // ST1 carries the body hash directly, so rebuild it from its parts and check the string first.
     const stringToSign = `POST:/api/v1.0/transfer/registration:${V_N2_TOKEN}:ec055a063eca97d1eb53e1ebc38cb8dfed4ce9f874b47c8214fb30250cfa9d44:2023-02-22T17:25:04+07:00`
-    expect(Snap.symmetricSignature({ stringToSign, clientSecret: IONPAYTEST_CLIENT_SECRET })).toBe(V_N2)
+    expect(Snap.Signature.symmetricSignature({ stringToSign, clientSecret: IONPAYTEST_CLIENT_SECRET })).toBe(V_N2)
     expect(
-      Snap.symmetricSignature({ stringToSign, clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET) })
+      Snap.Signature.symmetricSignature({ stringToSign, clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET) })
     ).toBe(V_N2)
     // Base64-decoding the secret (a common SDK mistake) gives a different signature.
     expect(
-      Snap.symmetricSignature({
+      Snap.Signature.symmetricSignature({
         stringToSign,
         clientSecret: Buffer.from(IONPAYTEST_CLIENT_SECRET, "base64").toString("latin1")
       })
@@ -80,7 +80,7 @@ describe("Snap published vectors", () => {
   })
 
   it("V-M1: Midtrans symmetric service signature through serviceSignature", () => {
-    expect(Snap.bodyHash(V_M1_BODY)).toBe("01463f60dbb6ca538581579dd95b31c8ba9fc6600eca750e4d8460ca4e402111")
+    expect(Snap.Signature.bodyHash(V_M1_BODY)).toBe("01463f60dbb6ca538581579dd95b31c8ba9fc6600eca750e4d8460ca4e402111")
     const options = {
       method: "post",
       path: "/v1.0/qr/qr-mpm-generate",
@@ -88,13 +88,13 @@ describe("Snap published vectors", () => {
       body: V_M1_BODY,
       timestamp: "2024-03-05T10:37:16.196Z"
     }
-    expect(Snap.serviceSignature({ ...options, clientSecret: "myclientsecret" })).toBe(V_M1)
-    expect(Snap.serviceSignature({ ...options, clientSecret: Redacted.make("myclientsecret") })).toBe(V_M1)
-    expect(Snap.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: V_M1 })).toBe(
+    expect(Snap.Signature.serviceSignature({ ...options, clientSecret: "myclientsecret" })).toBe(V_M1)
+    expect(Snap.Signature.serviceSignature({ ...options, clientSecret: Redacted.make("myclientsecret") })).toBe(V_M1)
+    expect(Snap.Signature.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: V_M1 })).toBe(
       true
     )
     expect(
-      Snap.verifyServiceSignature({
+      Snap.Signature.verifyServiceSignature({
         ...options,
         body: `${V_M1_BODY} `,
         clientSecret: "myclientsecret",
@@ -102,36 +102,36 @@ describe("Snap published vectors", () => {
       })
     ).toBe(false)
     expect(
-      Snap.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: "not base64!" })
+      Snap.Signature.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: "not base64!" })
     ).toBe(false)
   })
 
   it.effect("V-M2: Midtrans token signature with the 2048-bit K2", () =>
     Effect.gen(function* () {
       const options = { clientId: "G1234325-SNAP", timestamp: "2024-03-01T08:27:49.024Z" }
-      expect(yield* Snap.tokenSignature({ ...options, privateKey: K2_PRIVATE_PEM })).toBe(V_M2)
+      expect(yield* Snap.Signature.tokenSignature({ ...options, privateKey: K2_PRIVATE_PEM })).toBe(V_M2)
       expect(
-        yield* Snap.verifyTokenSignature({ ...options, signature: V_M2, publicKey: K2_PUBLIC_BASE64 })
+        yield* Snap.Signature.verifyTokenSignature({ ...options, signature: V_M2, publicKey: K2_PUBLIC_BASE64 })
       ).toBe(true)
     })
   )
 
   it("V-D1: DOKU body hash keeps spaces inside strings", () => {
-    expect(Snap.bodyHash(V_D1_BODY)).toBe("3274fab8dac896837b106a16da2a974e7e65142dcecb4b768ef0294102838977")
-    expect(Snap.bodyHash(V_D1_BODY.replace('"  088899"', '" 088899"'))).not.toBe(
+    expect(Snap.Signature.bodyHash(V_D1_BODY)).toBe("3274fab8dac896837b106a16da2a974e7e65142dcecb4b768ef0294102838977")
+    expect(Snap.Signature.bodyHash(V_D1_BODY.replace('"  088899"', '" 088899"'))).not.toBe(
       "3274fab8dac896837b106a16da2a974e7e65142dcecb4b768ef0294102838977"
     )
   })
 
   it("the empty body hashes the empty string", () => {
-    expect(Snap.bodyHash("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    expect(Snap.Signature.bodyHash("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
   })
 })
 
 describe("Snap signatures", () => {
   it("serviceStringToSign upper-cases the method and keeps the body hash lower-case hex", () => {
     expect(
-      Snap.serviceStringToSign({
+      Snap.Signature.serviceStringToSign({
         method: "post",
         path: "/api/v1.0/balance-inquiry",
         accessToken: "tok",
@@ -151,12 +151,12 @@ describe("Snap signatures", () => {
         body: '{"a":"b"}',
         timestamp: "2024-01-01T07:00:00+07:00"
       }
-      const signature = yield* Snap.asymmetricServiceSignature({ ...options, privateKey: K2_PRIVATE_PEM })
+      const signature = yield* Snap.Signature.asymmetricServiceSignature({ ...options, privateKey: K2_PRIVATE_PEM })
       expect(
-        yield* Snap.verifyAsymmetricServiceSignature({ ...options, signature, publicKey: K2_PUBLIC_BASE64 })
+        yield* Snap.Signature.verifyAsymmetricServiceSignature({ ...options, signature, publicKey: K2_PUBLIC_BASE64 })
       ).toBe(true)
       expect(
-        yield* Snap.verifyAsymmetricServiceSignature({
+        yield* Snap.Signature.verifyAsymmetricServiceSignature({
           ...options,
           body: '{"a":"c"}',
           signature,
@@ -169,13 +169,13 @@ describe("Snap signatures", () => {
   it.effect("notification signatures: valid, tampered timestamp, wrong key, garbage", () =>
     Effect.gen(function* () {
       const timestamp = "2024-05-01T10:00:00+07:00"
-      const signature = yield* Snap.tokenSignature({
+      const signature = yield* Snap.Signature.tokenSignature({
         clientId: "TNICEVA023",
         timestamp,
         privateKey: K1_PRIVATE_PEM
       })
-      const verify = (overrides: Partial<Parameters<typeof Snap.verifyNotificationSignature>[0]>) =>
-        Snap.verifyNotificationSignature({
+      const verify = (overrides: Partial<Parameters<typeof Snap.Signature.verifyNotificationSignature>[0]>) =>
+        Snap.Signature.verifyNotificationSignature({
           clientId: "TNICEVA023",
           timestamp,
           signature,
@@ -196,20 +196,20 @@ describe("Snap signatures", () => {
       const pkcs1 = privateKey.export({ type: "pkcs1", format: "pem" }).toString()
       expect(pkcs1).toContain("BEGIN RSA PRIVATE KEY")
       const options = { clientId: "X", timestamp: "2024-01-01T07:00:00+07:00" }
-      const fromPem = yield* Snap.tokenSignature({ ...options, privateKey: pkcs1 })
-      const fromObject = yield* Snap.tokenSignature({ ...options, privateKey })
+      const fromPem = yield* Snap.Signature.tokenSignature({ ...options, privateKey: pkcs1 })
+      const fromObject = yield* Snap.Signature.tokenSignature({ ...options, privateKey })
       expect(fromPem).toBe(fromObject)
-      expect(yield* Snap.verifyTokenSignature({ ...options, signature: fromPem, publicKey })).toBe(true)
+      expect(yield* Snap.Signature.verifyTokenSignature({ ...options, signature: fromPem, publicKey })).toBe(true)
     })
   )
 
   it("PHP habit: PKCS#8 DER wrapped in RSA PRIVATE KEY headers is accepted", () => {
     const wrapped = `-----BEGIN RSA PRIVATE KEY-----\n${bareBase64(K1_PRIVATE_PEM)}\n-----END RSA PRIVATE KEY-----`
-    expect(Either.isRight(Snap.parsePrivateKey(wrapped))).toBe(true)
+    expect(Either.isRight(Snap.Signature.parsePrivateKey(wrapped))).toBe(true)
   })
 
   it("derives the SPKI public key a merchant uploads", () => {
-    const pem = Either.getOrThrow(Snap.publicKeyPem(K1_PRIVATE_PEM))
+    const pem = Either.getOrThrow(Snap.Signature.publicKeyPem(K1_PRIVATE_PEM))
     expect(bareBase64(pem)).toBe(bareBase64(K1_PUBLIC_PEM))
   })
 })
@@ -228,7 +228,7 @@ describe("Snap malformed keys", () => {
     it.effect(`private key: ${name} → InvalidKey without key material`, () =>
       Effect.gen(function* () {
         const error = yield* Effect.flip(
-          Snap.tokenSignature({ clientId: "X", timestamp: "2024-01-01T07:00:00+07:00", privateKey: input })
+          Snap.Signature.tokenSignature({ clientId: "X", timestamp: "2024-01-01T07:00:00+07:00", privateKey: input })
         )
         expect(error._tag).toBe("InvalidKey")
         expect(error.kind).toBe("Configuration")
@@ -243,7 +243,7 @@ describe("Snap malformed keys", () => {
   it.effect("public key: a private key where a public one is needed", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        Snap.verifyNotificationSignature({
+        Snap.Signature.verifyNotificationSignature({
           clientId: "X",
           timestamp: "2024-01-01T07:00:00+07:00",
           signature: "AAAA",
@@ -258,15 +258,15 @@ describe("Snap malformed keys", () => {
 
   it("rejects a non-RSA key", () => {
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" })
-    const result = Snap.parsePrivateKey(privateKey)
+    const result = Snap.Signature.parsePrivateKey(privateKey)
     expect(Either.isLeft(result) && result.left.reason).toBe("expected an RSA key, got ec")
   })
 })
 
-describe("Snap.fromKeys", () => {
+describe("Snap.Signer.fromKeys", () => {
   it.effect("signs through the seam exactly like the pure functions", () =>
     Effect.gen(function* () {
-      const signer = yield* Snap.fromKeys({
+      const signer = yield* Snap.Signer.fromKeys({
         clientId: "IONPAYTEST",
         clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET),
         privateKey: K1_PRIVATE_PEM
@@ -281,7 +281,7 @@ describe("Snap.fromKeys", () => {
         timestamp: "2024-01-01T07:00:00+07:00"
       }
       expect(yield* signer.serviceSignature(request)).toBe(
-        Snap.serviceSignature({ ...request, clientSecret: IONPAYTEST_CLIENT_SECRET })
+        Snap.Signature.serviceSignature({ ...request, clientSecret: IONPAYTEST_CLIENT_SECRET })
       )
     })
   )
@@ -289,7 +289,7 @@ describe("Snap.fromKeys", () => {
   it.effect("a malformed key fails when the signer is built, before any request", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        Snap.fromKeys({ clientId: "X", clientSecret: Redacted.make("s"), privateKey: "garbage" })
+        Snap.Signer.fromKeys({ clientId: "X", clientSecret: Redacted.make("s"), privateKey: "garbage" })
       )
       expect(error._tag).toBe("InvalidKey")
     })

@@ -83,7 +83,7 @@ export const tokenRequest = (
   if (merchant === undefined) return Either.left(respond("4017300", "Unauthorized. [Unknown client]"))
   // The key is a parsed KeyObject: verification is synchronous and cannot fail with InvalidKey.
   const valid = Effect.runSync(
-    Snap.verifyTokenSignature({
+    Snap.Signature.verifyTokenSignature({
       clientId,
       timestamp,
       signature: header(headers, "X-SIGNATURE")!,
@@ -154,7 +154,7 @@ export const serviceCall = (
   if (Math.abs(now - instant.right) > settings.timestampToleranceMillis) {
     return refused(respond(`401${svc}00`, "Unauthorized. [X-TIMESTAMP]"))
   }
-  const signatureValid = Snap.verifyServiceSignature({
+  const signatureValid = Snap.Signature.verifyServiceSignature({
     method: "POST",
     path: request.signedPath,
     accessToken: bearer[1]!,

@@ -51,7 +51,7 @@ export interface Options {
   /** Reject bodies that are not minified JSON; default false (NICEPAY's Python SDK sends spaces). */
   readonly requireMinifiedBody?: boolean | undefined
   /** The key notifications are signed with; default a fresh 2048-bit key. */
-  readonly notificationPrivateKey?: Snap.KeyInput | undefined
+  readonly notificationPrivateKey?: Snap.Signature.KeyInput | undefined
   /** Delivery attempts per notification; default 8. */
   readonly notificationAttempts?: number | undefined
   /** The first retry delay (doubling, capped at 5 minutes); default 1 second. */
@@ -75,7 +75,7 @@ export interface MerchantRegistration {
   readonly clientId: string
   readonly clientSecret: string | Redacted.Redacted<string>
   /** The merchant's RSA public key (SPKI/PKCS#1 PEM, base64 DER or KeyObject), 1024 or 2048 bits. */
-  readonly publicKey: Snap.KeyInput
+  readonly publicKey: Snap.Signature.KeyInput
   /** Where notifications are POSTed (the full URL, e.g. `https://shop.example/api/v1.0/transfer/notify`). */
   readonly notificationUrl?: string | undefined
   /** Starting balance in rupiah; default 1,000,000,000. */
@@ -110,7 +110,7 @@ export interface Service {
   readonly app: HttpApp.Default<never, never>
   /** The simulator's notification public key (SPKI PEM): what merchants verify notifications with. */
   readonly notificationPublicKey: string
-  readonly registerMerchant: (merchant: MerchantRegistration) => Effect.Effect<void, Snap.InvalidKey>
+  readonly registerMerchant: (merchant: MerchantRegistration) => Effect.Effect<void, Snap.Signature.InvalidKey>
   /** A merchant's balance in rupiah. */
   readonly balance: (clientId: string) => Effect.Effect<Option.Option<number>>
   /** Sets a merchant's balance; false when the merchant is unknown. */
@@ -201,7 +201,7 @@ const notifier = (options: {
       const now = yield* Clock.currentTimeMillis
       const timestamp = Timestamp.formatWib(now)
       const signature = yield* Effect.orDie(
-        Snap.tokenSignature({ clientId: payout.clientId, timestamp, privateKey: notificationKey })
+        Snap.Signature.tokenSignature({ clientId: payout.clientId, timestamp, privateKey: notificationKey })
       )
       const request = HttpClientRequest.post(url).pipe(
         HttpClientRequest.setHeaders({
@@ -282,12 +282,12 @@ export const make = (
     const notificationKey: KeyObject =
       options.notificationPrivateKey === undefined
         ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
-        : yield* Effect.orDie(Snap.parsePrivateKey(options.notificationPrivateKey))
-    const notificationPublicKey = yield* Effect.orDie(Snap.publicKeyPem(notificationKey))
+        : yield* Effect.orDie(Snap.Signature.parsePrivateKey(options.notificationPrivateKey))
+    const notificationPublicKey = yield* Effect.orDie(Snap.Signature.publicKeyPem(notificationKey))
     const deliveries: Array<NotificationDelivery> = []
 
     const registerMerchant = (merchant: MerchantRegistration) =>
-      Effect.flatMap(Snap.parsePublicKey(merchant.publicKey), (publicKey) =>
+      Effect.flatMap(Snap.Signature.parsePublicKey(merchant.publicKey), (publicKey) =>
         Ref.update(state, (current) =>
           State.putMerchant(current, {
             clientId: merchant.clientId,

@@ -22,7 +22,7 @@ const settings: Nicepay.Engine.Settings = {
 const initial = State.putMerchant(State.empty, {
   clientId: Demo.CLIENT_ID,
   clientSecret: Demo.CLIENT_SECRET,
-  publicKey: Either.getOrThrow(Snap.parsePublicKey(Demo.PUBLIC_KEY)),
+  publicKey: Either.getOrThrow(Snap.Signature.parsePublicKey(Demo.PUBLIC_KEY)),
   notificationUrl: undefined,
   balance: 1_000_000,
   externalIdDay: "",
@@ -38,7 +38,7 @@ const tokenRequest = (at: number, timestamp: string = Timestamp.formatWib(at)): 
     "x-timestamp": timestamp,
     "x-client-key": Demo.CLIENT_ID,
     "x-signature": Effect.runSync(
-      Snap.tokenSignature({ clientId: Demo.CLIENT_ID, timestamp, privateKey: Demo.PRIVATE_KEY })
+      Snap.Signature.tokenSignature({ clientId: Demo.CLIENT_ID, timestamp, privateKey: Demo.PRIVATE_KEY })
     )
   },
   body: bytes('{"grantType":"client_credentials"}'),
@@ -70,7 +70,7 @@ const call = (
     headers: {
       authorization: `Bearer ${token}`,
       "x-timestamp": timestamp,
-      "x-signature": Snap.serviceSignature({
+      "x-signature": Snap.Signature.serviceSignature({
         method: "POST",
         path: signedPath,
         accessToken: token,

@@ -8,13 +8,13 @@ import { baseUrl, Demo, fastRetries, logged, SandboxLive } from "./harness.js"
 describe("NICEPAY signer seam", () => {
   it.live("a custom signer signs the token and every service call, over the exact body sent", () =>
     Effect.gen(function* () {
-      const inMemory = yield* Snap.fromKeys({
+      const inMemory = yield* Snap.Signer.fromKeys({
         clientId: Demo.CLIENT_ID,
         clientSecret: Redacted.make(Demo.CLIENT_SECRET),
         privateKey: Redacted.make(Demo.PRIVATE_KEY)
       })
       const signed: Array<readonly [string, string, string]> = []
-      const recording: Snap.Signer = {
+      const recording: Snap.Signer.Signer = {
         clientId: inMemory.clientId,
         tokenSignature: (timestamp) =>
           Effect.zipRight(

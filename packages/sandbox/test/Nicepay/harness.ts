@@ -97,7 +97,7 @@ export const rawToken = (options: {
     const base = yield* baseUrl
     const clientId = options.clientId ?? Demo.CLIENT_ID
     const timestamp = options.timestamp ?? (yield* Timestamp.now)
-    const signature = yield* Snap.tokenSignature({
+    const signature = yield* Snap.Signature.tokenSignature({
       clientId,
       timestamp,
       privateKey: options.privateKey ?? Demo.PRIVATE_KEY
@@ -155,7 +155,7 @@ export const rawService = (options: {
   Effect.gen(function* () {
     const base = yield* baseUrl
     const timestamp = options.timestamp ?? (yield* Timestamp.now)
-    const signature = Snap.serviceSignature({
+    const signature = Snap.Signature.serviceSignature({
       method: "POST",
       path: options.signedPath ?? options.path,
       accessToken: options.token,
