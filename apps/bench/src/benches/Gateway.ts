@@ -2,21 +2,34 @@
  * `gateway.nicepay.balance` and `gateway.ayoconnect.inquiry`: the built gateway
  * (`apps/http/dist/main.js`) under autocannon at 64 connections, its upstreams a sandbox in a
  * separate process configured as real upstreams, beside the node:http pass-through baseline in
- * front of the same sandbox. Kasir and baseline runs alternate per route. A second gateway with
- * `KASIR_ACCESS_LOG=false` runs beside them, to show what the access log line costs.
+ * front of the same sandbox. A second gateway with `KASIR_ACCESS_LOG=false` runs beside them, to
+ * show what the access log line costs.
+ *
+ * The issue compares throughput, not start-up, so every side first runs warm: measured per 5 s
+ * window, the gateway's CPU per request falls from ≈3.7 ms to a steady ≈0.8 ms only after 20–30 s
+ * of load (JIT), while the pass-through is steady in its first window. Each side gets the same
+ * `WARMUP_SECONDS` per route, then `ROUNDS` rounds alternate the order of the sides; the ratio is
+ * the median of the per-round ratios.
+ *
+ * The gateway's embedded ledger is opened on a data directory that a previous start initialised:
+ * a first start runs PGlite's initdb in WebAssembly, whose heap peaks at ≈700 MB and is never
+ * returned, while a reopened directory — every later start of a deployed gateway — is the steady
+ * figure. The first start's RSS is reported beside it.
  */
 import { createHash, randomBytes } from "node:crypto"
+import { mkdtempSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import autocannon from "autocannon"
 import { cpuMicros, paths, type Running, rssBytes, serverNodeOptions, start } from "../Proc.js"
 import type { Result } from "../Result.js"
-import { round } from "../Stats.js"
+import { median, round } from "../Stats.js"
 import { AYOCONNECT_DEMO, INQUIRY } from "./Core.js"
 
 const CONNECTIONS = 64
 const DURATION_SECONDS = 10
-const WARMUP_SECONDS = 2
+const WARMUP_SECONDS = 30
+const ROUNDS = 3
 const FLOOR_SECONDS = 5
 const RSS_LIMIT_MB = 200
 const RPS_TARGET = 0.45
@@ -27,6 +40,8 @@ export interface Servers {
   readonly quiet: Running
   readonly baseline: Running
   readonly apiKey: string
+  /** The gateway's RSS right after its first start, on a fresh data directory (initdb). */
+  readonly firstStartRssBytes: number
   readonly stop: () => Promise<void>
 }
 
@@ -35,7 +50,6 @@ const demoNicepay = async () => {
   return Nicepay.Demo
 }
 
-/** The gateway and the pass-through, both pointed at the sandbox with the same credentials. */
 /** The environment that points a gateway at the sandbox with the demo credentials. */
 export const gatewayEnv = async (sandboxUrl: string, apiKey: string) => {
   const demo = await demoNicepay()
@@ -51,35 +65,29 @@ export const gatewayEnv = async (sandboxUrl: string, apiKey: string) => {
   }
 }
 
+/**
+ * A gateway on a data directory of its own that a first start has initialised: the first start
+ * runs initdb and stops, the returned process reopens the directory as a deployed gateway does.
+ */
+const startInitialised = async (
+  name: string,
+  env: Readonly<Record<string, string>>,
+  logDir: string
+): Promise<{ readonly running: Running; readonly firstStartRssBytes: number }> => {
+  const dataEnv = { ...env, KASIR_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), `kasir-${name}-data-`)) }
+  const options = { name, script: paths.gateway, readyPath: "/health", nodeOptions: serverNodeOptions }
+  const first = await start({ ...options, env: dataEnv, logFile: path.join(logDir, `${name}-first.log`) })
+  const firstStartRssBytes = rssBytes(first.pid)
+  await first.stop()
+  const running = await start({ ...options, env: dataEnv, logFile: path.join(logDir, `${name}.log`) })
+  return { running, firstStartRssBytes }
+}
+
 export const startServers = async (sandboxUrl: string, logDir: string): Promise<Servers> => {
-  const demo = await demoNicepay()
   const apiKey = `kasir_bench_${randomBytes(12).toString("hex")}`
-  const env = {
-    KASIR_API_KEYS: createHash("sha256").update(apiKey).digest("hex"),
-    AYOCONNECT_BASE_URL: sandboxUrl,
-    AYOCONNECT_API_KEY: AYOCONNECT_DEMO.apiKey,
-    AYOCONNECT_API_SECRET: AYOCONNECT_DEMO.secret,
-    NICEPAY_BASE_URL: `${sandboxUrl}/nicepay`,
-    NICEPAY_CLIENT_ID: demo.CLIENT_ID,
-    NICEPAY_CLIENT_SECRET: demo.CLIENT_SECRET,
-    NICEPAY_PRIVATE_KEY: demo.PRIVATE_KEY
-  }
-  const gateway = await start({
-    name: "gateway",
-    script: paths.gateway,
-    env,
-    readyPath: "/health",
-    logFile: path.join(logDir, "gateway.log"),
-    nodeOptions: serverNodeOptions
-  })
-  const quiet = await start({
-    name: "gateway-quiet",
-    script: paths.gateway,
-    env: { ...env, KASIR_ACCESS_LOG: "false" },
-    readyPath: "/health",
-    logFile: path.join(logDir, "gateway-quiet.log"),
-    nodeOptions: serverNodeOptions
-  })
+  const env = await gatewayEnv(sandboxUrl, apiKey)
+  const gateway = await startInitialised("gateway", env, logDir)
+  const quiet = await startInitialised("gateway-quiet", { ...env, KASIR_ACCESS_LOG: "false" }, logDir)
   const baseline = await start({
     name: "passthrough",
     script: paths.passthrough,
@@ -89,12 +97,13 @@ export const startServers = async (sandboxUrl: string, logDir: string): Promise<
     nodeOptions: serverNodeOptions
   })
   return {
-    gateway,
-    quiet,
+    gateway: gateway.running,
+    quiet: quiet.running,
     baseline,
     apiKey,
+    firstStartRssBytes: gateway.firstStartRssBytes,
     stop: async () => {
-      await Promise.all([gateway.stop(), quiet.stop(), baseline.stop()])
+      await Promise.all([gateway.running.stop(), quiet.running.stop(), baseline.stop()])
     }
   }
 }
@@ -178,36 +187,44 @@ export const gatewayBenches = async (
     serverCores: healthRun.serverCores,
     serverCpuMicrosPerRequest: healthRun.serverCpuMicrosPerRequest
   }
-  for (const [index, route] of routes.entries()) {
-    await load(servers.gateway, servers.apiKey, route, WARMUP_SECONDS)
-    await load(servers.quiet, servers.apiKey, route, WARMUP_SECONDS)
-    await load(servers.baseline, servers.apiKey, route, WARMUP_SECONDS)
-    const order =
-      index % 2 === 0
-        ? (["gateway", "baseline", "quiet"] as const)
-        : (["quiet", "baseline", "gateway"] as const)
-    const figures: Record<string, Awaited<ReturnType<typeof run>>> = {}
-    for (const which of order) {
-      figures[which] = await run(servers[which], servers.apiKey, route, simulatorPid)
+  const sides = ["gateway", "baseline", "quiet"] as const
+  for (const route of routes) {
+    for (const which of sides) {
+      await load(servers[which], servers.apiKey, route, WARMUP_SECONDS)
     }
-    const quiet = figures.quiet!
+    const rounds: Array<Record<(typeof sides)[number], Awaited<ReturnType<typeof run>>>> = []
+    for (let index = 0; index < ROUNDS; index++) {
+      const order = index % 2 === 0 ? sides : ([...sides].reverse() as ReadonlyArray<(typeof sides)[number]>)
+      const figures: Partial<Record<(typeof sides)[number], Awaited<ReturnType<typeof run>>>> = {}
+      for (const which of order) {
+        figures[which] = await run(servers[which], servers.apiKey, route, simulatorPid)
+      }
+      rounds.push(figures as Record<(typeof sides)[number], Awaited<ReturnType<typeof run>>>)
+    }
+    const roundRatios = rounds.map((figures) => round(figures.gateway.rps / figures.baseline.rps, 2))
+    const ratio = round(median(roundRatios), 2)
+    // The figures shown are the round whose ratio is the median; errors count over every round.
+    const figures = rounds[roundRatios.indexOf(ratio)] ?? rounds[0]!
+    const quiet = figures.quiet
     const kasir = {
-      ...figures.gateway!,
+      ...figures.gateway,
+      errors: rounds.reduce((sum, each) => sum + each.gateway.errors, 0),
+      roundRatios: roundRatios.join(" / "),
+      rssFirstStartMB: megabytes(servers.firstStartRssBytes),
       rssBeforeMB: megabytes(rssBefore.gateway),
       rssAfterMB: megabytes(rssBytes(servers.gateway.pid)),
       // The same gateway without the access log line: its rps, and the line's CPU per request.
       accessLogOffRps: quiet.rps,
-      accessLogOffRatio: round(quiet.rps / figures.baseline!.rps, 2),
+      accessLogOffRatio: round(quiet.rps / figures.baseline.rps, 2),
       accessLogOffErrors: quiet.errors,
       accessLogCpuMicrosPerRequest:
-        figures.gateway!.serverCpuMicrosPerRequest - quiet.serverCpuMicrosPerRequest
+        figures.gateway.serverCpuMicrosPerRequest - quiet.serverCpuMicrosPerRequest
     }
     const baseline = {
-      ...figures.baseline!,
+      ...figures.baseline,
       rssBeforeMB: megabytes(rssBefore.baseline),
       rssAfterMB: megabytes(rssBytes(servers.baseline.pid))
     }
-    const ratio = round(kasir.rps / baseline.rps, 2)
     results.push({
       name: route.name,
       kasir,
@@ -216,7 +233,7 @@ export const gatewayBenches = async (
       target: `rps ≥ ${RPS_TARGET} × baseline (issue 14; issue 7 asked ≥ 0.6), 0 errors, RSS < ${RSS_LIMIT_MB} MB`,
       met: ratio >= RPS_TARGET && kasir.errors === 0 && kasir.rssAfterMB < RSS_LIMIT_MB,
       floor,
-      note: `autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per side after ${WARMUP_SECONDS} s warm-up, on ${os.availableParallelism()} cores shared by load generator, server and simulator (separate processes); baseline: a node:http pass-through doing the same signed upstream call (API key digest check, no logging, no schema validation); both servers run with node ${serverNodeOptions.join(" ")}`
+      note: `autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up per side, then ${ROUNDS} rounds of ${DURATION_SECONDS} s per side in alternating order (ratio: median of the per-round ratios); RSS after load on a reopened data directory (first start on a fresh one, initdb: rssFirstStartMB); on ${os.availableParallelism()} cores shared by load generator, server and simulator (separate processes); baseline: a node:http pass-through doing the same signed upstream call (API key digest check, no logging, no schema validation); both servers run with node ${serverNodeOptions.join(" ")}`
     })
   }
   return results
