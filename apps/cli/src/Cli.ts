@@ -1,7 +1,5 @@
 /**
  * The `kasir` command tree.
- *
- * @since 0.1.0
  */
 import { type CliApp, CliConfig, Command, HelpDoc } from "@effect/cli"
 import type { Effect } from "effect"
@@ -21,8 +19,6 @@ declare const KASIR_VERSION: string | undefined
 
 /**
  * The version printed by `kasir --version`: the package's, stamped in when bundling.
- *
- * @since 0.1.0
  */
 export const version: string = typeof KASIR_VERSION === "string" ? KASIR_VERSION : "0.0.0-dev"
 
@@ -61,16 +57,12 @@ const root = Command.make("kasir").pipe(
 
 /**
  * The root command's descriptor (the tree `Help` walks).
- *
- * @since 0.2.0
  */
 export const descriptor: unknown = root.descriptor
 
 /**
  * Parses a command line (`process.argv` shape) and runs the command it names. Failures are left
  * untyped on purpose: `Failure` classifies them by `kind`, whatever module they come from.
- *
- * @since 0.1.0
  */
 export const run: (
   argv: ReadonlyArray<string>
@@ -82,8 +74,6 @@ export const run: (
 /**
  * The help text of a command path (`[]` for `kasir` itself), rendered by `Help`; `undefined` when
  * the path names no command.
- *
- * @since 0.1.0
  */
 export const help = (path: ReadonlyArray<string>): string | undefined =>
   Help.render({ root, path, version, config: CliConfig.make({ showBuiltIns: false }) })

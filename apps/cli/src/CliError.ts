@@ -3,8 +3,6 @@
  * one mapping turns every failure into an exit code. A wrong command line or configuration is
  * core's shared `KasirError.InvalidInput` / `KasirError.InvalidConfig` (provider `kasir`, with
  * the reason and an optional hint), the same classes core and the ledger fail with.
- *
- * @since 0.1.0
  */
 import type { ErrorKind } from "@kasir/core"
 import * as KasirError from "@kasir/core/KasirError"
@@ -12,8 +10,6 @@ import { Schema } from "effect"
 
 /**
  * The embedded sandbox could not be started (no free loopback port, for instance). Exit code 3.
- *
- * @since 0.1.0
  */
 export class SandboxUnavailable extends Schema.TaggedError<SandboxUnavailable>()("SandboxUnavailable", {
   reason: Schema.String
@@ -35,8 +31,6 @@ export class SandboxUnavailable extends Schema.TaggedError<SandboxUnavailable>()
 
 /**
  * A payout status lookup found the payout failed at the bank. Exit code 1.
- *
- * @since 0.1.0
  */
 export class PayoutFailed extends Schema.TaggedError<PayoutFailed>()("PayoutFailed", {
   partnerReferenceNo: Schema.String,

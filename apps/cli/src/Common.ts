@@ -1,15 +1,11 @@
 /**
  * Options every operation command accepts.
- *
- * @since 0.1.0
  */
 import { Options } from "@effect/cli"
 import { Config, type Option } from "effect"
 
 /**
  * `--json`: print exactly one JSON document on stdout instead of the readable summary.
- *
- * @since 0.1.0
  */
 export const json: Options.Options<boolean> = Options.boolean("json").pipe(
   Options.withDescription("Print exactly one JSON document on stdout instead of the readable summary.")
@@ -17,8 +13,6 @@ export const json: Options.Options<boolean> = Options.boolean("json").pipe(
 
 /**
  * `--sandbox`: use the embedded simulator even when credentials are configured.
- *
- * @since 0.1.0
  */
 export const sandbox: Options.Options<boolean> = Options.boolean("sandbox").pipe(
   Options.withDescription(
@@ -29,15 +23,11 @@ export const sandbox: Options.Options<boolean> = Options.boolean("sandbox").pipe
 
 /**
  * The environment variable naming a running sandbox.
- *
- * @since 0.1.0
  */
 export const urlEnv = "KASIR_SANDBOX_URL"
 
 /**
  * `--sandbox-url URL`: use a running `kasir sandbox` instead of starting one.
- *
- * @since 0.1.0
  */
 export const sandboxUrl: Options.Options<Option.Option<string>> = Options.text("sandbox-url").pipe(
   Options.withDescription(

@@ -5,8 +5,6 @@
  * sandbox, so multi-step flows (inquiry → pay → status) keep their state between commands.
  * Either way the commands use the sandbox's demo credentials, and say so in one line on stderr.
  * The in-process sandbox keeps its state in the data directory between commands (`SandboxState`).
- *
- * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
 import { Ayoconnect, Nicepay, Sandbox } from "@kasir/sandbox"
@@ -18,8 +16,6 @@ import * as SandboxState from "./SandboxState.js"
 
 /**
  * Where the sandbox's two simulators answer, and the demo credentials they accept.
- *
- * @since 0.1.0
  */
 export class Endpoint extends Context.Tag("@kasir/cli/SandboxEndpoint")<
   Endpoint,
@@ -42,15 +38,11 @@ export class Endpoint extends Context.Tag("@kasir/cli/SandboxEndpoint")<
 
 /**
  * Why the sandbox is used.
- *
- * @since 0.1.0
  */
 export type Reason = "flag" | "unconfigured"
 
 /**
  * The one line printed on stderr when a command uses the sandbox.
- *
- * @since 0.1.0
  */
 export const notice = (options: {
   readonly provider: string
@@ -141,8 +133,6 @@ const inProcess: Layer.Layer<Endpoint, SandboxUnavailable, HttpClient.HttpClient
 
 /**
  * The sandbox for the lifetime of the command, announced on stderr.
- *
- * @since 0.1.0
  */
 export const layer = (options: {
   readonly provider: string

@@ -8,31 +8,19 @@
  * | 2    | usage or configuration error: fix the command line, env vars or key file |
  * | 3    | upstream unavailable, timed out, or the outcome is unknown               |
  * | 130  | interrupted (Ctrl-C / SIGTERM)                                           |
- *
- * @since 0.1.0
  */
 import type { ErrorKind } from "@kasir/core"
 
-/**
- * @since 0.1.0
- */
 export type ExitCode = 0 | 1 | 2 | 3 | 130
 
-/** @since 0.1.0 */
 export const Success: ExitCode = 0
-/** @since 0.1.0 */
 export const Declined: ExitCode = 1
-/** @since 0.1.0 */
 export const Usage: ExitCode = 2
-/** @since 0.1.0 */
 export const Unknown: ExitCode = 3
-/** @since 0.1.0 */
 export const Interrupted: ExitCode = 130
 
 /**
  * The exit code for a kind of failure.
- *
- * @since 0.1.0
  */
 export const fromKind = (kind: ErrorKind.ErrorKind): ExitCode => {
   switch (kind) {
@@ -51,8 +39,6 @@ export const fromKind = (kind: ErrorKind.ErrorKind): ExitCode => {
 
 /**
  * The exit-code table as printed in `kasir --help` and the README.
- *
- * @since 0.1.0
  */
 export const table: ReadonlyArray<readonly [code: number, meaning: string]> = [
   [0, "success"],

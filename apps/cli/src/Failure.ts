@@ -1,8 +1,6 @@
 /**
  * Turns any failure into one or two lines on stderr and an exit code. Never a stack trace: not
  * for upstream errors, not for @effect/cli's own validation errors, not for bugs.
- *
- * @since 0.1.0
  */
 import { HelpDoc, ValidationError } from "@effect/cli"
 import type { ErrorKind } from "@kasir/core"
@@ -16,8 +14,6 @@ import * as Usage from "./Usage.js"
 
 /**
  * What the user sees for a failure.
- *
- * @since 0.1.0
  */
 export interface Described {
   readonly exitCode: ExitCode.ExitCode
@@ -30,8 +26,6 @@ const ansiPattern = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
 
 /**
  * Text without terminal styling.
- *
- * @since 0.1.0
  */
 export const stripAnsi = (text: string): string => text.replace(ansiPattern, "")
 
@@ -97,8 +91,6 @@ const labelledMessages = (
 /**
  * The upstream's own words on an error: its response code and its messages — Ayoconnect's
  * Indonesian and English pair, SNAP's single `responseMessage` (`KasirError.upstreamMessages`).
- *
- * @since 0.1.0
  */
 export const upstreamDetail = (error: KasirError.KasirError): string | undefined => {
   if (error.upstreamCode === undefined) return undefined
@@ -143,8 +135,6 @@ const describeKasirError = (error: KasirError.KasirError, kind: ErrorKind.ErrorK
 
 /**
  * Describes one expected failure.
- *
- * @since 0.1.0
  */
 export const describeError = (
   error: unknown,
@@ -178,8 +168,6 @@ const defectText = (defect: { readonly message?: unknown; readonly _tag?: unknow
 /**
  * A failure nobody planned for is a bug. Its outcome cannot be known (it may have happened after
  * a payment was sent), so it exits 3 like any other unknown outcome.
- *
- * @since 0.1.0
  */
 export const describeDefect = (defect: unknown): Described => {
   const message =
@@ -197,8 +185,6 @@ export const describeDefect = (defect: unknown): Described => {
 /**
  * Describes a whole cause: the first expected failure wins; then defects; interruption alone
  * exits 130 silently.
- *
- * @since 0.1.0
  */
 export const describe = <E>(
   cause: Cause.Cause<E>,
@@ -238,8 +224,6 @@ const upstreamMessages = (error: KasirError.KasirError): Record<string, string> 
 /**
  * The JSON document `--json` prints on stdout for a failure: what kind of failure, kasir's message
  * and hint, the upstream's code and messages when it answered, and the exit code with its meaning.
- *
- * @since 0.1.0
  */
 export const errorDocument = (
   failure: unknown,
@@ -273,8 +257,6 @@ const wantsJson = (args: ReadonlyArray<string>): boolean => {
  * failure is also one JSON document on stdout (`errorDocument`), unless the command already
  * printed its document there (a payment reported as failed, say): stdout always carries exactly
  * one.
- *
- * @since 0.1.0
  */
 export const report = <E>(
   cause: Cause.Cause<E>,

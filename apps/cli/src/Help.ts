@@ -4,8 +4,6 @@
  * longest full usage (hundreds of spaces) and gives a subcommand's usage line as its bare name
  * ("$ payout"). The sections themselves (description, arguments, options) are still
  * @effect/cli's, taken from each command's descriptor, so descriptions live in one place.
- *
- * @since 0.1.0
  */
 import { type CliConfig, CommandDescriptor, HelpDoc, Usage as CliUsage } from "@effect/cli"
 import type * as Span from "@effect/cli/HelpDoc/Span"
@@ -111,8 +109,6 @@ const descriptionOf = (instruction: Instruction): HelpDoc.HelpDoc | undefined =>
  * The first sentence of a command's description, for its row in its parent's command table: read
  * from the description itself, not from the rendered help page (rendering a page through
  * @effect/printer costs a few milliseconds; the root page has six rows).
- *
- * @since 0.2.0
  */
 export const summary = (descriptor: CommandDescriptor.Command<unknown>): string => {
   const description = descriptionOf(descriptor as unknown as Instruction)
@@ -140,8 +136,6 @@ const sectionsWithoutCommands = (text: string): string => {
 
 /**
  * The help text for a command path, or `undefined` when the path names no command.
- *
- * @since 0.1.0
  */
 export const render = (options: {
   /** The root command (anything with @effect/cli's `descriptor`). */

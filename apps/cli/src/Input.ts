@@ -5,8 +5,6 @@
  *
  * @kasir/core is imported when a value is validated, not when the command tree is built, so
  * `kasir --help` never loads it.
- *
- * @since 0.1.0
  */
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import type { Money } from "@kasir/core"
@@ -14,15 +12,11 @@ import { Duration, Effect, Option, ParseResult, Schema } from "effect"
 
 /**
  * The @kasir/core module.
- *
- * @since 0.1.0
  */
 export type Core = typeof import("@kasir/core")
 
 /**
  * @kasir/core, loaded on first use.
- *
- * @since 0.1.0
  */
 export const core: Effect.Effect<Core> = Effect.promise(() => import("@kasir/core"))
 
@@ -31,8 +25,6 @@ const firstMessage = (error: ParseResult.ParseError): string =>
 
 /**
  * A text option decoded with a schema; failures read `--flag: <the schema's message>`.
- *
- * @since 0.1.0
  */
 export const text = <A>(
   flag: string,
@@ -52,8 +44,6 @@ export const text = <A>(
 
 /**
  * `--amount`: whole rupiah as digits (`10000`); `12.5`, `10.000` and `1e4` are usage errors.
- *
- * @since 0.1.0
  */
 export const amount = (description: string): Options.Options<Money.Rupiah> =>
   text("amount", (core) => core.Money.RupiahFromString, description)
@@ -82,8 +72,6 @@ const DigitsFromString = Schema.String.pipe(
 /**
  * A whole number as ASCII digits (`42`), then checked with a schema (range, positivity);
  * `1e3`, `1.5`, `-1` and full-width digits are usage errors.
- *
- * @since 0.1.0
  */
 export const wholeNumber = (
   flag: string,
@@ -118,8 +106,6 @@ const DurationFromString = Schema.String.pipe(
 
 /**
  * A positive duration: `30s`, `5m`, `"2 minutes"`, `"1500 millis"`.
- *
- * @since 0.1.0
  */
 export const duration = (flag: string, description: string): Options.Options<Duration.Duration> =>
   text(flag, () => DurationFromString, description)

@@ -1,7 +1,5 @@
 /**
  * The whole program: parse, run, and turn every outcome into output and an exit code.
- *
- * @since 0.1.0
  */
 import { CliConfig } from "@effect/cli"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
@@ -55,8 +53,6 @@ const environment = Layer.mergeAll(
 /**
  * Runs `kasir` on a command line (`process.argv` shape) and yields the exit code. Never fails:
  * every failure has been reported on stderr by the time the exit code is known.
- *
- * @since 0.1.0
  */
 export const program = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode.ExitCode> => {
   const args = argv.slice(2)
@@ -112,8 +108,6 @@ const withTelemetry = <A, R>(
 
 /**
  * Exits with the code the program yielded; an interrupted program (Ctrl-C, SIGTERM) exits 130.
- *
- * @since 0.1.0
  */
 export const teardown: Teardown = (exit, onExit) => {
   if (Exit.isSuccess(exit)) return onExit(typeof exit.value === "number" ? exit.value : ExitCode.Success)

@@ -1,14 +1,9 @@
 /**
  * Where the CLI writes: results on stdout, everything else (notices, progress, errors) on stderr,
  * so `kasir … --json | jq` always sees exactly one JSON document.
- *
- * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
 
-/**
- * @since 0.1.0
- */
 export class Output extends Context.Tag("@kasir/cli/Output")<
   Output,
   {
@@ -33,8 +28,6 @@ const eraseLine = "\r\u001b[2K"
 /**
  * The process's own streams. Writes to pipes and files are synchronous on POSIX, so nothing is
  * lost when the process exits right after.
- *
- * @since 0.1.0
  */
 export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, () => {
   const interactive = process.stderr.isTTY === true

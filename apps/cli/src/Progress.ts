@@ -1,8 +1,6 @@
 /**
  * Progress for commands that wait: a spinner line with the elapsed time on stderr, only when
  * stderr is a terminal. Piped or redirected, waiting prints nothing extra.
- *
- * @since 0.1.0
  */
 import { Clock, Duration, Effect, Schedule } from "effect"
 import { Output } from "./Output.js"
@@ -12,8 +10,6 @@ const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 /**
  * Runs `self` while showing `label` with a spinner and the elapsed seconds. The line is cleared
  * when `self` ends, however it ends.
- *
- * @since 0.1.0
  */
 export const withProgress =
   (label: string) =>

@@ -1,15 +1,10 @@
 /**
  * A command's result in both shapes: the readable text printed by default and the JSON document
  * printed with `--json`. Commands build a `Report`; `emit` picks the shape.
- *
- * @since 0.1.0
  */
 import { Effect } from "effect"
 import { Output } from "./Output.js"
 
-/**
- * @since 0.1.0
- */
 export interface Report {
   /** The document printed with `--json`: plain JSON values only (amounts as integer rupiah). */
   readonly json: unknown
@@ -19,8 +14,6 @@ export interface Report {
 
 /**
  * Prints the report on stdout: exactly one JSON document with `json`, the text otherwise.
- *
- * @since 0.1.0
  */
 export const emit = (
   report: Report,

@@ -9,8 +9,6 @@
  *
  * Commands run one after another share the state; two commands at once each write their own
  * view back, the last one winning (a sandbox for one person at a terminal, not a database).
- *
- * @since 0.1.0
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
@@ -19,29 +17,21 @@ import type { Sandbox } from "@kasir/sandbox"
 
 /**
  * The environment variable naming the data directory.
- *
- * @since 0.1.0
  */
 export const dataDirEnv = "KASIR_DATA_DIR"
 
 /**
  * The data directory (absolute), from `KASIR_DATA_DIR` or `.kasir` in the working directory.
- *
- * @since 0.1.0
  */
 export const dataDir = (): string => path.resolve(process.env[dataDirEnv] || ".kasir")
 
 /**
  * The file the embedded sandbox's state is kept in.
- *
- * @since 0.1.0
  */
 export const stateFile = (): string => path.join(dataDir(), "sandbox", "state.json")
 
 /**
  * What the file holds: the last state, and when the state was last reset (ISO 8601), if ever.
- *
- * @since 0.1.0
  */
 export interface Stored {
   readonly snapshot?: Sandbox.Snapshot | undefined
@@ -51,8 +41,6 @@ export interface Stored {
 /**
  * The stored state; empty when there is none yet. An unreadable file is reported, never ignored
  * silently: `Error` with a message naming the file and the way out.
- *
- * @since 0.1.0
  */
 export const load = (isSnapshot: (u: unknown) => u is Sandbox.Snapshot): Stored => {
   const file = stateFile()
@@ -79,8 +67,6 @@ export const load = (isSnapshot: (u: unknown) => u is Sandbox.Snapshot): Stored 
 
 /**
  * Writes the state atomically (a temporary file renamed over the old one).
- *
- * @since 0.1.0
  */
 export const save = (stored: Stored): void => {
   const file = stateFile()
@@ -94,8 +80,6 @@ let loaded: Stored | undefined
 
 /**
  * Remembers what this command loaded, for `resetNotice`.
- *
- * @since 0.1.0
  */
 export const remember = (stored: Stored): void => {
   loaded = stored
@@ -104,8 +88,6 @@ export const remember = (stored: Stored): void => {
 /**
  * The line to add to an unknown-reference error when this command used the embedded sandbox and
  * its state was reset: the reference may simply predate the reset.
- *
- * @since 0.1.0
  */
 export const resetNotice = (error: KasirError.KasirError): string | undefined =>
   loaded?.resetAt !== undefined && KasirError.isUnknownReference(error)

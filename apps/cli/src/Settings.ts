@@ -2,8 +2,6 @@
  * Provider settings: each environment variable a core layer reads (`AYOCONNECT_*`, `NICEPAY_*`)
  * has a flag that overrides it. Flags become a `ConfigProvider` layered over the environment, so
  * the core's own `Config` definitions stay the one source of truth for names and validation.
- *
- * @since 0.1.0
  */
 import * as KasirError from "@kasir/core/KasirError"
 import type * as Variable from "@kasir/core/Variable"
@@ -12,8 +10,6 @@ import { ConfigProvider, Effect, Option, Redacted } from "effect"
 
 /**
  * One setting: an environment variable and the flag that overrides it.
- *
- * @since 0.1.0
  */
 export interface Setting {
   /** The environment variable, e.g. `AYOCONNECT_API_KEY`. */
@@ -30,15 +26,11 @@ export interface Setting {
 /**
  * The flag that overrides an environment variable: its name lowercased, `_` becoming `-`
  * (`AYOCONNECT_API_KEY` → `ayoconnect-api-key`).
- *
- * @since 0.1.0
  */
 export const flagOf = (env: string): string => env.toLowerCase().replaceAll("_", "-")
 
 /**
  * The settings of a core variable table, in its order, each with its derived flag.
- *
- * @since 0.1.0
  */
 export const fromVariables = (table: ReadonlyArray<Variable.Variable>): ReadonlyArray<Setting> =>
   table.map((variable) => ({
@@ -51,8 +43,6 @@ export const fromVariables = (table: ReadonlyArray<Variable.Variable>): Readonly
 
 /**
  * Values given on the command line, by environment variable name.
- *
- * @since 0.1.0
  */
 export type Flags = Readonly<Record<string, Option.Option<string | Redacted.Redacted<string>>>>
 
@@ -67,8 +57,6 @@ const option = (setting: Setting): Options.Options<Option.Option<string | Redact
 
 /**
  * The flags of a group of settings, parsed into `Flags`.
- *
- * @since 0.1.0
  */
 export const options = (settings: ReadonlyArray<Setting>): Options.Options<Flags> =>
   Options.all(Object.fromEntries(settings.map((setting) => [setting.env, option(setting)])))
@@ -78,8 +66,6 @@ const reveal = (value: string | Redacted.Redacted<string>): string =>
 
 /**
  * Flags first, then the environment. Extra values (e.g. a key file's contents) may be given too.
- *
- * @since 0.1.0
  */
 export const configProvider = (
   flags: Flags,
@@ -94,8 +80,6 @@ export const configProvider = (
 
 /**
  * Whether a setting has a non-blank value from its flag or the environment.
- *
- * @since 0.1.0
  */
 export const isSet = (setting: Setting, flags: Flags): boolean => {
   const flag = flags[setting.env]
@@ -105,16 +89,12 @@ export const isSet = (setting: Setting, flags: Flags): boolean => {
 
 /**
  * How a provider is reached: its configured upstream, or the embedded sandbox.
- *
- * @since 0.1.0
  */
 export type Target = "configured" | "sandbox"
 
 /**
  * Decides the target. `--sandbox` always wins; no credential at all means the sandbox; some but
  * not all credentials is a configuration error rather than a silent fallback to the sandbox.
- *
- * @since 0.1.0
  */
 export const target = (
   provider: string,
@@ -138,8 +118,6 @@ export const target = (
 
 /**
  * A readable list of the settings for help texts and the README.
- *
- * @since 0.1.0
  */
 export const describe = (settings: ReadonlyArray<Setting>): string =>
   settings.map((setting) => `${setting.env} (--${setting.flag})`).join(", ")

@@ -1,13 +1,9 @@
 /**
  * Plain-text layouts for readable output: aligned key/value lists and column tables.
- *
- * @since 0.1.0
  */
 
 /**
  * Column alignment; amounts read best right-aligned.
- *
- * @since 0.1.0
  */
 export type Align = "left" | "right"
 
@@ -17,8 +13,6 @@ const pad = (text: string, width: number, align: Align): string =>
 /**
  * Labels and values, one pair per line, values aligned after the longest label.
  * Pairs whose value is `undefined` are left out.
- *
- * @since 0.1.0
  */
 export const fields = (pairs: ReadonlyArray<readonly [label: string, value: string | undefined]>): string => {
   const present = pairs.filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
@@ -28,8 +22,6 @@ export const fields = (pairs: ReadonlyArray<readonly [label: string, value: stri
 
 /**
  * A table with a header row. Trailing spaces are trimmed from every line.
- *
- * @since 0.1.0
  */
 export const table = (
   columns: ReadonlyArray<{ readonly header: string; readonly align?: Align }>,

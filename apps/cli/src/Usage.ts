@@ -2,21 +2,15 @@
  * The command names of `kasir` — part of its interface — and the help hint for a command line.
  * @effect/cli reports an unknown subcommand as "Invalid subcommand for kasir - use 'ayoconnect'";
  * this module turns that into "unknown command 'x' for 'kasir nicepay'" with the valid choices.
- *
- * @since 0.1.0
  */
 
 /**
  * A group of subcommands, or `null` for a leaf command.
- *
- * @since 0.1.0
  */
 export type Tree = { readonly [name: string]: Tree | null }
 
 /**
  * Every command of `kasir`.
- *
- * @since 0.1.0
  */
 export const tree: Tree = {
   ayoconnect: { balance: null, products: null, inquiry: null, pay: null, status: null, wait: null },
@@ -35,8 +29,6 @@ export const tree: Tree = {
 /**
  * Where a command line points: the command path it names, and the first word that is not a
  * command where one was expected.
- *
- * @since 0.1.0
  */
 export interface Resolved {
   readonly path: ReadonlyArray<string>
@@ -45,8 +37,6 @@ export interface Resolved {
 
 /**
  * Resolves the words of a command line (without `node` and the script) against the tree.
- *
- * @since 0.1.0
  */
 export const resolve = (args: ReadonlyArray<string>): Resolved => {
   const path: Array<string> = []
@@ -62,15 +52,11 @@ export const resolve = (args: ReadonlyArray<string>): Resolved => {
 
 /**
  * "Run 'kasir nicepay payout --help' for usage."
- *
- * @since 0.1.0
  */
 export const helpHint = (path: ReadonlyArray<string>): string =>
   `Run '${["kasir", ...path, "--help"].join(" ")}' for usage.`
 
 /**
  * Groups that also run on their own (`kasir sandbox` serves; `kasir sandbox reset` resets).
- *
- * @since 0.1.0
  */
 export const runnableGroups: ReadonlySet<string> = new Set(["sandbox"])

@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 /**
  * The `kasir` executable.
- *
- * @since 0.1.0
  */
 import { runMain } from "@effect/platform-node/NodeRuntime"
 import * as Main from "./Main.js"

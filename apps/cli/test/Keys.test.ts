@@ -49,7 +49,11 @@ describe("kasir keys generate", () => {
     const timestamp = "2024-01-01T10:00:00+07:00"
     const verified = await Effect.runPromise(
       Effect.gen(function* () {
-        const signature = yield* Snap.Signature.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey })
+        const signature = yield* Snap.Signature.tokenSignature({
+          clientId: "IONPAYTEST",
+          timestamp,
+          privateKey
+        })
         const good = yield* Snap.Signature.verifyTokenSignature({
           clientId: "IONPAYTEST",
           timestamp,

@@ -14,15 +14,11 @@
  *   structured logger, `console.log`) and one `write(2)` per request were most of the line's cost.
  *
  * Both respect the minimum log level (`KASIR_LOG_LEVEL`): probes are logged at debug level.
- *
- * @since 0.2.0
  */
 import { Clock, Context, Effect, FiberRef, HashMap, List, LogLevel } from "effect"
 
 /**
  * The fields of one access log line.
- *
- * @since 0.2.0
  */
 export interface Entry {
   readonly requestId: string
@@ -39,8 +35,6 @@ export interface Entry {
 
 /**
  * Where access log lines go.
- *
- * @since 0.2.0
  */
 export interface Sink {
   readonly write: (level: LogLevel.LogLevel, entry: Entry) => Effect.Effect<void>
@@ -48,8 +42,6 @@ export interface Sink {
 
 /**
  * The message of every access log line.
- *
- * @since 0.2.0
  */
 export const message = "http request"
 
@@ -78,8 +70,6 @@ const fieldsOf = (entry: Entry): Record<string, unknown> => ({
 /**
  * Through the Effect logger: the fields as log annotations, added in one transient mutation of the
  * annotation map (`Effect.annotateLogs` with eight fields makes eight immutable copies).
- *
- * @since 0.2.0
  */
 export const logger: Sink = {
   write: (level, entry) => {
@@ -102,8 +92,6 @@ const str = JSON.stringify
  * The line `Logger.json` writes for an access log entry, without its trailing newline. Ambient log
  * annotations and spans (none in the gateway) are written as `Logger.json` writes them, and the
  * entry's fields take precedence over ambient annotations of the same name, as they would there.
- *
- * @since 0.2.0
  */
 export const format = (
   level: LogLevel.LogLevel,
@@ -127,8 +115,6 @@ export const format = (
 /**
  * How `stdout` writes: where the text goes, and when it is flushed. Defaults: `process.stdout`,
  * once per turn of the event loop (`setImmediate`), at 64 KiB buffered, and at process exit.
- *
- * @since 0.2.0
  */
 export interface StdoutOptions {
   readonly write?: ((chunk: string) => void) | undefined
@@ -138,8 +124,6 @@ export interface StdoutOptions {
 
 /**
  * A batched sink and its `flush` (for tests and shutdown; also run at process exit).
- *
- * @since 0.2.0
  */
 export interface Batched extends Sink {
   readonly flush: () => void
@@ -147,8 +131,6 @@ export interface Batched extends Sink {
 
 /**
  * The gateway process's sink: `Logger.json`'s line, formatted directly and written in batches.
- *
- * @since 0.2.0
  */
 export const stdout = (options: StdoutOptions = {}): Batched => {
   const write = options.write ?? ((chunk: string) => void process.stdout.write(chunk))

@@ -1,8 +1,6 @@
 /**
  * The kasir gateway API: one HttpApi definition from which the server, `/openapi.json` and the
  * Swagger UI at `/docs` are all derived.
- *
- * @since 0.1.0
  */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AyoconnectGroup } from "./api/Ayoconnect.js"
@@ -15,9 +13,6 @@ import * as OpenApiProblems from "./OpenApiProblems.js"
 import * as Problem from "./Problem.js"
 import * as Version from "./Version.js"
 
-/**
- * @since 0.1.0
- */
 export class Api extends HttpApi.make("kasir")
   .add(SystemGroup)
   .add(AyoconnectGroup)

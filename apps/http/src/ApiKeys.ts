@@ -4,16 +4,12 @@
  *
  * A presented key is hashed and compared with every configured digest in constant time; the
  * comparison never stops early, so timing reveals neither which digest matched nor how much of it.
- *
- * @since 0.1.0
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
 import { Context, Either, Layer, Redacted } from "effect"
 
 /**
  * The hex SHA-256 digest of a key, as written in `KASIR_API_KEYS`.
- *
- * @since 0.1.0
  */
 export const digestHex = (key: string): string => createHash("sha256").update(key, "utf8").digest("hex")
 
@@ -23,8 +19,6 @@ const HEX_DIGEST = /^[0-9a-f]{64}$/
  * Parses `KASIR_API_KEYS`: comma-separated SHA-256 hex digests, whitespace and empty entries
  * ignored. Fails with a message naming the first malformed entry by position (never its value
  * beyond its length, in case someone pasted a raw key there).
- *
- * @since 0.1.0
  */
 export const parseDigests = (raw: string): Either.Either<ReadonlyArray<Buffer>, string> => {
   const entries = raw
@@ -46,15 +40,11 @@ export const parseDigests = (raw: string): Either.Either<ReadonlyArray<Buffer>, 
 
 /**
  * A fresh random key for development use (`kasir_dev_` + 32 base64url characters, 192 bits).
- *
- * @since 0.1.0
  */
 export const generateDevelopmentKey = (): string => `kasir_dev_${randomBytes(24).toString("base64url")}`
 
 /**
  * The set of accepted keys.
- *
- * @since 0.1.0
  */
 export class ApiKeys extends Context.Tag("@kasir/http/ApiKeys")<
   ApiKeys,
@@ -68,8 +58,6 @@ export class ApiKeys extends Context.Tag("@kasir/http/ApiKeys")<
 /**
  * Checks `key` against `digests`. Hashing first makes every comparison 32 bytes against 32 bytes
  * regardless of the key's length; every digest is compared even after a match.
- *
- * @since 0.1.0
  */
 export const verify = (digests: ReadonlyArray<Buffer>, key: string): string | undefined => {
   if (key === "") return undefined
@@ -81,16 +69,10 @@ export const verify = (digests: ReadonlyArray<Buffer>, key: string): string | un
   return matched?.toString("hex").slice(0, 8)
 }
 
-/**
- * @since 0.1.0
- */
 export const make = (digests: ReadonlyArray<Buffer>): Context.Tag.Service<ApiKeys> => ({
   verify: (key) => verify(digests, Redacted.value(key)),
   size: digests.length
 })
 
-/**
- * @since 0.1.0
- */
 export const layer = (digests: ReadonlyArray<Buffer>): Layer.Layer<ApiKeys> =>
   Layer.succeed(ApiKeys, make(digests))

@@ -3,8 +3,6 @@
  * (Ayoconnect, with credentials the operator configured in its dashboard).
  *
  * Both are HttpApi security middlewares, so the OpenAPI document and Swagger UI show them.
- *
- * @since 0.1.0
  */
 import {
   HttpApiMiddleware,
@@ -21,8 +19,6 @@ import * as RequestContext from "./RequestContext.js"
 
 /**
  * `/v1` security: `Authorization: Bearer <key>` or `X-API-Key: <key>`.
- *
- * @since 0.1.0
  */
 export class ApiKeyAuth extends HttpApiMiddleware.Tag<ApiKeyAuth>()("ApiKeyAuth", {
   failure: Problem.Unauthorized,
@@ -48,8 +44,6 @@ const presentedKeys = Effect.map(HttpServerRequest.HttpServerRequest, (request) 
 /**
  * Verifies the presented key. Bearer is tried first, then `X-API-Key`; the failure says whether a
  * key was missing or not recognised, never which digest came close.
- *
- * @since 0.1.0
  */
 export const layerApiKeyAuth: Layer.Layer<ApiKeyAuth, never, ApiKeys> = Layer.effect(
   ApiKeyAuth,
@@ -82,8 +76,6 @@ export const layerApiKeyAuth: Layer.Layer<ApiKeyAuth, never, ApiKeys> = Layer.ef
 
 /**
  * `/callbacks/ayoconnect` security: HTTP Basic.
- *
- * @since 0.1.0
  */
 export class CallbackAuth extends HttpApiMiddleware.Tag<CallbackAuth>()("CallbackAuth", {
   failure: Problem.Unauthorized,
@@ -92,8 +84,6 @@ export class CallbackAuth extends HttpApiMiddleware.Tag<CallbackAuth>()("Callbac
 
 /**
  * The Basic credentials Ayoconnect is configured to send; none means every callback is refused.
- *
- * @since 0.1.0
  */
 export class CallbackCredentials extends Context.Tag("@kasir/http/CallbackCredentials")<
   CallbackCredentials,
@@ -107,8 +97,6 @@ const equalSecret = (a: string, b: string) => timingSafeEqual(sha256(a), sha256(
 
 /**
  * Verifies callback Basic credentials in constant time.
- *
- * @since 0.1.0
  */
 export const layerCallbackAuth: Layer.Layer<CallbackAuth, never, CallbackCredentials> = Layer.effect(
   CallbackAuth,

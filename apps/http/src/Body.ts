@@ -19,8 +19,6 @@
  *
  * Refusals are `BodyRefused` values; `Validation` turns them into 413 / 400 problems and the
  * notify route into SNAP answers.
- *
- * @since 0.1.0
  */
 import { HttpServerError, type HttpServerRequest } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
@@ -29,8 +27,6 @@ import { Data, Effect } from "effect"
 
 /**
  * The limits on one request body.
- *
- * @since 0.1.0
  */
 export interface Limits {
   /** Bytes; `KASIR_MAX_BODY_BYTES`. */
@@ -44,31 +40,23 @@ export interface Limits {
 /**
  * The documented requests and notifications are all under 2 KiB: 64 KiB leaves room for every
  * optional field while keeping a hostile body's cost negligible.
- *
- * @since 0.1.0
  */
 export const defaultMaxBytes = 65_536
 
 /**
  * The deepest documented body nests 3 levels (a notification's `amount`, Ayoconnect's
  * `customerDetails` entries); 32 is far beyond that and far below any stack limit.
- *
- * @since 0.1.0
  */
 export const defaultMaxDepth = 32
 
 /**
  * No documented array or object has more than a few dozen entries.
- *
- * @since 0.1.0
  */
 export const defaultMaxElements = 1_000
 
 /**
  * Why a body was refused. `status` is 413 (too large) or 400 (not UTF-8, not JSON, beyond a shape
  * limit); `slug` names the problem type.
- *
- * @since 0.1.0
  */
 export class BodyRefused extends Data.TaggedError("BodyRefused")<{
   readonly status: 400 | 413
@@ -78,9 +66,6 @@ export class BodyRefused extends Data.TaggedError("BodyRefused")<{
   readonly field: string
 }> {}
 
-/**
- * @since 0.1.0
- */
 export const isBodyRefused = (u: unknown): u is BodyRefused => u instanceof BodyRefused
 
 const tooLarge = (limits: Limits) =>
@@ -104,16 +89,12 @@ const unreadable = new BodyRefused({
  * can destroy the answer before the client reads it; so a client that stops sending gets its 413
  * or 401, and one that keeps sending is cut off after this many bytes (or by
  * `KASIR_REQUEST_TIMEOUT`). Discarding is linear and keeps nothing.
- *
- * @since 0.1.0
  */
 export const lingerBytes = 1_048_576
 
 /**
  * Discards the rest of a body the gateway will not read, up to `lingerBytes`, then destroys the
  * connection.
- *
- * @since 0.1.0
  */
 const lingering = new WeakSet<IncomingMessage>()
 
@@ -135,8 +116,6 @@ export const linger = (source: IncomingMessage): void => {
 /**
  * Reads the body of a Node request, refusing it once it crosses `limits.maxBytes`. On refusal
  * nothing read is kept and the rest `linger`s, so the 413 can still be written and read.
- *
- * @since 0.1.0
  */
 export const readBytes = (source: IncomingMessage, limits: Limits): Effect.Effect<Uint8Array, BodyRefused> =>
   Effect.async<Uint8Array, BodyRefused>((resume) => {
@@ -193,8 +172,6 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 
 /**
  * Decodes UTF-8 strictly: invalid bytes (`0xFF 0xFE`, say) are refused, never replaced by U+FFFD.
- *
- * @since 0.1.0
  */
 export const decodeUtf8 = (bytes: Uint8Array): Effect.Effect<string, BodyRefused> =>
   Effect.try({
@@ -211,8 +188,6 @@ export const decodeUtf8 = (bytes: Uint8Array): Effect.Effect<string, BodyRefused
 /**
  * The first shape limit `text` (JSON) exceeds, or `undefined`. One pass, no recursion; strings
  * (and their escapes) are skipped, so brackets inside them do not count.
- *
- * @since 0.1.0
  */
 export const exceededLimit = (text: string, limits: Limits): string | undefined => {
   // counts[d]: separators seen in the container open at depth d (elements = separators + 1).
@@ -255,8 +230,6 @@ export const exceededLimit = (text: string, limits: Limits): string | undefined 
 /**
  * Parses a JSON body: shape limits first, then `JSON.parse`. An empty body is `null`, as
  * @effect/platform has it.
- *
- * @since 0.1.0
  */
 export const parseJson = (text: string, limits: Limits): Effect.Effect<unknown, BodyRefused> => {
   if (text === "") return Effect.succeed(null)
@@ -285,8 +258,6 @@ export const parseJson = (text: string, limits: Limits): Effect.Effect<unknown, 
 
 /**
  * The `BodyRefused` behind a request error from a `bounded` request, if that is what it is.
- *
- * @since 0.1.0
  */
 export const refusalOf = (u: unknown): BodyRefused | undefined =>
   HttpServerError.isServerError(u) && u._tag === "RequestError" && isBodyRefused(u.cause)
@@ -297,8 +268,6 @@ export const refusalOf = (u: unknown): BodyRefused | undefined =>
  * The request with its body accessors (`arrayBuffer`, `text`, `json`, `urlParamsBody`) replaced by
  * bounded, strict, cached ones; they fail with a `RequestError` (reason `Decode`) whose `cause` is
  * the `BodyRefused` (`refusalOf`). Everything else is the original request.
- *
- * @since 0.1.0
  */
 export const bounded = (
   request: HttpServerRequest.HttpServerRequest,

@@ -8,8 +8,6 @@
  * SIGTERM/SIGINT — marks the gateway not ready, stops accepting connections, waits until every
  * connection has finished its response (up to the deadline), and only then lets the rest of the
  * application close.
- *
- * @since 0.1.0
  */
 import type { Server } from "node:http"
 import { Context, Duration, Effect, Fiber, Layer } from "effect"
@@ -17,8 +15,6 @@ import type { RequestState } from "./RequestContext.js"
 
 /**
  * Counts the requests being served.
- *
- * @since 0.1.0
  */
 export class InFlight extends Context.Tag("@kasir/http/InFlight")<
   InFlight,
@@ -40,9 +36,6 @@ export class InFlight extends Context.Tag("@kasir/http/InFlight")<
   }
 >() {}
 
-/**
- * @since 0.1.0
- */
 export const makeInFlight: Effect.Effect<Context.Tag.Service<InFlight>> = Effect.sync(() => {
   const active = new Map<Fiber.RuntimeFiber<unknown, unknown>, RequestState | undefined>()
   let draining = false
@@ -98,16 +91,11 @@ const warnAbandoned = (request: RequestState | undefined): Effect.Effect<void> =
   )
 }
 
-/**
- * @since 0.1.0
- */
 export const layerInFlight: Layer.Layer<InFlight> = Layer.effect(InFlight, makeInFlight)
 
 /**
  * The drain step, as a layer with nothing but a finalizer. Build it after the server layers so
  * that it is released before them.
- *
- * @since 0.1.0
  */
 export const layerGracefulShutdown = (options: {
   readonly server: Server

@@ -16,8 +16,6 @@
  *   template and status;
  * - with a tracer configured, the server span of the request (joined to the caller's
  *   `traceparent`, no headers on it).
- *
- * @since 0.1.0
  */
 import { type HttpApp, HttpServerRequest, HttpServerResponse, HttpTraceContext } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
@@ -35,8 +33,6 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 /**
  * The request id to use: the caller's when it is 1–128 token characters, else a new UUID.
- *
- * @since 0.1.0
  */
 export const requestIdFrom = (header: string | undefined): string =>
   header !== undefined && REQUEST_ID.test(header) ? header : randomUUID()
@@ -76,9 +72,6 @@ const referencesIn = (pathParams: Record<string, string>): Record<string, string
 
 const leaving = Effect.sync(() => Metrics.recordActiveRequest(-1))
 
-/**
- * @since 0.2.0
- */
 export interface Options {
   /**
    * The access log line: `true` (the default) writes it through the Effect logger
@@ -92,8 +85,6 @@ export interface Options {
 
 /**
  * The edge middleware, for `HttpApiBuilder.serve`.
- *
- * @since 0.1.0
  */
 export const middleware =
   (routes: RouteTable, limits: Body.Limits, options: Options = {}) =>

@@ -4,8 +4,6 @@
  *
  * Layer order matters for shutdown: the drain layer is built last so that it is released first,
  * while the server still serves and the clients and sandbox are still up.
- *
- * @since 0.1.0
  */
 import {
   HttpApiBuilder,
@@ -42,8 +40,6 @@ import * as Validation from "./Validation.js"
 
 /**
  * Overrides of `PORT` / `HOST` (tests listen on port 0 on loopback).
- *
- * @since 0.1.0
  */
 export interface Options {
   readonly port?: number | undefined
@@ -66,8 +62,6 @@ export interface Options {
  * The API keys to accept: the configured digests; or, when none are configured and every
  * provider is sandboxed, a development key generated now and printed once. Real credentials
  * without `KASIR_API_KEYS` refuse to start: a printed key must never open a real upstream.
- *
- * @since 0.1.0
  */
 export const apiKeys = (
   digests: ReadonlyArray<Buffer>,
@@ -96,8 +90,6 @@ export const apiKeys = (
  * is the embedded sandbox and none are configured, a pair generated now and given only to the
  * sandbox, so its callbacks reach the gateway. With real credentials and none configured, every
  * callback is refused.
- *
- * @since 0.1.0
  */
 export const callbackCredentials = (
   configured: GatewayConfig.GatewayConfig["callbackCredentials"],
@@ -122,8 +114,6 @@ const loopbackUrl = (address: HttpServer.TcpAddress): string => {
  * The Node server with the configured timeouts and connection cap. Node checks the header and
  * request timeouts every `connectionsCheckingInterval` (30 s by default): checking every second
  * (or more often, for short timeouts) makes the timeouts hold to within about a second.
- *
- * @since 0.1.0
  */
 export const makeServer = (config: GatewayConfig.GatewayConfig): Server => {
   const headersTimeout = Duration.toMillis(config.headersTimeout)
@@ -144,8 +134,6 @@ const extraRoutes = [
 
 /**
  * Why the gateway can fail to start.
- *
- * @since 0.1.0
  */
 export type GatewayError =
   | ConfigError.ConfigError
@@ -156,8 +144,6 @@ export type GatewayError =
 
 /**
  * The gateway. Requires an `HttpClient` for the upstreams (the lean `Transport.layer` in main).
- *
- * @since 0.1.0
  */
 export const layer = (
   options: Options = {}

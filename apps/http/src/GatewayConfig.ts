@@ -31,15 +31,10 @@
  * running at the deadline is abandoned — logged as a WARN line with its request id, route,
  * operations and references — and a money call cut off that way has an outcome unknown to its
  * caller, to be resolved by status.
- *
- * @since 0.1.0
  */
 import { Config, ConfigError, Duration, Either, LogLevel, Option, type Redacted } from "effect"
 import * as ApiKeys from "./ApiKeys.js"
 
-/**
- * @since 0.1.0
- */
 export interface GatewayConfig {
   readonly port: number
   readonly host: string
@@ -104,9 +99,6 @@ const callbackCredentials = Config.all({
   })
 )
 
-/**
- * @since 0.1.0
- */
 export const config: Config.Config<GatewayConfig> = Config.all({
   port: Config.integer("PORT").pipe(
     Config.validate({

@@ -24,8 +24,6 @@
  * | `ReferenceInProgress` | 409 problem `in-progress`, `Retry-After` (seconds) |
  * | `LedgerUnavailable` before sending | 503 problem `ledger-unavailable`; nothing was sent |
  * | `ReferenceReused` | 409 `idempotency-key-reused`, as before the ledger |
- *
- * @since 0.1.0
  */
 import { type HttpClient, HttpApp, HttpServerResponse } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -46,16 +44,12 @@ import * as RequestContext from "./RequestContext.js"
 
 /**
  * The variable that turns migrations at start off (`false`) for deploys that run them separately.
- *
- * @since 0.1.0
  */
 export const migrateVariable = Migrations.migrateVariable
 
 /**
  * How long a request waits for a concurrent one holding its reference before answering 409
  * `in-progress` (default 10 seconds; `0 seconds`: answer at once).
- *
- * @since 0.1.0
  */
 export const waitVariable = "KASIR_IDEMPOTENCY_WAIT"
 
@@ -63,15 +57,11 @@ export const waitVariable = "KASIR_IDEMPOTENCY_WAIT"
  * How long a money request holds its entry before recovery may take it over (default 2 minutes:
  * longer than a money call's deadline). Recovery only reads, so a shorter lease is safe, only
  * busier.
- *
- * @since 0.1.0
  */
 export const sendLeaseVariable = "KASIR_LEDGER_SEND_LEASE"
 
 /**
  * Why the ledger can fail to start.
- *
- * @since 0.1.0
  */
 export type LedgerStartError =
   | KasirError.InvalidConfig
@@ -81,8 +71,6 @@ export type LedgerStartError =
 
 /**
  * The services the handlers use.
- *
- * @since 0.1.0
  */
 export type Services =
   | Ledger.Ledger
@@ -95,8 +83,6 @@ export type Services =
  * Ledger entries by `provider` and `state` (`sending`, `pending`, `succeeded`, `failed`,
  * `unknown`), as counted at the last refresh: a gauge, every provider × state pair present (0
  * when there are none), so a series never disappears when its last entry moves on.
- *
- * @since 0.1.0
  */
 export const entriesMetric = Metric.gauge("kasir_ledger_entries", {
   description: "Ledger entries by provider and state, counted when metrics are read"
@@ -107,8 +93,6 @@ export const entriesMetric = Metric.gauge("kasir_ledger_entries", {
  * `ledger_entries` (the `(provider, state, …)` index answers it) and sets every provider × state
  * pair. The scrape runs it before reading the registry. It never fails: with the ledger
  * unreachable the gauge keeps its last values and a warning is logged.
- *
- * @since 0.1.0
  */
 export class EntryCounts extends Context.Tag("@kasir/http/Ledger/EntryCounts")<
   EntryCounts,
@@ -119,8 +103,6 @@ const recordEntries = CoreMetrics.recorder(entriesMetric, "provider", "state")
 
 /**
  * `EntryCounts` over the ledger's SQL client.
- *
- * @since 0.1.0
  */
 export const layerEntryCounts: Layer.Layer<EntryCounts, never, SqlClient.SqlClient> = Layer.effect(
   EntryCounts,
@@ -147,8 +129,6 @@ export const layerEntryCounts: Layer.Layer<EntryCounts, never, SqlClient.SqlClie
 /**
  * The ledger over `database` (default `Database.layerConfig`), migrated at start unless
  * `KASIR_DATABASE_MIGRATE=false`.
- *
- * @since 0.1.0
  */
 export const layer = (
   database: Layer.Layer<
@@ -185,8 +165,6 @@ export const layer = (
 
 /**
  * Marks the answer as a replay from the ledger: `Idempotent-Replayed: true`.
- *
- * @since 0.1.0
  */
 export const markReplayed: Effect.Effect<void> = HttpApp.appendPreResponseHandler((_request, response) =>
   Effect.succeed(HttpServerResponse.setHeader(response, "idempotent-replayed", "true"))
@@ -194,8 +172,6 @@ export const markReplayed: Effect.Effect<void> = HttpApp.appendPreResponseHandle
 
 /**
  * 409 `in-progress` with `Retry-After`: another request is sending this reference.
- *
- * @since 0.1.0
  */
 export const inProgress = (error: Errors.ReferenceInProgress): Effect.Effect<never, Problem.Conflict> =>
   Effect.zipRight(
@@ -212,8 +188,6 @@ export const inProgress = (error: Errors.ReferenceInProgress): Effect.Effect<nev
 
 /**
  * 503 `ledger-unavailable`: the record could not be written, so nothing was sent.
- *
- * @since 0.1.0
  */
 export const unavailable = (
   error: Errors.LedgerUnavailable

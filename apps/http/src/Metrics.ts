@@ -14,8 +14,6 @@
  *
  * Before each scrape the ledger's `kasir_ledger_entries` gauge is refreshed (`Ledger.EntryCounts`,
  * one grouped COUNT), when the gateway has a ledger.
- *
- * @since 0.3.0
  */
 import { Metrics as CoreMetrics } from "@kasir/core"
 import { Prometheus } from "@kasir/telemetry"
@@ -36,8 +34,6 @@ import * as Ledger from "./Ledger.js"
 
 /**
  * Request durations by `http_request_method`, `http_route` and `http_response_status_code`.
- *
- * @since 0.3.0
  */
 export const requestDuration = Metric.histogram(
   "http_server_request_duration_seconds",
@@ -47,8 +43,6 @@ export const requestDuration = Metric.histogram(
 
 /**
  * Requests being served now.
- *
- * @since 0.3.0
  */
 export const activeRequests = Metric.counter("http_server_active_requests", {
   description: "HTTP requests the gateway is serving now"
@@ -67,23 +61,17 @@ const knownMethods = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "
 
 /**
  * Records one served request (the edge middleware calls it once per response).
- *
- * @since 0.3.0
  */
 export const recordRequest = (method: string, route: string, status: number, seconds: number): void =>
   recordDuration(seconds, knownMethods.has(method) ? method : "_OTHER", route, String(status))
 
 /**
  * Counts a request in (`+1`) or out (`-1`).
- *
- * @since 0.3.0
  */
 export const recordActiveRequest = (delta: 1 | -1): void => recordActive(delta)
 
 /**
  * Where the scrape goes.
- *
- * @since 0.3.0
  */
 export type Exposure =
   | { readonly _tag: "Off" }
@@ -92,8 +80,6 @@ export type Exposure =
 
 /**
  * `KASIR_METRICS` (`on` / `off`, default on), `KASIR_METRICS_PORT`, `KASIR_METRICS_HOST`.
- *
- * @since 0.3.0
  */
 export const exposure: Config.Config<Exposure> = Config.all({
   enabled: Config.literal("on", "off")("KASIR_METRICS").pipe(Config.withDefault("on" as const)),
@@ -115,8 +101,6 @@ export const exposure: Config.Config<Exposure> = Config.all({
 
 /**
  * The scrape the gateway's own `/metrics` route serves; absent when the scrape is elsewhere or off.
- *
- * @since 0.3.0
  */
 export class GatewayScrape extends Context.Tag("@kasir/http/GatewayScrape")<
   GatewayScrape,
@@ -125,8 +109,6 @@ export class GatewayScrape extends Context.Tag("@kasir/http/GatewayScrape")<
 
 /**
  * The separate metrics server could not listen (the port is taken, the host is not local, …).
- *
- * @since 0.3.0
  */
 export class MetricsServerError extends Schema.TaggedError<MetricsServerError>()("MetricsServerError", {
   host: Schema.String,
@@ -141,8 +123,6 @@ export class MetricsServerError extends Schema.TaggedError<MetricsServerError>()
 /**
  * A separate server answering `GET /metrics` only (everything else 404), for `KASIR_METRICS_PORT`.
  * It is closed with the gateway.
- *
- * @since 0.3.0
  */
 export const serveSeparately = (
   scrape: Effect.Effect<string>,
@@ -187,8 +167,6 @@ export const serveSeparately = (
 /**
  * The scrape for the configured exposure: the gateway's route gets it, or a separate port serves
  * it, or nothing does.
- *
- * @since 0.3.0
  */
 export const layer = (
   defaultHost: string

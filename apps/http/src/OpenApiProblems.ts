@@ -5,8 +5,6 @@
  * otherwise; the gateway never sends that shape (`Validation.ts` turns it into a problem), so this
  * transform removes it, and declares every response whose schema is a `Problem` class as
  * `application/problem+json`.
- *
- * @since 0.1.0
  */
 
 type Json = Record<string, unknown>
@@ -68,8 +66,6 @@ const references = (spec: unknown, ref: string): boolean => JSON.stringify(spec)
 
 /**
  * The transform, for `OpenApi.Transform` on the API.
- *
- * @since 0.1.0
  */
 export const transform = (spec: Record<string, unknown>): Record<string, unknown> => {
   const paths = (isObject(spec.paths) ? spec.paths : {}) as Record<string, Record<string, Json>>

@@ -5,23 +5,17 @@
  * upstream decline, an upstream outage — is one of the classes below. They differ only in their
  * HTTP status, so the OpenAPI document lists one schema per status and the wire shape is the same
  * everywhere: `type`, `title`, `status`, `detail`, `instance`, plus kasir's extension members.
- *
- * @since 0.1.0
  */
 import { HttpApiSchema, HttpServerResponse } from "@effect/platform"
 import { Schema } from "effect"
 
 /**
  * The media type of every problem body.
- *
- * @since 0.1.0
  */
 export const contentType = "application/problem+json"
 
 /**
  * One field of a request that failed validation.
- *
- * @since 0.1.0
  */
 export class FieldError extends Schema.Class<FieldError>("FieldError")({
   /** Where the offending value is: `body.amount`, `path.refNumber`, `query.page`, `header.x-api-key`. */
@@ -31,8 +25,6 @@ export class FieldError extends Schema.Class<FieldError>("FieldError")({
 
 /**
  * What the upstream itself said, when it answered.
- *
- * @since 0.1.0
  */
 export class UpstreamDetail extends Schema.Class<UpstreamDetail>("UpstreamDetail")({
   /** `ayoconnect` or `nicepay`. */
@@ -79,8 +71,6 @@ const fields = <S extends number>(status: S) => ({
 
 /**
  * The plain data of a problem, whatever its status.
- *
- * @since 0.1.0
  */
 export type Fields = Omit<Schema.Struct.Type<ReturnType<typeof fields<number>>>, "status"> & {
   readonly status: number
@@ -93,8 +83,6 @@ const annotate = <A>(status: number, description: string): Schema.Annotations.Sc
 
 /**
  * 400: the request does not validate, or the upstream rejected it as malformed.
- *
- * @since 0.1.0
  */
 export class BadRequest extends Schema.Class<BadRequest>("BadRequestProblem")(
   fields(400),
@@ -103,8 +91,6 @@ export class BadRequest extends Schema.Class<BadRequest>("BadRequestProblem")(
 
 /**
  * 401: no API key, or one that is not configured.
- *
- * @since 0.1.0
  */
 export class Unauthorized extends Schema.Class<Unauthorized>("UnauthorizedProblem")(
   fields(401),
@@ -113,8 +99,6 @@ export class Unauthorized extends Schema.Class<Unauthorized>("UnauthorizedProble
 
 /**
  * 404: no such route, or no such payment/payout at the upstream.
- *
- * @since 0.1.0
  */
 export class NotFound extends Schema.Class<NotFound>("NotFoundProblem")(
   fields(404),
@@ -125,8 +109,6 @@ export class NotFound extends Schema.Class<NotFound>("NotFoundProblem")(
  * 409: the idempotency key (`refNumber`, `partnerReferenceNo`) already belongs to a different
  * payment, or to one the gateway cannot identify; nothing was sent again. Also: a payout
  * transition its current status (`currentStatus`) does not allow.
- *
- * @since 0.1.0
  */
 export class Conflict extends Schema.Class<Conflict>("ConflictProblem")(
   fields(409),
@@ -135,8 +117,6 @@ export class Conflict extends Schema.Class<Conflict>("ConflictProblem")(
 
 /**
  * 413: the request body is larger than `KASIR_MAX_BODY_BYTES`; it was not read past the limit.
- *
- * @since 0.1.0
  */
 export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("PayloadTooLargeProblem")(
   fields(413),
@@ -145,8 +125,6 @@ export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("PayloadTooLa
 
 /**
  * 422: the upstream answered and declined or failed the call; `upstream` carries its code and messages.
- *
- * @since 0.1.0
  */
 export class Declined extends Schema.Class<Declined>("DeclinedProblem")(
   fields(422),
@@ -155,8 +133,6 @@ export class Declined extends Schema.Class<Declined>("DeclinedProblem")(
 
 /**
  * 500: the gateway is misconfigured (credentials, keys) or hit a bug.
- *
- * @since 0.1.0
  */
 export class InternalError extends Schema.Class<InternalError>("InternalErrorProblem")(
   fields(500),
@@ -165,8 +141,6 @@ export class InternalError extends Schema.Class<InternalError>("InternalErrorPro
 
 /**
  * 502: the upstream could not be reached, answered garbage, or refused our credentials.
- *
- * @since 0.1.0
  */
 export class BadGateway extends Schema.Class<BadGateway>("BadGatewayProblem")(
   fields(502),
@@ -175,8 +149,6 @@ export class BadGateway extends Schema.Class<BadGateway>("BadGatewayProblem")(
 
 /**
  * 503: the gateway is not ready (shutting down, or a provider is not configured).
- *
- * @since 0.1.0
  */
 export class ServiceUnavailable extends Schema.Class<ServiceUnavailable>("ServiceUnavailableProblem")(
   fields(503),
@@ -185,8 +157,6 @@ export class ServiceUnavailable extends Schema.Class<ServiceUnavailable>("Servic
 
 /**
  * 504: the upstream gave no complete answer within the deadline.
- *
- * @since 0.1.0
  */
 export class GatewayTimeout extends Schema.Class<GatewayTimeout>("GatewayTimeoutProblem")(
   fields(504),
@@ -196,8 +166,6 @@ export class GatewayTimeout extends Schema.Class<GatewayTimeout>("GatewayTimeout
 /**
  * 202: a money-moving call may or may not have happened, and its status could not be read yet.
  * Nothing will be sent again by itself; poll `location` (also the `Location` header).
- *
- * @since 0.1.0
  */
 export class OutcomeUnknown extends Schema.Class<OutcomeUnknown>("OutcomeUnknownProblem")(
   fields(202),
@@ -206,8 +174,6 @@ export class OutcomeUnknown extends Schema.Class<OutcomeUnknown>("OutcomeUnknown
 
 /**
  * Any problem.
- *
- * @since 0.1.0
  */
 export type Problem =
   | BadRequest
@@ -238,16 +204,12 @@ const classes = {
 
 /**
  * Whether a value is one of the problem classes.
- *
- * @since 0.1.0
  */
 export const isProblem = (u: unknown): u is Problem =>
   Object.values(classes).some((Class) => u instanceof Class)
 
 /**
  * The statuses a problem can have.
- *
- * @since 0.1.0
  */
 export type Status = keyof typeof classes
 
@@ -267,8 +229,6 @@ const titles: Record<Status, string> = {
 
 /**
  * Builds a problem of the given status. `slug` names the problem type (`urn:kasir:problem:<slug>`).
- *
- * @since 0.1.0
  */
 export const make = <S extends Status>(
   status: S,
@@ -290,8 +250,6 @@ export const make = <S extends Status>(
 
 /**
  * Renders a problem outside the HttpApi (unknown routes, defects caught at the edge).
- *
- * @since 0.1.0
  */
 export const toResponse = (problem: Problem): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson(

@@ -5,8 +5,6 @@
  * A provider counts as configured as soon as any of its variables is set; core then reads the
  * full configuration and fails startup with a message naming what is missing, so a half-set
  * configuration never silently falls back to the sandbox.
- *
- * @since 0.1.0
  */
 import type { HttpClient, HttpServerError } from "@effect/platform"
 import { Ayoconnect, Nicepay, type Snap, type KasirError } from "@kasir/core"
@@ -17,15 +15,11 @@ import { type Mode, ProviderModes } from "./ProviderModes.js"
 
 /**
  * The variables that mark Ayoconnect as configured (core's `Ayoconnect.Config.configuredBy`).
- *
- * @since 0.1.0
  */
 export const ayoconnectVariables: ReadonlyArray<string> = Ayoconnect.Config.configuredBy
 
 /**
  * The variables that mark NICEPAY as configured (core's `Nicepay.Config.configuredBy`).
- *
- * @since 0.1.0
  */
 export const nicepayVariables: ReadonlyArray<string> = Nicepay.Config.configuredBy
 
@@ -36,8 +30,6 @@ const modeOf = (variables: ReadonlyArray<string>): Config.Config<Mode> =>
 
 /**
  * Where each provider goes, from the environment.
- *
- * @since 0.1.0
  */
 export const modes: Config.Config<Context.Tag.Service<ProviderModes>> = Config.all({
   ayoconnect: modeOf(ayoconnectVariables),
@@ -83,8 +75,6 @@ const announce = (
  * The gateway's own inbound routes, for the embedded sandbox: its simulated Ayoconnect sends
  * callbacks to `/callbacks/ayoconnect` and its simulated NICEPAY sends notifications to
  * `/api/v1.0/transfer/notify`, as the real upstreams would once configured in their dashboards.
- *
- * @since 0.1.0
  */
 export interface Inbound {
   /** Completed with the gateway's base URL (e.g. `http://127.0.0.1:8080`) once it listens. */
@@ -142,8 +132,6 @@ const wireInbound = (providerModes: Context.Tag.Service<ProviderModes>, inbound:
 
 /**
  * Why the provider layer can fail to build: configuration, keys, or the sandbox's port.
- *
- * @since 0.1.0
  */
 export type ProviderError =
   | ConfigError.ConfigError
@@ -153,8 +141,6 @@ export type ProviderError =
 
 /**
  * The provider clients and their modes.
- *
- * @since 0.1.0
  */
 export const layer = (
   providerModes: Context.Tag.Service<ProviderModes>,

@@ -4,16 +4,11 @@
  *
  * It lives in a FiberRef rather than a service so that handlers can record into it without the
  * HttpApi groups requiring a per-request service at layer-build time.
- *
- * @since 0.1.0
  */
 import { Effect, FiberRef } from "effect"
 import * as Problem from "./Problem.js"
 import type { Route } from "./Routes.js"
 
-/**
- * @since 0.1.0
- */
 export interface RequestState {
   readonly requestId: string
   readonly method: string
@@ -34,17 +29,12 @@ export interface RequestState {
   caller: string | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export const current: FiberRef.FiberRef<RequestState | undefined> = FiberRef.unsafeMake<
   RequestState | undefined
 >(undefined)
 
 /**
  * Records that an upstream operation is being called for this request.
- *
- * @since 0.1.0
  */
 export const recordOperation = (operation: string): Effect.Effect<void> =>
   Effect.map(FiberRef.get(current), (state) => {
@@ -54,8 +44,6 @@ export const recordOperation = (operation: string): Effect.Effect<void> =>
 /**
  * Records a money reference (e.g. `refNumber`, `partnerReferenceNo`) the request is about, so that
  * a shutdown that abandons the request can say which payment's outcome is unknown.
- *
- * @since 0.1.0
  */
 export const recordReference = (name: string, value: string): Effect.Effect<void> =>
   Effect.map(FiberRef.get(current), (state) => {
@@ -64,8 +52,6 @@ export const recordReference = (name: string, value: string): Effect.Effect<void
 
 /**
  * Records the API key fingerprint of the caller.
- *
- * @since 0.1.0
  */
 export const recordCaller = (fingerprint: string): Effect.Effect<void> =>
   Effect.map(FiberRef.get(current), (state) => {
@@ -74,8 +60,6 @@ export const recordCaller = (fingerprint: string): Effect.Effect<void> =>
 
 /**
  * Records how the request ended, for answers that are not problems (e.g. SNAP acknowledgements).
- *
- * @since 0.1.0
  */
 export const recordOutcome = (outcome: string): Effect.Effect<void> =>
   Effect.map(FiberRef.get(current), (state) => {
@@ -85,8 +69,6 @@ export const recordOutcome = (outcome: string): Effect.Effect<void> =>
 /**
  * Builds a problem for the current request: `instance` and `requestId` filled in, and the
  * request's outcome recorded for the access log.
- *
- * @since 0.1.0
  */
 export const problem = <S extends Problem.Status>(
   status: S,
@@ -104,8 +86,6 @@ export const problem = <S extends Problem.Status>(
 
 /**
  * Fails with a problem for the current request.
- *
- * @since 0.1.0
  */
 export const fail = <S extends Problem.Status>(
   status: S,

@@ -2,21 +2,14 @@
  * The route table of an HttpApi, for labelling requests in logs and problems before (or without)
  * the router having matched them — a request rejected for its API key or its body still logs the
  * route it was aimed at.
- *
- * @since 0.1.0
  */
 import { HttpApi } from "@effect/platform"
 
 /**
  * An endpoint as `HttpApi.reflect` reports it.
- *
- * @since 0.1.0
  */
 export type Endpoint = Parameters<Parameters<typeof HttpApi.reflect>[1]["onEndpoint"]>[0]["endpoint"]
 
-/**
- * @since 0.1.0
- */
 export interface Route {
   readonly method: string
   /** The template, e.g. `/v1/ayoconnect/payments/:refNumber`. */
@@ -25,9 +18,6 @@ export interface Route {
   readonly endpoint: Endpoint | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export interface RouteTable {
   readonly match: (method: string, pathname: string) => Route | undefined
 }
@@ -45,8 +35,6 @@ const toPattern = (template: string): RegExp =>
 /**
  * The path parameters of `pathname` under `template` (`/payments/:refNumber` and
  * `/payments/r-1` give `{ refNumber: "r-1" }`); empty when the path does not fit the template.
- *
- * @since 0.1.0
  */
 export const params = (template: string, pathname: string): Record<string, string> => {
   const names = template.split("/")
@@ -67,8 +55,6 @@ export const params = (template: string, pathname: string): Record<string, strin
 
 /**
  * Builds the table from the API's endpoints plus extra fixed routes (docs, OpenAPI).
- *
- * @since 0.1.0
  */
 export const fromApi = (
   api: HttpApi.HttpApi.Any,

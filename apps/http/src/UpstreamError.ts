@@ -19,8 +19,6 @@
  *
  * A reused idempotency key (core's `Idempotency.ReferenceReused`) is not one of these: the routes
  * that take a key answer it with `referenceReused` (409 `idempotency-key-reused`).
- *
- * @since 0.1.0
  */
 import { HttpApp, HttpServerResponse } from "@effect/platform"
 import { type Idempotency, KasirError } from "@kasir/core"
@@ -30,8 +28,6 @@ import * as RequestContext from "./RequestContext.js"
 
 /**
  * The problems an upstream call can end in.
- *
- * @since 0.1.0
  */
 export type UpstreamProblem =
   | Problem.BadRequest
@@ -45,8 +41,6 @@ export type UpstreamProblem =
 /**
  * The error tags that mean "no such transaction" (Ayoconnect RC 188 and SNAP `404xx01` are both
  * `TransactionNotFound`).
- *
- * @since 0.1.0
  */
 export const notFoundTags: ReadonlySet<string> = new Set(["TransactionNotFound"])
 
@@ -54,8 +48,6 @@ const text = (value: string | undefined): string | undefined => (value === "" ? 
 
 /**
  * What the upstream said, from the error's `upstreamCode` and `upstreamMessages`.
- *
- * @since 0.1.0
  */
 export const upstreamDetail = (
   provider: string,
@@ -88,8 +80,6 @@ const errorMessage = (error: unknown): string =>
 /**
  * The problem for a failed upstream call. `location` is where to poll when the outcome is unknown;
  * `detail` replaces the error's own message.
- *
- * @since 0.1.0
  */
 export const toProblem = (
   error: unknown,
@@ -164,8 +154,6 @@ export const toProblem = (
 /**
  * Runs one upstream call for the current request: records the operation for the access log and
  * turns any failure into its problem. Failures that already are problems pass through unchanged.
- *
- * @since 0.1.0
  */
 export const call =
   (options: {
@@ -191,8 +179,6 @@ export const call =
  * The answer to a reused idempotency key: 409 `idempotency-key-reused`, `errors` naming the
  * request fields that differ from the payment the upstream already holds under the key (names
  * only, never values).
- *
- * @since 0.1.0
  */
 export const referenceReused = (
   error: Idempotency.ReferenceReused,

@@ -6,8 +6,6 @@
  * Neither shape may reach a caller. `HttpApiBuilder.middleware` is the one hook that sits between
  * the router and HttpApi's error encoder, so this middleware turns both into `Problem.BadRequest`
  * there, before anything is encoded; the OpenAPI document is corrected to match in `Api.ts`.
- *
- * @since 0.1.0
  */
 import { HttpApiError, type HttpApp, HttpServerError } from "@effect/platform"
 import { Cause, Effect, FiberRef, Option, type Schema, SchemaAST } from "effect"
@@ -36,8 +34,6 @@ const locate = (endpoint: Endpoint | undefined, first: PropertyKey | undefined):
 
 /**
  * `body.amount`, `body.items[0].code`, `path.refNumber`.
- *
- * @since 0.1.0
  */
 export const formatPath = (location: Location, path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
@@ -74,8 +70,6 @@ const isUnreadableBody = (u: unknown): u is HttpServerError.RequestError =>
 
 /**
  * The HttpApi-level middleware: decode failures become 400 problems; everything else passes.
- *
- * @since 0.1.0
  */
 export const middleware = (
   app: HttpApp.Default

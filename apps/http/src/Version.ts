@@ -2,8 +2,6 @@
  * The gateway's version, derived from `package.json` (which changesets maintain) rather than
  * written down a second time: stamped in by the bundler (`scripts/bundle.mjs`), read from the
  * package manifest when the sources run directly (tests).
- *
- * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
 
@@ -12,8 +10,6 @@ declare const KASIR_VERSION: string | undefined
 
 /**
  * The version in the OpenAPI document.
- *
- * @since 0.1.0
  */
 export const version: string =
   typeof KASIR_VERSION === "string"

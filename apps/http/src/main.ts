@@ -5,8 +5,6 @@
  * "port 8080 is already in use", the configuration variable that is wrong, the key file that
  * cannot be read — and exit code 1, never with a secret; SIGTERM/SIGINT drain in-flight requests
  * and exit 0. Traces and metrics go out over OTLP when the OTEL_* variables say so (`@kasir/telemetry`).
- *
- * @since 0.1.0
  */
 import { HttpServerError } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"

@@ -13,14 +13,9 @@
  * | `OutcomeUnknown` | a money-moving call may or may not have happened       | 3        | 202  |
  * | `Unavailable`    | the upstream could not be reached or answered garbage  | 3        | 502  |
  * | `Timeout`        | no complete answer within the deadline                 | 3        | 504  |
- *
- * @since 0.1.0
  */
 import * as KasirError from "./KasirError.js"
 
-/**
- * @since 0.1.0
- */
 export type ErrorKind =
   | "Declined"
   | "InvalidRequest"
@@ -32,8 +27,6 @@ export type ErrorKind =
 
 /**
  * The kind of a failure, or `undefined` for values that are not kasir errors (`isKasirError`).
- *
- * @since 0.1.0
  */
 export const kindOf = (error: unknown): ErrorKind | undefined =>
   KasirError.isKasirError(error) ? error.kind : undefined

@@ -5,16 +5,12 @@
  * digits (~63 bits). Uniqueness needs no coordination between fibers or processes: two ids collide
  * only if both fall in the same millisecond and draw the same 19 digits. With k ids in one
  * millisecond the chance is about k²/(2·10¹⁹) — 5·10⁻⁸ even at a million ids in one millisecond.
- *
- * @since 0.1.0
  */
 import { randomFillSync } from "node:crypto"
 import { Clock, Context, Effect, Layer } from "effect"
 
 /**
  * Produces fresh `X-EXTERNAL-ID` values.
- *
- * @since 0.1.0
  */
 export class ExternalId extends Context.Tag("@kasir/core/ExternalId")<
   ExternalId,
@@ -28,8 +24,6 @@ const WIB_OFFSET_MILLIS = 7 * 60 * 60 * 1000
 
 /**
  * The time prefix: `yyyyMMddHHmmssSSS` of the instant in UTC+7.
- *
- * @since 0.1.0
  */
 export const timePrefix = (epochMillis: number): string => {
   const d = new Date(epochMillis + WIB_OFFSET_MILLIS)
@@ -65,8 +59,6 @@ const randomBlock = (): string => {
 
 /**
  * `RANDOM_DIGITS` uniformly random decimal digits.
- *
- * @since 0.1.0
  */
 export const randomDigits = (count: number = RANDOM_DIGITS): string => {
   let out = ""
@@ -76,15 +68,11 @@ export const randomDigits = (count: number = RANDOM_DIGITS): string => {
 
 /**
  * Makes an id for a given instant (pure apart from the random source).
- *
- * @since 0.1.0
  */
 export const make = (epochMillis: number): string => timePrefix(epochMillis) + randomDigits()
 
 /**
  * The default generator: time prefix from Effect's `Clock`, random suffix from node:crypto.
- *
- * @since 0.1.0
  */
 export const layer: Layer.Layer<ExternalId> = Layer.succeed(ExternalId, {
   next: Effect.map(Clock.currentTimeMillis, make)

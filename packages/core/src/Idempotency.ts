@@ -7,8 +7,6 @@
  * upstream holds under that reference; otherwise the caller reused the key for a different
  * payment, and the existing one must not be reported as that payment's result. The comparisons
  * are `Ayoconnect.Status.differingFields` and `Nicepay.Schemas.differingFields`.
- *
- * @since 0.1.0
  */
 import { Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
@@ -18,8 +16,6 @@ import * as KasirError from "./KasirError.js"
  * The upstream already holds a payment under this reference, and it is not the one requested:
  * `fields` names what differs (names only, never values). Nothing was sent again and nothing new
  * was charged; a new payment needs a new reference.
- *
- * @since 0.1.0
  */
 export class ReferenceReused extends Schema.TaggedError<ReferenceReused>()("ReferenceReused", {
   upstream: Schema.String,

@@ -4,8 +4,6 @@
  * `sign` takes the payload as the exact JSON text, because Ayoconnect also sends that same text as
  * the request body: one serialisation, two uses. `verify` checks the signature over the segments as
  * received — never over a re-serialisation — and compares in constant time.
- *
- * @since 0.1.0
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { Either, Redacted, Schema } from "effect"
@@ -14,8 +12,6 @@ import * as KasirError from "./KasirError.js"
 
 /**
  * Why a token was rejected. Never carries the secret or the signature.
- *
- * @since 0.1.0
  */
 export class InvalidJwt extends Schema.TaggedError<InvalidJwt>()("InvalidJwt", {
   reason: Schema.Literal("Malformed", "UnsupportedAlgorithm", "BadSignature", "InvalidPayload"),
@@ -46,8 +42,6 @@ const mac = (signingInput: string, secret: Redacted.Redacted<string> | string): 
 
 /**
  * Signs a payload given as its exact JSON text. Output: base64url segments without padding.
- *
- * @since 0.1.0
  */
 export const sign = (options: {
   readonly payloadJson: string
@@ -59,8 +53,6 @@ export const sign = (options: {
 
 /**
  * A verified token: the decoded header and payload, and the payload's JSON text as received.
- *
- * @since 0.1.0
  */
 export interface VerifiedJwt {
   readonly header: Readonly<Record<string, unknown>>
@@ -92,8 +84,6 @@ const parseObject = (bytes: Buffer): Readonly<Record<string, unknown>> | undefin
 /**
  * Verifies an HS256 token with the shared secret. Only `alg: "HS256"` is accepted (`none` and
  * every other algorithm are refused before any signature work).
- *
- * @since 0.1.0
  */
 export const verify = (options: {
   readonly token: string

@@ -14,41 +14,27 @@
  * - `upstreamCode` and `upstreamMessages`: only where the upstream answered — its response code as text
  *   (Ayoconnect's `188`, SNAP's `4030014`) and its messages (Ayoconnect's Indonesian and English
  *   pair, SNAP's single `responseMessage`).
- *
- * @since 0.1.0
  */
 import { Predicate, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
 
-/**
- * @since 0.1.0
- */
 export const TypeId: unique symbol = Symbol.for("@kasir/core/KasirError")
 
-/**
- * @since 0.1.0
- */
 export type TypeId = typeof TypeId
 
 /**
  * Whose failure an error is.
- *
- * @since 0.1.0
  */
 export type Provider = "ayoconnect" | "nicepay" | "snap" | "kasir"
 
 /**
  * What the upstream said, in its own words: Ayoconnect's Indonesian and English pair
  * (`{ ID, EN }`), or SNAP's single `responseMessage` (`{ message }`).
- *
- * @since 0.1.0
  */
 export type UpstreamMessages = { readonly ID: string; readonly EN: string } | { readonly message: string }
 
 /**
  * The fields every kasir error exposes.
- *
- * @since 0.1.0
  */
 export interface KasirError {
   readonly [TypeId]: TypeId
@@ -66,16 +52,12 @@ export interface KasirError {
 
 /**
  * Whether a value is a kasir error.
- *
- * @since 0.1.0
  */
 export const isKasirError = (u: unknown): u is KasirError => Predicate.hasProperty(u, TypeId)
 
 /**
  * The provider an upstream label names (`ayoconnect`, `nicepay`); any other SNAP upstream is
  * reported as `snap`.
- *
- * @since 0.1.0
  */
 export const providerOf = (upstream: string): Provider =>
   upstream === "ayoconnect" || upstream === "nicepay" ? upstream : "snap"
@@ -89,8 +71,6 @@ const unknownReferenceTags: ReadonlySet<string> = new Set(["InquiryNotFound", "T
  * Whether the upstream answered that it holds nothing under the reference it was given (an
  * inquiry id or a transaction reference): Ayoconnect's RC 185 and 188, SNAP's 404xx01. The apps
  * ask this instead of comparing response codes.
- *
- * @since 0.1.0
  */
 export const isUnknownReference = (error: KasirError): boolean =>
   error.provider !== "kasir" && error.upstreamCode !== undefined && unknownReferenceTags.has(error._tag)
@@ -122,8 +102,6 @@ const scopeOf = (provider: Provider, operation: string | undefined): string =>
  * The message is `<provider>.<operation>: invalid <field>: <reason>` (`ayoconnect.payment:
  * invalid amount: …`); kasir's own components name themselves (`ledger: invalid after: …`), and
  * an input without an operation or field (the CLI's) is its reason alone.
- *
- * @since 0.1.0
  */
 export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
   provider: ProviderSchema,
@@ -154,8 +132,6 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
  * `hint`, when there is one, how to fix it.
  *
  * The message is `<setting>: <reason>`, or the reason alone when no single setting is to blame.
- *
- * @since 0.1.0
  */
 export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
   provider: ProviderSchema,
@@ -191,8 +167,6 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
  * - `reason`: what made the outcome unclear; `causeTag`: the tag of the failure behind it
  *   (`UpstreamTimeout`, `UpstreamUnavailable`, a response-code class);
  * - `upstreamCode`: the upstream's response code, when it answered one.
- *
- * @since 0.1.0
  */
 export class OutcomeUnknown extends Schema.TaggedError<OutcomeUnknown>()("OutcomeUnknown", {
   provider: ProviderSchema,

@@ -8,16 +8,12 @@
  * Names follow Prometheus conventions: base units in the name (`_seconds`), counters incremental
  * (exported with `_total`). Label values are bounded: provider, operation, outcome — never a
  * reference, an account or an amount.
- *
- * @since 0.3.0
  */
 import { type Exit, Metric, MetricBoundaries, MetricLabel } from "effect"
 import { kindOf } from "./ErrorKind.js"
 
 /**
  * Latency buckets in seconds, 5 ms to 60 s (upstream payouts answer in seconds, reads in ms).
- *
- * @since 0.3.0
  */
 export const latencyBoundaries: MetricBoundaries.MetricBoundaries = MetricBoundaries.fromIterable([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
@@ -26,8 +22,6 @@ export const latencyBoundaries: MetricBoundaries.MetricBoundaries = MetricBounda
 /**
  * Every HTTP attempt to an upstream (one per retry), by `provider`, `operation` and `outcome`:
  * `answered` (an HTTP response was read, whatever its code), `timeout`, `unavailable`.
- *
- * @since 0.3.0
  */
 export const upstreamRequestDuration = Metric.histogram(
   "kasir_upstream_request_duration_seconds",
@@ -38,8 +32,6 @@ export const upstreamRequestDuration = Metric.histogram(
 /**
  * B2B access-token requests sent to a SNAP provider, by `provider` and `outcome` (`ok`, or the
  * error kind).
- *
- * @since 0.3.0
  */
 export const tokenFetches = Metric.counter("kasir_token_fetches", {
   description: "SNAP access-token requests sent, by provider and outcome",
@@ -48,8 +40,6 @@ export const tokenFetches = Metric.counter("kasir_token_fetches", {
 
 /**
  * Calls served by a cached access token, by `provider`.
- *
- * @since 0.3.0
  */
 export const tokenCacheHits = Metric.counter("kasir_token_cache_hits", {
   description: "Upstream calls that used a cached SNAP access token, by provider",
@@ -61,8 +51,6 @@ export const tokenCacheHits = Metric.counter("kasir_token_cache_hits", {
  * by `provider`, `operation` and `outcome`: `ok`, or the error kind in snake case
  * (`declined`, `invalid_request`, `outcome_unknown`, `unavailable`, `timeout`, `unauthorized`,
  * `configuration`), `error` for anything else.
- *
- * @since 0.3.0
  */
 export const moneyOperations = Metric.counter("kasir_money_operations", {
   description: "Money-moving upstream operations, by provider, operation and outcome",
@@ -73,8 +61,6 @@ const snake = (kind: string): string => kind.replace(/[a-z](?=[A-Z])/g, "$&_").t
 
 /**
  * The `outcome` label of an exit: `ok`, the error kind in snake case, or `error`.
- *
- * @since 0.3.0
  */
 export const outcomeOf = (exit: Exit.Exit<unknown, unknown>): string => {
   if (exit._tag === "Success") return "ok"
@@ -92,8 +78,6 @@ export const outcomeOf = (exit: Exit.Exit<unknown, unknown>): string => {
  * builds a fresh label array on every update, so each one hashes the whole metric key — its name,
  * description, boundaries and labels — to find the entry again: measured, most of the gateway's
  * per-request metrics cost.)
- *
- * @since 0.3.0
  */
 export const recorder = <Type, In, Out>(
   metric: Metric.Metric<Type, In, Out>,

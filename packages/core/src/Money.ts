@@ -5,23 +5,17 @@
  * decimal string with exactly two zero decimals inside an amount object
  * (`{"value":"10000.00","currency":"IDR"}`). kasir holds every amount as one branded integer,
  * `Rupiah`, and converts at the edges with the schemas below — never through floating point.
- *
- * @since 0.1.0
  */
 import { type Brand, type Either, ParseResult, Schema } from "effect"
 
 /**
  * A whole, non-negative number of rupiah within JavaScript's safe integer range.
- *
- * @since 0.1.0
  */
 export type Rupiah = number & Brand.Brand<"Rupiah">
 
 /**
  * The `Rupiah` schema on a plain number (integer, >= 0, <= Number.MAX_SAFE_INTEGER).
  * Ayoconnect's wire format: `"amount": 10000`.
- *
- * @since 0.1.0
  */
 export const Rupiah: Schema.brand<Schema.filter<typeof Schema.Number>, "Rupiah"> = Schema.Number.pipe(
   Schema.filter((n) => {
@@ -38,8 +32,6 @@ export const Rupiah: Schema.brand<Schema.filter<typeof Schema.Number>, "Rupiah">
 /**
  * Makes a `Rupiah`, throwing on invalid input. For literals in code and tests; decode untrusted
  * input with the `Rupiah` schema instead.
- *
- * @since 0.1.0
  */
 export const rupiah = (n: number): Rupiah => decodeRupiah(n)
 
@@ -51,8 +43,6 @@ const snapValuePattern = /^(0|[1-9][0-9]*)\.([0-9]{2})$/
 /**
  * SNAP's amount value, `"10000.00"`, as `Rupiah`. IDR has no minor unit in practice, so the two
  * decimals must be `00`; anything else is rejected rather than rounded.
- *
- * @since 0.1.0
  */
 export const RupiahFromSnapValue: Schema.transformOrFail<typeof Schema.String, typeof Rupiah> =
   Schema.transformOrFail(Schema.String, Rupiah, {
@@ -91,8 +81,6 @@ export const RupiahFromSnapValue: Schema.transformOrFail<typeof Schema.String, t
 
 /**
  * The ISO 4217 currency kasir accepts. Both upstreams are rupiah-only.
- *
- * @since 0.1.0
  */
 export const Currency = Schema.Literal("IDR").annotations({
   identifier: "Currency",
@@ -101,8 +89,6 @@ export const Currency = Schema.Literal("IDR").annotations({
 
 /**
  * SNAP's amount object `{"value":"10000.00","currency":"IDR"}` decoded to `Rupiah`.
- *
- * @since 0.1.0
  */
 export const SnapAmount: Schema.transform<
   Schema.Struct<{ value: typeof RupiahFromSnapValue; currency: typeof Currency }>,
@@ -119,8 +105,6 @@ export const SnapAmount: Schema.transform<
 
 /**
  * The SNAP amount object for a rupiah value, ready to serialise.
- *
- * @since 0.1.0
  */
 export const toSnapAmount = (amount: Rupiah): { readonly value: string; readonly currency: "IDR" } => ({
   value: `${amount}.00`,
@@ -129,16 +113,12 @@ export const toSnapAmount = (amount: Rupiah): { readonly value: string; readonly
 
 /**
  * Formats an amount the Indonesian way: `Rp 5.523.560`.
- *
- * @since 0.1.0
  */
 export const format = (amount: Rupiah): string => `Rp ${String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ".")}`
 
 /**
  * Parses a user-typed amount (`"10000"`, `"10.000"` is rejected as ambiguous) into `Rupiah`.
  * Used by the CLI and the gateway so every entry point shares one rule.
- *
- * @since 0.1.0
  */
 export const RupiahFromString: Schema.transformOrFail<typeof Schema.String, typeof Rupiah> =
   Schema.transformOrFail(Schema.String, Rupiah, {
@@ -158,8 +138,6 @@ export const RupiahFromString: Schema.transformOrFail<typeof Schema.String, type
 
 /**
  * Decodes a SNAP amount value string, for callers outside a schema.
- *
- * @since 0.1.0
  */
 export const fromSnapValue = (value: string): Either.Either<Rupiah, ParseResult.ParseError> =>
   decodeSnapValue(value)

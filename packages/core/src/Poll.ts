@@ -3,29 +3,21 @@
  * 5 minutes, unless the caller says otherwise. `Ayoconnect.awaitFinal` and `Nicepay`'s
  * `awaitFinal` use it; the CLI's `--interval` / `--timeout` flags are its two options, so the
  * command line and the library cannot disagree about the defaults.
- *
- * @since 0.1.0
  */
 import { Duration, Schedule } from "effect"
 
 /**
  * The time between two reads by default.
- *
- * @since 0.1.0
  */
 export const defaultInterval: Duration.Duration = Duration.seconds(5)
 
 /**
  * How long to keep reading by default.
- *
- * @since 0.1.0
  */
 export const defaultTimeout: Duration.Duration = Duration.minutes(5)
 
 /**
  * A poll schedule: every `interval`, for up to `timeout`.
- *
- * @since 0.1.0
  */
 export const schedule = (
   options: {
@@ -37,7 +29,5 @@ export const schedule = (
 
 /**
  * The default poll schedule (every 5 seconds, for up to 5 minutes).
- *
- * @since 0.1.0
  */
 export const defaultSchedule: Schedule.Schedule<unknown, unknown> = schedule()

@@ -4,8 +4,6 @@
  * `X-TIMESTAMP` is the current instant written in Western Indonesian Time (UTC+7) with an explicit
  * offset: `2024-03-05T17:37:16+07:00`. It is computed from Effect's `Clock` by arithmetic on the
  * epoch, so the host's time zone never leaks in (a classic SDK bug on servers running in UTC).
- *
- * @since 0.1.0
  */
 import { Clock, Effect, Either, Schema } from "effect"
 import type { ErrorKind } from "./ErrorKind.js"
@@ -13,8 +11,6 @@ import * as KasirError from "./KasirError.js"
 
 /**
  * A timestamp that could not be parsed, with the reason.
- *
- * @since 0.1.0
  */
 export class InvalidTimestamp extends Schema.TaggedError<InvalidTimestamp>()("InvalidTimestamp", {
   input: Schema.String,
@@ -41,8 +37,6 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, "0")
 
 /**
  * Formats an epoch instant as SNAP's `YYYY-MM-DDTHH:mm:ss+07:00`.
- *
- * @since 0.1.0
  */
 export const formatWib = (epochMillis: number): string => {
   // Shift the instant by +7h and read the UTC fields: no dependence on the host's TZ.
@@ -55,8 +49,6 @@ export const formatWib = (epochMillis: number): string => {
 
 /**
  * The current instant as an `X-TIMESTAMP`, from Effect's `Clock` (so `TestClock` drives it).
- *
- * @since 0.1.0
  */
 export const now: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, formatWib)
 
@@ -67,8 +59,6 @@ const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(y
 /**
  * Parses an inbound ISO-8601 timestamp strictly: a full date and time, optional fractional
  * seconds, and a mandatory offset (`Z` or `±HH:MM`). Returns the instant in epoch milliseconds.
- *
- * @since 0.1.0
  */
 export const parse = (input: string): Either.Either<number, InvalidTimestamp> => {
   const fail = (reason: string) => Either.left(new InvalidTimestamp({ input, reason }))
@@ -102,8 +92,6 @@ export const parse = (input: string): Either.Either<number, InvalidTimestamp> =>
 
 /**
  * A schema for an inbound timestamp string that must parse strictly (the string is kept).
- *
- * @since 0.1.0
  */
 export const TimestampString = Schema.String.pipe(
   Schema.filter((s) => Either.match(parse(s), { onLeft: (e) => e.reason, onRight: () => true })),

@@ -4,15 +4,11 @@
  * around the layer), every operation and HTTP span is recorded; with none, operations run
  * untraced and cost nothing extra per call. Configure the tracer outside (before) the layers that
  * should be traced.
- *
- * @since 0.2.0
  */
 import type { Effect } from "effect"
 import * as internal from "./internal/tracing.js"
 
 /**
  * True when a tracer other than Effect's built-in one is configured and tracing is enabled.
- *
- * @since 0.2.0
  */
 export const configured: Effect.Effect<boolean> = internal.configured

@@ -20,8 +20,6 @@
  * other use (bodies must be bytes, text or empty: no streams or form data). Combinators that wrap
  * it (`HttpClient.mapRequest`, …) give an ordinary client; `Upstream.exchange` then falls back to
  * `Effect.timeoutFail`, as it does for any other `HttpClient`.
- *
- * @since 0.2.0
  */
 import { HttpClient, type HttpClientRequest, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { Duration, Effect, Layer, type Scope } from "effect"
@@ -29,9 +27,6 @@ import * as internal from "./internal/transport.js"
 import * as Tracing from "./internal/tracing.js"
 import { sensitiveHeaderNames } from "./Upstream.js"
 
-/**
- * @since 0.2.0
- */
 export interface Options {
   /** Connections per origin; unbounded by default (as undici's default `Agent`). */
   readonly connections?: number | undefined
@@ -85,8 +80,6 @@ const toResponse = (
 /**
  * Builds the transport in a scope; its pools are destroyed when the scope closes. Whether it
  * records spans is decided here, once.
- *
- * @since 0.2.0
  */
 export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
   Effect.gen(function* () {
@@ -116,15 +109,11 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
 
 /**
  * The transport as a layer, with default options.
- *
- * @since 0.2.0
  */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(HttpClient.HttpClient, make())
 
 /**
  * The transport as a layer, with options.
- *
- * @since 0.2.0
  */
 export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> =>
   Layer.scoped(HttpClient.HttpClient, make(options))
@@ -132,8 +121,6 @@ export const layerWith = (options: Options): Layer.Layer<HttpClient.HttpClient> 
 /**
  * Whether a client is this transport (unwrapped), so that `Upstream.exchange` can put the
  * deadline inside it.
- *
- * @since 0.2.0
  */
 export const isTransport = (client: HttpClient.HttpClient): boolean => internal.isLean(client)
 
@@ -141,8 +128,6 @@ export const isTransport = (client: HttpClient.HttpClient): boolean => internal.
  * The `HttpClient` from the context when one is provided, else a fresh lean transport in the
  * current scope: how `layerConfig` makes the transport the default while any other client still
  * works.
- *
- * @since 0.2.0
  */
 export const fromContextOrMake: Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = Effect.flatMap(
   Effect.serviceOption(HttpClient.HttpClient),
@@ -151,8 +136,6 @@ export const fromContextOrMake: Effect.Effect<HttpClient.HttpClient, never, Scop
 
 /**
  * `fromContextOrMake` as a layer.
- *
- * @since 0.2.0
  */
 export const layerFromContextOrMake: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
   HttpClient.HttpClient,

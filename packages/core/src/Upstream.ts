@@ -13,8 +13,6 @@
  * `HttpClient` the exchange goes through `client.execute` under `Effect.timeoutFail`, as before.
  * Either way the errors, their `sent` flag and the timeout's behaviour under `TestClock` are the
  * same.
- *
- * @since 0.1.0
  */
 import { Headers, HttpClient, type HttpClientError, type HttpClientRequest } from "@effect/platform"
 import { Duration, Effect, type Exit, Schedule, Schema } from "effect"
@@ -25,8 +23,6 @@ import * as KasirError from "./KasirError.js"
 
 /**
  * The headers whose values are secrets, for both upstreams. They are redacted in spans and logs.
- *
- * @since 0.1.0
  */
 export const sensitiveHeaderNames: ReadonlyArray<string> = [
   "authorization",
@@ -43,8 +39,6 @@ export const sensitiveHeaderNames: ReadonlyArray<string> = [
 /**
  * No complete response arrived within the per-attempt timeout. The request was (or may have
  * been) sent, so for a money-moving call the outcome is unknown.
- *
- * @since 0.1.0
  */
 export class UpstreamTimeout extends Schema.TaggedError<UpstreamTimeout>()("UpstreamTimeout", {
   upstream: Schema.String,
@@ -70,8 +64,6 @@ export class UpstreamTimeout extends Schema.TaggedError<UpstreamTimeout>()("Upst
  * The upstream could not be reached or answered with something that is not an API response
  * (connection refused or reset, TLS failure). `sent` is false only when the request provably never
  * left this process (connection refused, unknown host, invalid URL).
- *
- * @since 0.1.0
  */
 export class UpstreamUnavailable extends Schema.TaggedError<UpstreamUnavailable>()("UpstreamUnavailable", {
   upstream: Schema.String,
@@ -96,15 +88,11 @@ export class UpstreamUnavailable extends Schema.TaggedError<UpstreamUnavailable>
 
 /**
  * A transport-level failure of one attempt.
- *
- * @since 0.1.0
  */
 export type TransportError = UpstreamTimeout | UpstreamUnavailable
 
 /**
  * A complete HTTP response, body read as text (the exact bytes decoded as UTF-8).
- *
- * @since 0.1.0
  */
 export interface RawResponse {
   readonly status: number
@@ -114,8 +102,6 @@ export interface RawResponse {
 
 /**
  * Labels and limits of one exchange.
- *
- * @since 0.1.0
  */
 export interface ExchangeOptions {
   readonly upstream: string
@@ -210,8 +196,6 @@ const toLeanResponse = (answer: Lean.Answer): RawResponse => new LeanResponse(an
  * Sends one request and reads the complete body under one per-attempt timeout. Never retries.
  * Secret headers are redacted from spans; trace headers are not sent upstream. Each attempt is
  * recorded in `Metrics.upstreamRequestDuration` (provider, operation, outcome).
- *
- * @since 0.1.0
  */
 export const exchange = (
   client: HttpClient.HttpClient,
@@ -283,16 +267,12 @@ const send = (
  * Prepares an `HttpClient` for upstream use: no trace-context headers leak to the provider. The
  * lean transport never sends them, so it is returned as it is (and keeps its in-transport
  * deadline).
- *
- * @since 0.1.0
  */
 export const prepareClient = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
   Lean.isLean(client) ? client : HttpClient.withTracerPropagation(client, false)
 
 /**
  * How reads are retried: bounded exponential backoff with jitter.
- *
- * @since 0.1.0
  */
 export interface RetryPolicy {
   /** Attempts after the first. 0 disables retrying. */
@@ -305,15 +285,11 @@ export interface RetryPolicy {
 
 /**
  * Defaults: 3 retries after 200 ms, 400 ms, 800 ms (±20 % jitter), capped at 5 s.
- *
- * @since 0.1.0
  */
 export const defaultRetryPolicy: RetryPolicy = { retries: 3, baseDelay: "200 millis", maxDelay: "5 seconds" }
 
 /**
  * The schedule a `RetryPolicy` describes.
- *
- * @since 0.1.0
  */
 export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> => {
   const cap = Duration.decode(policy.maxDelay)
@@ -327,8 +303,6 @@ export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown> =
 /**
  * Retries an effect that is safe to repeat (a read) while its error is transient. The effect is
  * re-run whole, so each attempt builds its own request: fresh timestamp, id and signature.
- *
- * @since 0.1.0
  */
 export const retryReads = <E>(
   policy: RetryPolicy,
@@ -354,8 +328,6 @@ export const retryReads = <E>(
 
 /**
  * Whether a failure is transport-level and therefore worth retrying for a read.
- *
- * @since 0.1.0
  */
 export const isTransportError = (error: unknown): error is TransportError =>
   isTimeout(error) || isUnavailable(error)

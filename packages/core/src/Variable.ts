@@ -3,14 +3,10 @@
  * `Nicepay/Variables`): an environment variable a client's `fromEnv` reads, described once so
  * that the apps (the CLI's flags and help, the gateway's configuration) derive from it instead of
  * re-listing names. A type only, so importing it costs nothing at run time.
- *
- * @since 0.1.0
  */
 
 /**
  * One environment variable and what it means.
- *
- * @since 0.1.0
  */
 export interface Variable {
   /** The environment variable, e.g. `AYOCONNECT_API_KEY`. */

@@ -29,8 +29,6 @@
  *
  * The same shape as `Nicepay`: a service over `Ledger` and core's client, app-agnostic (the
  * gateway and the CLI compose it), with the mapping from core's outcomes to ledger states here.
- *
- * @since 0.1.0
  */
 import { Ayoconnect as Core, type Idempotency, type KasirError } from "@kasir/core"
 import { Context, Data, Duration, Effect, Layer } from "effect"
@@ -43,8 +41,6 @@ export { ReferenceInProgress }
 
 /**
  * The upstream answered this request: `status` is what it said (also recorded in `entry`).
- *
- * @since 0.1.0
  */
 export class Sent extends Data.TaggedClass("Sent")<{
   readonly entry: Ledger.Entry
@@ -53,21 +49,14 @@ export class Sent extends Data.TaggedClass("Sent")<{
 
 /**
  * Answered from the ledger: an earlier (or concurrent) request sent it; nothing was sent now.
- *
- * @since 0.1.0
  */
 export class Replayed extends Data.TaggedClass("Replayed")<{ readonly entry: Ledger.Entry }> {}
 
-/**
- * @since 0.1.0
- */
 export type PaymentAnswer = Sent | Replayed
 
 /**
  * Why a payment was not answered: core's errors, a reused refNumber, one in progress elsewhere,
  * or the ledger being unavailable (nothing was sent then).
- *
- * @since 0.1.0
  */
 export type PaymentFailure =
   | Core.PaymentError
@@ -77,17 +66,11 @@ export type PaymentFailure =
   | LedgerUnavailable
   | KasirError.InvalidInput
 
-/**
- * @since 0.1.0
- */
 export interface Options {
   /** How long a request waits for a concurrent one holding its refNumber; default 10 s. */
   readonly awaitTimeout?: Duration.DurationInput | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export interface Service {
   /** Pays once per refNumber, written ahead in the ledger (see the module header). */
   readonly payment: (input: Core.PaymentInput) => Effect.Effect<PaymentAnswer, PaymentFailure>
@@ -103,9 +86,6 @@ export interface Service {
   >
 }
 
-/**
- * @since 0.1.0
- */
 export class AyoconnectPayments extends Context.Tag("@kasir/ledger/AyoconnectPayments")<
   AyoconnectPayments,
   Service
@@ -113,8 +93,6 @@ export class AyoconnectPayments extends Context.Tag("@kasir/ledger/AyoconnectPay
 
 /**
  * The fingerprint fields of a payment (besides `amount`).
- *
- * @since 0.1.0
  */
 export const fingerprintFields = (input: {
   readonly accountNumber: string
@@ -123,8 +101,6 @@ export const fingerprintFields = (input: {
 
 /**
  * The ledger state of an Ayoconnect transaction status.
- *
- * @since 0.1.0
  */
 export const stateOf = (status: Core.Status.TransactionStatus): Ledger.State =>
   status._tag === "Succeeded" ? "succeeded" : status._tag === "Pending" ? "pending" : "failed"
@@ -133,8 +109,6 @@ export const stateOf = (status: Core.Status.TransactionStatus): Ledger.State =>
  * What the ledger keeps of a status: code, English message, and as ids the Indonesian message
  * (`messageID`), `transactionId`, the `token` once there is one and, for a failure, the meaning
  * of its code (`reason`). No secret is part of an answer.
- *
- * @since 0.1.0
  */
 export const upstreamOf = (status: Core.Status.TransactionStatus): Ledger.UpstreamDetails => {
   const ids: Record<string, string> = { messageID: status.message.ID }
@@ -168,9 +142,6 @@ const errorUpstream = (error: unknown): Ledger.UpstreamDetails => {
   }
 }
 
-/**
- * @since 0.1.0
- */
 export const make = (options: Options = {}): Effect.Effect<Service, never, Ledger.Ledger | Core.Ayoconnect> =>
   Effect.gen(function* () {
     const ledger = yield* Ledger.Ledger
@@ -309,9 +280,6 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
     return { payment, refresh } satisfies Service
   })
 
-/**
- * @since 0.1.0
- */
 export const layer = (
   options: Options = {}
 ): Layer.Layer<AyoconnectPayments, never, Ledger.Ledger | Core.Ayoconnect> =>

@@ -20,8 +20,6 @@
  *   A new data directory takes seconds to initialise; reopening one about a second.
  *
  * `layerPgliteMemory` is an in-memory PGlite for tests and demos.
- *
- * @since 0.1.0
  */
 import { KasirError } from "@kasir/core"
 import * as Fs from "node:fs"
@@ -37,8 +35,6 @@ import { describeSqlError } from "./internal/sqlError.js"
 
 /**
  * The environment variables the ledger reads.
- *
- * @since 0.1.0
  */
 export const variables = {
   databaseUrl: "KASIR_DATABASE_URL",
@@ -47,22 +43,16 @@ export const variables = {
 
 /**
  * The default data directory of the embedded ledger, relative to the working directory.
- *
- * @since 0.1.0
  */
 export const defaultDataDir = ".kasir"
 
 /**
  * The services a database layer provides.
- *
- * @since 0.1.0
  */
 export type Database = PgClient.PgClient | SqlClient.SqlClient
 
 /**
  * Options of a PostgreSQL server connection.
- *
- * @since 0.1.0
  */
 export interface PostgresOptions {
   /** `postgres://user:password@host:port/database` (the password stays redacted). */
@@ -79,8 +69,6 @@ export interface PostgresOptions {
 
 /**
  * Checks a database URL without ever putting it (or its password) in a message.
- *
- * @since 0.1.0
  */
 export const validateUrl = (
   url: Redacted.Redacted<string>,
@@ -136,8 +124,6 @@ const unavailable = (operation: string) => (error: { readonly message: string; r
 
 /**
  * A PostgreSQL server.
- *
- * @since 0.1.0
  */
 export const layerPostgres = (options: PostgresOptions): Layer.Layer<Database, KasirError.InvalidConfig> =>
   Layer.unwrapEffect(
@@ -223,8 +209,6 @@ const layerPgliteWith = (
  * one process's ledger — a few thousand rows a day — whose working set is a few megabytes;
  * anything it does not cache is read back from the data directory's files through the OS page
  * cache.
- *
- * @since 0.2.0
  */
 export const pgliteSharedBuffers = "16MB"
 
@@ -249,8 +233,6 @@ const openPglite = (dataDir?: string) =>
 
 /**
  * PGlite with its files in `dataDir/ledger`, guarded by `dataDir/ledger/kasir.lock`.
- *
- * @since 0.1.0
  */
 export const layerPglite = (options: {
   readonly dataDir: string
@@ -261,16 +243,12 @@ export const layerPglite = (options: {
 
 /**
  * PGlite in memory: a fresh, empty database that lives as long as the layer.
- *
- * @since 0.1.0
  */
 export const layerPgliteMemory: Layer.Layer<Database, LedgerUnavailable | KasirError.InvalidConfig> =
   layerPgliteWith(openPglite())
 
 /**
  * `KASIR_DATABASE_URL` when set, else PGlite under `KASIR_DATA_DIR` (default `.kasir`).
- *
- * @since 0.1.0
  */
 export const layerConfig: Layer.Layer<Database, LedgerUnavailable | KasirError.InvalidConfig> =
   Layer.unwrapEffect(

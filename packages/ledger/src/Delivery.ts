@@ -56,8 +56,6 @@
  * (`delivered`, `retry`, `failed`, `disabled`), `kasir_webhook_failures_total` (deliveries given
  * up after the last attempt), `kasir_webhook_delivery_lag_seconds` (from the event's state
  * change to its 2xx).
- *
- * @since 0.2.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -91,9 +89,6 @@ import * as Webhook from "./Webhook.js"
 // Vocabulary
 // ---------------------------------------------------------------------------------------------
 
-/**
- * @since 0.2.0
- */
 export const DeliveryState = Schema.Literal(
   "pending",
   "delivering",
@@ -101,15 +96,10 @@ export const DeliveryState = Schema.Literal(
   "failed",
   "disabled-endpoint"
 )
-/**
- * @since 0.2.0
- */
 export type DeliveryState = typeof DeliveryState.Type
 
 /**
  * One configured destination.
- *
- * @since 0.2.0
  */
 export interface Endpoint {
   /** `we_` + the first 24 hex digits of SHA-256(url): the same on every instance. */
@@ -119,16 +109,12 @@ export interface Endpoint {
 
 /**
  * The endpoint id of a URL.
- *
- * @since 0.2.0
  */
 export const endpointId = (url: string): string =>
   `we_${createHash("sha256").update(url).digest("hex").slice(0, 24)}`
 
 /**
  * One attempt as recorded.
- *
- * @since 0.2.0
  */
 export interface Attempt {
   readonly attempt: number
@@ -143,8 +129,6 @@ export interface Attempt {
 
 /**
  * An event's delivery to one endpoint, with its attempts.
- *
- * @since 0.2.0
  */
 export interface DeliveryRecord {
   readonly eventId: string
@@ -161,8 +145,6 @@ export interface DeliveryRecord {
 
 /**
  * Delays between attempts (the first is immediate): the Standard Webhooks example schedule.
- *
- * @since 0.2.0
  */
 export const defaultSchedule: ReadonlyArray<Duration.Duration> = [
   Duration.seconds(5),
@@ -176,9 +158,6 @@ export const defaultSchedule: ReadonlyArray<Duration.Duration> = [
   Duration.hours(24)
 ]
 
-/**
- * @since 0.2.0
- */
 export interface Options {
   /** Where to deliver; none: the worker only answers queries. */
   readonly endpoints?: ReadonlyArray<string> | undefined
@@ -204,8 +183,6 @@ export interface Options {
 
 /**
  * What one claimed delivery came to.
- *
- * @since 0.2.0
  */
 export interface Result {
   readonly eventId: string
@@ -214,9 +191,6 @@ export interface Result {
   readonly status: number | undefined
 }
 
-/**
- * @since 0.2.0
- */
 export interface Service {
   readonly owner: string
   readonly endpoints: ReadonlyArray<Endpoint>
@@ -240,9 +214,6 @@ export interface Service {
   readonly enable: (url: string) => Effect.Effect<void, LedgerUnavailable>
 }
 
-/**
- * @since 0.2.0
- */
 export class Delivery extends Context.Tag("@kasir/ledger/Delivery")<Delivery, Service>() {}
 
 // ---------------------------------------------------------------------------------------------
@@ -251,8 +222,6 @@ export class Delivery extends Context.Tag("@kasir/ledger/Delivery")<Delivery, Se
 
 /**
  * Delivery attempts by `outcome`: `delivered`, `retry`, `failed`, `disabled`.
- *
- * @since 0.2.0
  */
 export const attemptsMetric = Metric.counter("kasir_webhook_attempts", {
   description: "Webhook delivery attempts, by outcome",
@@ -261,8 +230,6 @@ export const attemptsMetric = Metric.counter("kasir_webhook_attempts", {
 
 /**
  * Deliveries given up after the last attempt.
- *
- * @since 0.2.0
  */
 export const failuresMetric = Metric.counter("kasir_webhook_failures", {
   description: "Webhook deliveries marked failed after their last attempt",
@@ -271,8 +238,6 @@ export const failuresMetric = Metric.counter("kasir_webhook_failures", {
 
 /**
  * From the event's state change to the receiver's 2xx.
- *
- * @since 0.2.0
  */
 export const lagMetric = Metric.histogram(
   "kasir_webhook_delivery_lag_seconds",
@@ -336,8 +301,6 @@ const unavailable =
 
 /**
  * The exact bytes POSTed for an event.
- *
- * @since 0.2.0
  */
 export const body = (event: {
   readonly id: string
@@ -355,8 +318,6 @@ export const body = (event: {
 /**
  * The delay before the attempt after `made` attempts, jittered by `random` in [0, 1): ±`jitter`.
  * `undefined` when the schedule is exhausted.
- *
- * @since 0.2.0
  */
 export const nextDelay = (
   schedule: ReadonlyArray<Duration.Duration>,
@@ -372,8 +333,6 @@ export const nextDelay = (
 
 /**
  * A `Retry-After` value (seconds or an HTTP date) as a duration from `now`, if valid.
- *
- * @since 0.2.0
  */
 export const parseRetryAfter = (value: string | undefined, now: number): Duration.Duration | undefined => {
   if (value === undefined) return undefined
@@ -391,8 +350,6 @@ const bounded = (text: string): string => (text.length > 200 ? `${text.slice(0, 
 
 /**
  * The delivery worker over the `SqlClient` (migrated) and `HttpClient` in context.
- *
- * @since 0.2.0
  */
 export const make = (
   options: Options = {}
@@ -803,8 +760,6 @@ export const make = (
 
 /**
  * The `Delivery` service, without running it.
- *
- * @since 0.2.0
  */
 export const layer = (
   options: Options = {}
@@ -814,8 +769,6 @@ export const layer = (
 /**
  * The service, and `run` in a fiber for the life of the layer (when endpoints are configured),
  * interrupted when its scope closes; an attempt in flight then puts its delivery back.
- *
- * @since 0.2.0
  */
 export const layerRunning = (
   options: Options = {}
@@ -829,8 +782,6 @@ export const layerRunning = (
 
 /**
  * The variables of `layerConfig`.
- *
- * @since 0.2.0
  */
 export const variables = {
   /** Where to deliver: one URL or several, comma-separated. */
@@ -850,8 +801,6 @@ const loopbackHosts = new Set(["localhost", "[::1]", "::1"])
 /**
  * Checks one endpoint URL: `https:`, or `http:` to a loopback host; no credentials. The reason
  * never contains the URL.
- *
- * @since 0.2.0
  */
 export const checkUrl = (value: string): Either.Either<string, string> => {
   let url: URL
@@ -876,8 +825,6 @@ export const checkUrl = (value: string): Either.Either<string, string> => {
 /**
  * Reads `KASIR_WEBHOOK_URL` / `KASIR_WEBHOOK_SECRET` (and the timing variables) into `Options`.
  * No URL: no endpoints. A bad value fails with `KasirError.InvalidConfig` naming the variable, never the value.
- *
- * @since 0.2.0
  */
 export const config: Effect.Effect<Options, KasirError.InvalidConfig | ConfigError.ConfigError> = Effect.gen(
   function* () {
@@ -941,8 +888,6 @@ export const config: Effect.Effect<Options, KasirError.InvalidConfig | ConfigErr
 
 /**
  * `layerRunning` from the environment (`config`).
- *
- * @since 0.2.0
  */
 export const layerConfig = (
   options: Omit<Options, "endpoints" | "secrets" | "timeout" | "lease" | "pollInterval"> = {}

@@ -7,8 +7,6 @@
  * A malformed argument or configuration value is core's shared `KasirError.InvalidInput` /
  * `KasirError.InvalidConfig` (provider `kasir`; a ledger input error names operation `ledger`), so one class of each
  * exists across kasir.
- *
- * @since 0.1.0
  */
 import { type ErrorKind, KasirError } from "@kasir/core"
 import { Schema } from "effect"
@@ -16,8 +14,6 @@ import { Schema } from "effect"
 /**
  * The database cannot be reached or refused a statement. Nothing was written: a money-moving
  * request must not be sent (the gateway answers 503 `ledger-unavailable`).
- *
- * @since 0.1.0
  */
 export class LedgerUnavailable extends Schema.TaggedError<LedgerUnavailable>()("LedgerUnavailable", {
   /** The ledger operation, e.g. `begin`. */
@@ -42,8 +38,6 @@ export class LedgerUnavailable extends Schema.TaggedError<LedgerUnavailable>()("
 /**
  * The database holds migrations this code does not know: it was migrated by a newer kasir.
  * Running older code against it could misread or corrupt the record, so it refuses to start.
- *
- * @since 0.1.0
  */
 export class SchemaTooNew extends Schema.TaggedError<SchemaTooNew>()("SchemaTooNew", {
   /** The newest migration recorded in the database. */
@@ -67,8 +61,6 @@ export class SchemaTooNew extends Schema.TaggedError<SchemaTooNew>()("SchemaTooN
 
 /**
  * No entry has this id.
- *
- * @since 0.1.0
  */
 export class EntryNotFound extends Schema.TaggedError<EntryNotFound>()("EntryNotFound", {
   entryId: Schema.String
@@ -90,8 +82,6 @@ export class EntryNotFound extends Schema.TaggedError<EntryNotFound>()("EntryNot
 /**
  * The transition is not allowed by the state machine (e.g. `succeeded` → `failed`: a final
  * outcome never changes). Nothing was written: no state, no history, no event.
- *
- * @since 0.1.0
  */
 export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("IllegalTransition", {
   entryId: Schema.String,
@@ -116,8 +106,6 @@ export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("
  * The caller expected the entry in one state and it is in another: someone else recorded a
  * transition first (e.g. two approvals racing; a recovery check racing the answer). Nothing was
  * written; read the entry again.
- *
- * @since 0.1.0
  */
 export class StaleTransition extends Schema.TaggedError<StaleTransition>()("StaleTransition", {
   entryId: Schema.String,
@@ -141,8 +129,6 @@ export class StaleTransition extends Schema.TaggedError<StaleTransition>()("Stal
 /**
  * The recovery claim on an entry is no longer this owner's: its lease expired and another
  * instance claimed it (or the entry reached a final state).
- *
- * @since 0.1.0
  */
 export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
   entryId: Schema.String,
@@ -166,8 +152,6 @@ export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {
  * Another request (perhaps on another gateway instance) is sending the money movement under this
  * reference, and it did not finish within the wait. Nothing was sent by this request; repeat it
  * after `retryAfter` (the gateway answers 409 `in-progress` with `Retry-After`).
- *
- * @since 0.1.0
  */
 export class ReferenceInProgress extends Schema.TaggedError<ReferenceInProgress>()("ReferenceInProgress", {
   provider: Schema.Literal("ayoconnect", "nicepay"),

@@ -12,16 +12,12 @@
  * as JSON of `[name, value]` pairs and hashed with SHA-256. Normalising a value (upper-casing a
  * product or bank code that the upstream compares case-insensitively) is the caller's job, before
  * `make`, because only the caller knows the upstream's rule.
- *
- * @since 0.1.0
  */
 import { createHash } from "node:crypto"
 import { Idempotency } from "@kasir/core"
 
 /**
  * The canonical defining fields of a payment and their hash.
- *
- * @since 0.1.0
  */
 export interface Fingerprint {
   /** SHA-256 (hex) of the canonical fields. */
@@ -32,8 +28,6 @@ export interface Fingerprint {
 
 /**
  * The fingerprint of a payment's defining fields.
- *
- * @since 0.1.0
  */
 export const make = (fields: Readonly<Record<string, string | bigint>>): Fingerprint => {
   const names = Object.keys(fields).sort()
@@ -48,8 +42,6 @@ export const make = (fields: Readonly<Record<string, string | bigint>>): Fingerp
 /**
  * The names of the fields whose values differ between two fingerprints (a field present in only
  * one of them differs too), sorted. Empty when they describe the same payment.
- *
- * @since 0.1.0
  */
 export const differingFields = (a: Fingerprint, b: Fingerprint): ReadonlyArray<string> => {
   if (a.hash === b.hash) return []
@@ -59,8 +51,6 @@ export const differingFields = (a: Fingerprint, b: Fingerprint): ReadonlyArray<s
 
 /**
  * Core's error for a reused reference, naming the differing fields (never their values).
- *
- * @since 0.1.0
  */
 export const toReferenceReused = (options: {
   readonly upstream: string

@@ -47,8 +47,6 @@
  *
  * Every database failure surfaces as `LedgerUnavailable`, so a caller refuses to send money
  * whenever the record cannot be written.
- *
- * @since 0.1.0
  */
 import { KasirError } from "@kasir/core"
 import { randomUUID } from "node:crypto"
@@ -63,43 +61,25 @@ import { describeSqlError } from "./internal/sqlError.js"
 // Vocabulary
 // ---------------------------------------------------------------------------------------------
 
-/**
- * @since 0.1.0
- */
 export const Provider = Schema.Literal("ayoconnect", "nicepay")
-/**
- * @since 0.1.0
- */
 export type Provider = typeof Provider.Type
 
 /**
  * What kind of money movement: an Ayoconnect bill payment / purchase, or a NICEPAY payout.
- *
- * @since 0.1.0
  */
 export const Operation = Schema.Literal("payment", "payout")
-/**
- * @since 0.1.0
- */
 export type Operation = typeof Operation.Type
 
 /**
  * `sending`: written ahead, the request is (or was) on its way. `pending`: the upstream accepted
  * it and has not settled it. `unknown`: the answer was lost or unclear. `succeeded` / `failed`
  * are final.
- *
- * @since 0.1.0
  */
 export const State = Schema.Literal("sending", "pending", "succeeded", "failed", "unknown")
-/**
- * @since 0.1.0
- */
 export type State = typeof State.Type
 
 /**
  * Where a transition was learned. `request` is the write-ahead row of `begin`.
- *
- * @since 0.1.0
  */
 export const Source = Schema.Literal(
   "request",
@@ -109,16 +89,11 @@ export const Source = Schema.Literal(
   "notification",
   "reconciliation"
 )
-/**
- * @since 0.1.0
- */
 export type Source = typeof Source.Type
 
 /**
  * The legal transitions. Final states have none. `pending` → `sending` is a second money-moving
  * step on one entry (NICEPAY's approve after a registration), written ahead like the first.
- *
- * @since 0.1.0
  */
 export const transitions: { readonly [S in State]: ReadonlyArray<State> } = {
   sending: ["pending", "succeeded", "failed", "unknown"],
@@ -128,16 +103,11 @@ export const transitions: { readonly [S in State]: ReadonlyArray<State> } = {
   failed: []
 }
 
-/**
- * @since 0.1.0
- */
 export const isFinal = (state: State): boolean => state === "succeeded" || state === "failed"
 
 /**
  * What the upstream said: its response code, message and identifiers (e.g. Ayoconnect's
  * `transactionId`, NICEPAY's `originalReferenceNo`). Never a secret, token or signature.
- *
- * @since 0.1.0
  */
 export interface UpstreamDetails {
   readonly code?: string | undefined
@@ -147,8 +117,6 @@ export interface UpstreamDetails {
 
 /**
  * One money movement.
- *
- * @since 0.1.0
  */
 export interface Entry {
   readonly id: string
@@ -174,8 +142,6 @@ export interface Entry {
 
 /**
  * One observed transition.
- *
- * @since 0.1.0
  */
 export interface HistoryRecord {
   readonly id: bigint
@@ -189,8 +155,6 @@ export interface HistoryRecord {
 
 /**
  * One outbox event.
- *
- * @since 0.1.0
  */
 export interface Event {
   /** `evt_` + uuid: stable across redeliveries, the receiver's idempotency key. */
@@ -205,8 +169,6 @@ export interface Event {
 /**
  * An event's body: the entry after the change and the change itself. Amounts are decimal
  * strings, times ISO 8601.
- *
- * @since 0.1.0
  */
 export interface EventPayload {
   readonly entry: EntryJson
@@ -215,8 +177,6 @@ export interface EventPayload {
 
 /**
  * An entry as JSON (events, APIs).
- *
- * @since 0.1.0
  */
 export interface EntryJson {
   readonly id: string
@@ -235,9 +195,6 @@ export interface EntryJson {
   readonly updatedAt: string
 }
 
-/**
- * @since 0.1.0
- */
 export const toJson = (entry: Entry): EntryJson => ({
   id: entry.id,
   provider: entry.provider,
@@ -261,22 +218,16 @@ export const toJson = (entry: Entry): EntryJson => ({
 
 /**
  * A new entry in `sending`, leased to this caller: send the request now.
- *
- * @since 0.1.0
  */
 export class Claimed extends Data.TaggedClass("Claimed")<{ readonly entry: Entry }> {}
 
 /**
  * The entry already has an outcome (final, or `pending` / `unknown`): answer from it, send nothing.
- *
- * @since 0.1.0
  */
 export class Replay extends Data.TaggedClass("Replay")<{ readonly entry: Entry }> {}
 
 /**
  * Another request holds the entry in `sending`. `retryAfter`: when its lease ends (at least 1 s).
- *
- * @since 0.1.0
  */
 export class InProgress extends Data.TaggedClass("InProgress")<{
   readonly entry: Entry
@@ -285,23 +236,16 @@ export class InProgress extends Data.TaggedClass("InProgress")<{
 
 /**
  * The reference belongs to a different payment: `fields` names what differs (never values).
- *
- * @since 0.1.0
  */
 export class FingerprintMismatch extends Data.TaggedClass("FingerprintMismatch")<{
   readonly entry: Entry
   readonly fields: ReadonlyArray<string>
 }> {}
 
-/**
- * @since 0.1.0
- */
 export type BeginOutcome = Claimed | Replay | InProgress | FingerprintMismatch
 
 /**
  * The transition was written (with its history row and `event`).
- *
- * @since 0.1.0
  */
 export class Recorded extends Data.TaggedClass("Recorded")<{
   readonly entry: Entry
@@ -310,20 +254,13 @@ export class Recorded extends Data.TaggedClass("Recorded")<{
 
 /**
  * The entry is already in that state: nothing was written (a repeated callback, say).
- *
- * @since 0.1.0
  */
 export class Unchanged extends Data.TaggedClass("Unchanged")<{ readonly entry: Entry }> {}
 
-/**
- * @since 0.1.0
- */
 export type RecordOutcome = Recorded | Unchanged
 
 /**
  * A page of entries. `next` is the cursor of the following page, absent on the last.
- *
- * @since 0.1.0
  */
 export interface Page {
   readonly entries: ReadonlyArray<Entry>
@@ -332,8 +269,6 @@ export interface Page {
 
 /**
  * A page of the event feed. `cursor` is where to continue (the same when nothing new).
- *
- * @since 0.1.0
  */
 export interface EventPage {
   readonly events: ReadonlyArray<Event>
@@ -344,9 +279,6 @@ export interface EventPage {
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-/**
- * @since 0.1.0
- */
 export interface BeginInput {
   readonly provider: Provider
   readonly operation: Operation
@@ -360,9 +292,6 @@ export interface BeginInput {
   readonly lease?: Duration.DurationInput | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export interface Transition {
   readonly to: State
   /** The state the caller saw; when given and the entry is elsewhere, `StaleTransition`. */
@@ -375,9 +304,6 @@ export interface Transition {
   readonly lease?: Duration.DurationInput | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export interface ListInput {
   readonly provider?: Provider | undefined
   readonly state?: State | undefined
@@ -391,9 +317,6 @@ export interface ListInput {
   readonly limit?: number | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export interface ClaimInput {
   /** Who claims: an instance id. */
   readonly owner: string
@@ -403,9 +326,6 @@ export interface ClaimInput {
   readonly limit: number
 }
 
-/**
- * @since 0.1.0
- */
 export interface LedgerOptions {
   /** This instance's id, the owner of the entries it claims in `begin`; default `kasir-<pid>-<random>`. */
   readonly instance?: string | undefined
@@ -419,9 +339,6 @@ export interface LedgerOptions {
 // The service
 // ---------------------------------------------------------------------------------------------
 
-/**
- * @since 0.1.0
- */
 export interface LedgerService {
   readonly instance: string
   /** The write-ahead claim. */
@@ -473,9 +390,6 @@ export interface LedgerService {
   readonly event: (eventId: string) => Effect.Effect<Option.Option<Event>, LedgerUnavailable>
 }
 
-/**
- * @since 0.1.0
- */
 export class Ledger extends Context.Tag("@kasir/ledger/Ledger")<Ledger, LedgerService>() {}
 
 // ---------------------------------------------------------------------------------------------
@@ -617,8 +531,6 @@ const unavailable =
 
 /**
  * The ledger over the `SqlClient` in context (the schema must be migrated: `Migrations.run`).
- *
- * @since 0.1.0
  */
 export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, never, SqlClient.SqlClient> =>
   Effect.gen(function* () {
@@ -1107,8 +1019,6 @@ export const make = (options: LedgerOptions = {}): Effect.Effect<LedgerService, 
 
 /**
  * The `Ledger` over the `SqlClient` in context (migrate first: `Migrations.run`).
- *
- * @since 0.1.0
  */
 export const layer = (options: LedgerOptions = {}): Layer.Layer<Ledger, never, SqlClient.SqlClient> =>
   Layer.effect(Ledger, make(options))

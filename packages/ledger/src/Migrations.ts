@@ -47,8 +47,6 @@
  * instances starting together do not race to create it), so concurrent starts apply each
  * migration once. A
  * database that records a migration newer than this code's newest fails with `SchemaTooNew`.
- *
- * @since 0.1.0
  */
 import { KasirError } from "@kasir/core"
 import * as Migrator from "@effect/sql/Migrator"
@@ -59,8 +57,6 @@ import { describeSqlError } from "./internal/sqlError.js"
 
 /**
  * The table recording applied migrations.
- *
- * @since 0.1.0
  */
 export const table = "kasir_ledger_migrations"
 
@@ -200,8 +196,6 @@ const m0002 = Effect.gen(function* () {
 
 /**
  * The migrations, by `<id>_<name>`.
- *
- * @since 0.1.0
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "1_ledger": m0001,
@@ -210,8 +204,6 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
 
 /**
  * The newest schema version this code ships.
- *
- * @since 0.1.0
  */
 export const latest: number = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
 
@@ -224,8 +216,6 @@ const advisoryLock = 0x6b617369726c6467n
  * Applies the migrations the database lacks; returns those applied (`[id, name]`). Fails with
  * `SchemaTooNew` when the database was migrated by newer code, and `LedgerUnavailable` when it
  * cannot be reached.
- *
- * @since 0.1.0
  */
 export const run: Effect.Effect<
   ReadonlyArray<readonly [id: number, name: string]>,
@@ -262,8 +252,6 @@ export const run: Effect.Effect<
 
 /**
  * `run` as a layer, for composing "migrate, then serve".
- *
- * @since 0.1.0
  */
 export const layer: Layer.Layer<never, SchemaTooNew | LedgerUnavailable, SqlClient.SqlClient> =
   Layer.effectDiscard(run)
@@ -271,16 +259,12 @@ export const layer: Layer.Layer<never, SchemaTooNew | LedgerUnavailable, SqlClie
 /**
  * The variable that turns migrating when the ledger opens off (`false`), for deploys that run
  * them separately (`kasir db migrate`).
- *
- * @since 0.1.0
  */
 export const migrateVariable = "KASIR_DATABASE_MIGRATE"
 
 /**
  * `layer` unless `KASIR_DATABASE_MIGRATE=false`: what every process that opens the ledger to
  * write (the gateway, the CLI's money commands) runs first, so one variable governs them all.
- *
- * @since 0.1.0
  */
 export const layerConfig: Layer.Layer<
   never,
@@ -303,8 +287,6 @@ export const layerConfig: Layer.Layer<
 
 /**
  * The database's schema version: the newest migration recorded in it (0 before the first).
- *
- * @since 0.1.0
  */
 export const version: Effect.Effect<number, LedgerUnavailable, SqlClient.SqlClient> = Effect.gen(
   function* () {

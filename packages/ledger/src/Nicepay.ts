@@ -26,8 +26,6 @@
  *   `Replayed`; one whose status does not allow the step is core's `InvalidTransition`. An entry
  *   whose status is not known (a lost answer) is read first (`inquiry`, recorded as
  *   `status_read`) — never resent. A payout registered outside this ledger is read and adopted.
- *
- * @since 0.1.0
  */
 import { type Idempotency, Nicepay as Core, type Snap, type KasirError } from "@kasir/core"
 import { Context, Data, DateTime, Duration, Effect, Layer, Option } from "effect"
@@ -40,8 +38,6 @@ export { ReferenceInProgress }
 
 /**
  * What NICEPAY answered this request.
- *
- * @since 0.1.0
  */
 export type PayoutResult =
   | Core.Schemas.Registered
@@ -51,8 +47,6 @@ export type PayoutResult =
 
 /**
  * The upstream answered this request (`result`, also recorded in `entry`).
- *
- * @since 0.1.0
  */
 export class Sent extends Data.TaggedClass("Sent")<{
   readonly entry: Ledger.Entry
@@ -61,24 +55,13 @@ export class Sent extends Data.TaggedClass("Sent")<{
 
 /**
  * Answered from the ledger: nothing was sent now.
- *
- * @since 0.1.0
  */
 export class Replayed extends Data.TaggedClass("Replayed")<{ readonly entry: Ledger.Entry }> {}
 
-/**
- * @since 0.1.0
- */
 export type PayoutAnswer = Sent | Replayed
 
-/**
- * @since 0.1.0
- */
 export type Step = "approve" | "reject" | "cancel"
 
-/**
- * @since 0.1.0
- */
 export type PayoutFailure =
   | Core.CallError
   | Core.Schemas.InvalidTransition
@@ -88,17 +71,11 @@ export type PayoutFailure =
   | LedgerUnavailable
   | KasirError.InvalidInput
 
-/**
- * @since 0.1.0
- */
 export interface Options {
   /** How long a request waits for a concurrent one holding its reference; default 10 s. */
   readonly awaitTimeout?: Duration.DurationInput | undefined
 }
 
-/**
- * @since 0.1.0
- */
 export interface Service {
   readonly register: (payout: Core.Schemas.PayoutRequest) => Effect.Effect<PayoutAnswer, PayoutFailure>
   readonly approve: (payout: Core.Schemas.InquiryReference) => Effect.Effect<PayoutAnswer, PayoutFailure>
@@ -113,15 +90,10 @@ export interface Service {
   >
 }
 
-/**
- * @since 0.1.0
- */
 export class NicepayPayouts extends Context.Tag("@kasir/ledger/NicepayPayouts")<NicepayPayouts, Service>() {}
 
 /**
  * The fingerprint fields of a payout (besides `amount`).
- *
- * @since 0.1.0
  */
 export const fingerprintFields = (payout: {
   readonly beneficiaryAccountNo: string
@@ -142,8 +114,6 @@ const statuses: ReadonlyArray<Core.Schemas.TransactionStatus> = [
 
 /**
  * The NICEPAY status an entry last recorded, if any.
- *
- * @since 0.1.0
  */
 export const statusOf = (entry: Ledger.Entry): Core.Schemas.TransactionStatus | undefined => {
   const status = entry.upstreamIds.status
@@ -153,8 +123,6 @@ export const statusOf = (entry: Ledger.Entry): Core.Schemas.TransactionStatus | 
 /**
  * The ledger state of a NICEPAY status (see the module header). `scheduledAt`: when a scheduled
  * payout runs.
- *
- * @since 0.1.0
  */
 export const stateOf = (
   status: Core.Schemas.TransactionStatus,
@@ -196,8 +164,6 @@ const scheduledAtOf = (entry: Ledger.Entry): DateTime.Utc | undefined => {
 /**
  * The payout as the ledger knows it (for answers from the ledger); `undefined` while its outcome
  * is not known (`sending`, `unknown`) or NICEPAY's id or status never was (a lost answer).
- *
- * @since 0.1.0
  */
 export const payoutOf = (entry: Ledger.Entry): Core.Schemas.PayoutState | undefined => {
   if (entry.state === "sending" || entry.state === "unknown") return undefined
@@ -243,9 +209,6 @@ const errorUpstream = (error: unknown): Ledger.UpstreamDetails => {
   }
 }
 
-/**
- * @since 0.1.0
- */
 export const make = (
   options: Options = {}
 ): Effect.Effect<Service, never, Ledger.Ledger | Core.NicepayPayout> =>
@@ -616,9 +579,6 @@ export const make = (
     } satisfies Service
   })
 
-/**
- * @since 0.1.0
- */
 export const layer = (
   options: Options = {}
 ): Layer.Layer<NicepayPayouts, never, Ledger.Ledger | Core.NicepayPayout> =>

@@ -41,8 +41,6 @@
  * (`kasir_reconciler_runs_total`), claimed entries by provider and outcome
  * (`kasir_reconciler_entries_total`), and resolutions by provider and the state recorded
  * (`kasir_reconciler_resolutions_total`). Label values are bounded: no references.
- *
- * @since 0.1.0
  */
 import { Ayoconnect, Metrics as CoreMetrics, Nicepay, type KasirError } from "@kasir/core"
 import {
@@ -66,8 +64,6 @@ import * as NicepayFlow from "./Nicepay.js"
 /**
  * Reconciliation runs (`runOnce`: claim one batch of due entries, resolve each), by `outcome`:
  * `ok`, or `error` when the ledger could not be read or written.
- *
- * @since 0.2.0
  */
 export const runsMetric = Metric.counter("kasir_reconciler_runs", {
   description: "Reconciliation runs (claim a batch of due ledger entries and resolve each), by outcome",
@@ -76,8 +72,6 @@ export const runsMetric = Metric.counter("kasir_reconciler_runs", {
 
 /**
  * Claimed entries, by `provider` and `outcome`: `resolved`, `rescheduled` or `skipped`.
- *
- * @since 0.2.0
  */
 export const entriesMetric = Metric.counter("kasir_reconciler_entries", {
   description:
@@ -87,8 +81,6 @@ export const entriesMetric = Metric.counter("kasir_reconciler_entries", {
 
 /**
  * Resolved entries, by `provider` and the `state` recorded (`succeeded`, `failed`, `unknown`, …).
- *
- * @since 0.2.0
  */
 export const resolutionsMetric = Metric.counter("kasir_reconciler_resolutions", {
   description: "Ledger entries the reconciler resolved by a status read, by provider and the state recorded",
@@ -106,17 +98,12 @@ const recordOutcome = (provider: string, outcome: Outcome): void => {
 
 /**
  * A backoff: `base` after the first claim, doubling per claim, never more than `cap`.
- *
- * @since 0.1.0
  */
 export interface Backoff {
   readonly base: Duration.DurationInput
   readonly cap: Duration.DurationInput
 }
 
-/**
- * @since 0.1.0
- */
 export interface Options {
   /** The claiming instance's id; default the ledger's `instance`. */
   readonly owner?: string | undefined
@@ -153,8 +140,6 @@ export interface Options {
  * - `Rescheduled`: nothing to record yet; checked again after `after`.
  * - `Skipped`: the entry changed under the claim (a request or callback recorded first), or its
  *   provider has no client here; nothing was written.
- *
- * @since 0.1.0
  */
 export type Outcome = Data.TaggedEnum<{
   Resolved: { readonly entryId: string; readonly reference: string; readonly to: Ledger.State }
@@ -162,14 +147,8 @@ export type Outcome = Data.TaggedEnum<{
   Skipped: { readonly entryId: string; readonly reference: string; readonly reason: string }
 }>
 
-/**
- * @since 0.1.0
- */
 export const Outcome = Data.taggedEnum<Outcome>()
 
-/**
- * @since 0.1.0
- */
 export interface Service {
   /** Claims one batch of due entries and resolves each; answers what became of each. */
   readonly runOnce: Effect.Effect<ReadonlyArray<Outcome>, LedgerUnavailable | KasirError.InvalidInput>
@@ -177,15 +156,10 @@ export interface Service {
   readonly run: Effect.Effect<never>
 }
 
-/**
- * @since 0.1.0
- */
 export class Reconciler extends Context.Tag("@kasir/ledger/Reconciler")<Reconciler, Service>() {}
 
 /**
  * The delay after the `attempts`-th claim: `base · 2^(attempts − 1)`, at most `cap`.
- *
- * @since 0.1.0
  */
 export const backoffDelay = (backoff: Backoff, attempts: number): Duration.Duration => {
   const base = Duration.toMillis(Duration.decode(backoff.base))
@@ -208,8 +182,6 @@ const later = (after: Duration.Duration, reason: string): Decision => ({ _tag: "
 
 /**
  * The Ayoconnect read and its mapping (see the module header).
- *
- * @since 0.1.0
  */
 export const decideAyoconnect = (
   client: Ayoconnect.Service,
@@ -267,8 +239,6 @@ const statusCode: Record<Nicepay.Schemas.TransactionStatus, string> = {
 
 /**
  * The NICEPAY read and its mapping (see the module header).
- *
- * @since 0.1.0
  */
 export const decideNicepay = (
   client: Nicepay.Service,
@@ -316,9 +286,6 @@ export const decideNicepay = (
     return { _tag: "Record", to, upstream, checkIn }
   })
 
-/**
- * @since 0.1.0
- */
 export const make = (options: Options = {}): Effect.Effect<Service, never, Ledger.Ledger> =>
   Effect.gen(function* () {
     const ledger = yield* Ledger.Ledger
@@ -422,8 +389,6 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Ledge
 
 /**
  * The `Reconciler` service, without running it.
- *
- * @since 0.1.0
  */
 export const layer = (options: Options = {}): Layer.Layer<Reconciler, never, Ledger.Ledger> =>
   Layer.effect(Reconciler, make(options))
@@ -431,8 +396,6 @@ export const layer = (options: Options = {}): Layer.Layer<Reconciler, never, Led
 /**
  * Runs the reconciler (`run`) in a fiber for the life of the layer: once at start, then every
  * `interval`; interrupted when the layer's scope closes (the gateway's shutdown).
- *
- * @since 0.1.0
  */
 export const layerRunning = (options: Options = {}): Layer.Layer<Reconciler, never, Ledger.Ledger> =>
   Layer.scoped(
@@ -442,8 +405,6 @@ export const layerRunning = (options: Options = {}): Layer.Layer<Reconciler, nev
 
 /**
  * The variables of `layerConfig`.
- *
- * @since 0.1.0
  */
 export const variables = {
   /** `false` turns recovery off in this process (another instance, or a separate worker, runs it). */
@@ -456,8 +417,6 @@ export const variables = {
  * `layerRunning` from the environment: `KASIR_RECONCILE` (default `true`) and
  * `KASIR_RECONCILE_INTERVAL` (default 10 seconds). The upstream schedules are not configurable
  * here: they are the upstreams' rules.
- *
- * @since 0.1.0
  */
 export const layerConfig = (
   options: Omit<Options, "interval"> = {}

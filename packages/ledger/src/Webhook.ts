@@ -23,8 +23,6 @@
  * never a secret or a signature.
  *
  * Secrets are `Redacted` everywhere; the key bytes never appear in a message or a log.
- *
- * @since 0.2.0
  */
 import type { ErrorKind } from "@kasir/core"
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto"
@@ -32,8 +30,6 @@ import { Clock, Effect, Either, Redacted, Schema } from "effect"
 
 /**
  * One signing secret: its key bytes (the decoded part after `whsec_`), redacted.
- *
- * @since 0.2.0
  */
 export interface Secret {
   readonly key: Redacted.Redacted<Buffer>
@@ -44,8 +40,6 @@ const base64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 /**
  * Parses one `whsec_…` secret. The reason never contains the value.
- *
- * @since 0.2.0
  */
 export const parseSecret = (value: string): Either.Either<Secret, string> => {
   if (!value.startsWith(prefix)) return Either.left("a secret must start with whsec_")
@@ -63,8 +57,6 @@ export const parseSecret = (value: string): Either.Either<Secret, string> => {
 /**
  * Parses a space-separated list of `whsec_…` secrets (at least one). The reason names the
  * position of a bad one, never its value.
- *
- * @since 0.2.0
  */
 export const parseSecrets = (value: string): Either.Either<ReadonlyArray<Secret>, string> => {
   const parts = value.split(/\s+/).filter((part) => part.length > 0)
@@ -80,8 +72,6 @@ export const parseSecrets = (value: string): Either.Either<ReadonlyArray<Secret>
 
 /**
  * A new random secret: `whsec_` + base64 of 32 bytes.
- *
- * @since 0.2.0
  */
 export const generateSecret = (): Redacted.Redacted<string> =>
   Redacted.make(`${prefix}${randomBytes(32).toString("base64")}`)
@@ -96,8 +86,6 @@ const digest = (key: Buffer, id: string, timestamp: number, body: Buffer): Buffe
 
 /**
  * The `webhook-signature` value: one `v1,<base64>` per secret, space-separated.
- *
- * @since 0.2.0
  */
 export const sign = (input: {
   readonly id: string
@@ -117,8 +105,6 @@ export const sign = (input: {
 
 /**
  * The three headers of one delivery attempt.
- *
- * @since 0.2.0
  */
 export const headers = (input: {
   readonly id: string
@@ -135,8 +121,6 @@ export const headers = (input: {
  * Why a delivery was refused by `verify`: `missing-header` (one of the three is absent),
  * `invalid-timestamp` (not integer seconds), `stale-timestamp` (outside the tolerance),
  * `no-signature` (no `v1,` entry), `bad-signature` (no entry matches any secret).
- *
- * @since 0.2.0
  */
 export class WebhookVerificationFailed extends Schema.TaggedError<WebhookVerificationFailed>()(
   "WebhookVerificationFailed",
@@ -161,8 +145,6 @@ export class WebhookVerificationFailed extends Schema.TaggedError<WebhookVerific
 
 /**
  * A verified delivery: its id and timestamp (the body is the caller's raw bytes, now trusted).
- *
- * @since 0.2.0
  */
 export interface Verified {
   readonly id: string
@@ -181,8 +163,6 @@ const header = (
  * Verifies one received delivery over its raw body bytes (before parsing), at the `Clock`'s time.
  * `headers` are as Node gives them (lower-case names). `tolerance`: seconds either way, default
  * 300.
- *
- * @since 0.2.0
  */
 export const verify = (input: {
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>

@@ -17,16 +17,11 @@
  *
  * "State changed" is what makes `reset-after` and friends dangerous for money-moving calls: the
  * upstream acted, the client cannot know.
- *
- * @since 0.1.0
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
 
-/**
- * @since 0.1.0
- */
 export const Fault = Schema.Literal(
   "latency",
   "html-502",
@@ -37,23 +32,16 @@ export const Fault = Schema.Literal(
   "stall"
 )
 
-/**
- * @since 0.1.0
- */
 export type Fault = typeof Fault.Type
 
 /**
  * The request header that selects a fault for one request: `X-Sandbox-Fault: reset-after` or
  * `X-Sandbox-Fault: latency=3000`.
- *
- * @since 0.1.0
  */
 export const FAULT_HEADER = "x-sandbox-fault"
 
 /**
  * A fault with its parameters.
- *
- * @since 0.1.0
  */
 export interface FaultPlan {
   readonly fault: Fault
@@ -63,8 +51,6 @@ export interface FaultPlan {
 
 /**
  * Whether the upstream processes the request (changes state) before the fault shows.
- *
- * @since 0.1.0
  */
 export const processesRequest = (plan: FaultPlan): boolean =>
   plan.fault !== "html-502" && plan.fault !== "reset-before"
@@ -73,8 +59,6 @@ const isFault = Schema.is(Fault)
 
 /**
  * Reads `X-Sandbox-Fault` (`name` or `latency=MILLIS`). Unknown values are ignored.
- *
- * @since 0.1.0
  */
 export const fromHeaders = (
   headers: Readonly<Record<string, string | undefined>>
@@ -92,8 +76,6 @@ export const fromHeaders = (
 
 /**
  * A rule that injects a fault into matching requests.
- *
- * @since 0.1.0
  */
 export interface FaultRule extends FaultPlan {
   readonly upstream?: "ayoconnect" | "nicepay" | undefined
@@ -106,8 +88,6 @@ export interface FaultRule extends FaultPlan {
 /**
  * Programmatic fault injection: tests (and the sandbox's admin route) queue rules; each matching
  * request consumes one use of the oldest matching rule.
- *
- * @since 0.1.0
  */
 export class Faults extends Context.Tag("@kasir/sandbox/Faults")<
   Faults,
@@ -121,9 +101,6 @@ export class Faults extends Context.Tag("@kasir/sandbox/Faults")<
   }
 >() {}
 
-/**
- * @since 0.1.0
- */
 export const makeFaults: Effect.Effect<Context.Tag.Service<Faults>> = Effect.sync(() => {
   const rules: Array<{ rule: FaultRule; remaining: number }> = []
   return {
@@ -150,30 +127,21 @@ export const makeFaults: Effect.Effect<Context.Tag.Service<Faults>> = Effect.syn
   }
 })
 
-/**
- * @since 0.1.0
- */
 export const layerFaults: Layer.Layer<Faults> = Layer.effect(Faults, makeFaults)
 
 /**
  * The HTML page a reverse proxy shows when the application behind it is down.
- *
- * @since 0.1.0
  */
 export const badGatewayHtml =
   "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 
 /**
  * The longest a `stall` keeps a connection open before closing it.
- *
- * @since 0.1.0
  */
 export const STALL_LIMIT = Duration.seconds(120)
 
 /**
  * The normal answer a simulator computed.
- *
- * @since 0.1.0
  */
 export interface Answer {
   readonly status: number
@@ -187,8 +155,6 @@ const serialise = (answer: Answer): string =>
 
 /**
  * The HTTP status that will be logged for a fault (0 when the client gets no response).
- *
- * @since 0.1.0
  */
 export const loggedStatus = (plan: FaultPlan, answer: Answer): number => {
   switch (plan.fault) {
@@ -213,8 +179,6 @@ const destroySocket = Effect.flatMap(HttpServerRequest.HttpServerRequest, (reque
 /**
  * Turns a normal answer into the response the fault calls for. `reset-*` and `stall` never
  * complete normally: the handler fiber is interrupted when the connection closes.
- *
- * @since 0.1.0
  */
 export const render = (
   plan: FaultPlan,
@@ -272,8 +236,6 @@ export const render = (
 
 /**
  * The normal answer as a JSON response.
- *
- * @since 0.1.0
  */
 export const plain = (answer: Answer): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.text(serialise(answer), {

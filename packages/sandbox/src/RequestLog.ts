@@ -1,15 +1,11 @@
 /**
  * Every request a simulator received, in order — the record tests assert on ("the payment was
  * sent exactly once", "exactly one token request").
- *
- * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
 
 /**
  * One request as received, and what the simulator did with it.
- *
- * @since 0.1.0
  */
 export interface Entry {
   readonly upstream: "ayoconnect" | "nicepay"
@@ -34,8 +30,6 @@ export interface Entry {
 
 /**
  * The request log shared by the simulators of one sandbox.
- *
- * @since 0.1.0
  */
 export class RequestLog extends Context.Tag("@kasir/sandbox/RequestLog")<
   RequestLog,
@@ -49,8 +43,6 @@ export class RequestLog extends Context.Tag("@kasir/sandbox/RequestLog")<
 /**
  * An in-memory request log keeping the most recent `capacity` entries (default 100,000), so a
  * long-running sandbox under load does not grow without bound.
- *
- * @since 0.1.0
  */
 export const make = (capacity = 100_000): Effect.Effect<Context.Tag.Service<RequestLog>> =>
   Effect.sync(() => {
@@ -68,7 +60,4 @@ export const make = (capacity = 100_000): Effect.Effect<Context.Tag.Service<Requ
     }
   })
 
-/**
- * @since 0.1.0
- */
 export const layer: Layer.Layer<RequestLog> = Layer.effect(RequestLog, make())

@@ -10,8 +10,6 @@
  * sandbox.ayoconnect.baseUrl               // "http://127.0.0.1:54321"
  * sandbox.nicepay.baseUrl                  // "http://127.0.0.1:54321/nicepay"
  * ```
- *
- * @since 0.1.0
  */
 import { createServer } from "node:http"
 import {
@@ -36,8 +34,6 @@ import * as RequestLog from "./RequestLog.js"
 
 /**
  * The running sandbox: where it listens and the credentials that work against it.
- *
- * @since 0.1.0
  */
 export interface Service {
   /** The server's origin, e.g. `http://127.0.0.1:54321`. */
@@ -74,8 +70,6 @@ export interface Service {
  * The demo credentials every sandbox accepts. None is secret: the Ayoconnect partner is the
  * sandbox's own clearly fake one, the NICEPAY merchant is NICEPAY's published `IONPAYTEST`
  * sandbox set (client secret and private key, from NICEPAY's SDK documentation).
- *
- * @since 0.1.0
  */
 export const demoCredentials = {
   ayoconnect: {
@@ -94,8 +88,6 @@ export const demoCredentials = {
  * sandbox`, `pnpm sandbox`, `kasir-sandbox`): where each upstream answers and the full demo
  * material, so clients in any language can be pointed at it. `also` names extra registrations
  * (from the environment) without printing their secrets.
- *
- * @since 0.1.0
  */
 export const banner = (
   sandbox: Pick<Service, "url"> & {
@@ -133,8 +125,6 @@ export const banner = (
  * where it left off (the CLI does this between commands). Credentials are not in it: the partners
  * and merchants are whoever the starter registers; the request log and delivery history are not
  * kept either.
- *
- * @since 0.1.0
  */
 export interface Snapshot {
   readonly version: 1
@@ -144,8 +134,6 @@ export interface Snapshot {
 
 /**
  * Whether a parsed JSON value is a snapshot this version of the sandbox can restore.
- *
- * @since 0.1.0
  */
 export const isSnapshot = (value: unknown): value is Snapshot => {
   if (typeof value !== "object" || value === null) return false
@@ -162,14 +150,8 @@ export const isSnapshot = (value: unknown): value is Snapshot => {
   )
 }
 
-/**
- * @since 0.1.0
- */
 export class Sandbox extends Context.Tag("@kasir/sandbox/Sandbox")<Sandbox, Service>() {}
 
-/**
- * @since 0.1.0
- */
 export interface Options {
   /** The port to listen on; 0 (the default) picks a free one. */
   readonly port?: number | undefined
@@ -235,8 +217,6 @@ const adminApp = (
 
 /**
  * One app for both upstreams, routed by path prefix.
- *
- * @since 0.1.0
  */
 export const makeApp = (options: {
   readonly ayoconnect: AyoconnectSimulator.Service
@@ -317,8 +297,6 @@ const make = (options: Options) =>
  * The whole sandbox as a layer: starts the server (closed with the layer's scope) and provides
  * `Sandbox`, both simulators, the request log and the fault queue. Needs an `HttpClient` for
  * callbacks and notifications. Fails with `InvalidKey` when a merchant's public key is malformed.
- *
- * @since 0.1.0
  */
 export const layer = (
   options: Options = {}

@@ -5,8 +5,6 @@
  * Registers the Ayoconnect partner from `AYOCONNECT_API_KEY` / `AYOCONNECT_API_SECRET` and the
  * NICEPAY merchant from `NICEPAY_CLIENT_ID` / `NICEPAY_CLIENT_SECRET` / the public half of
  * `NICEPAY_PRIVATE_KEY` when they are set; the demo credentials always work.
- *
- * @since 0.1.0
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Nicepay, Snap } from "@kasir/core"

@@ -6,8 +6,6 @@
  * separate internal one). Every Effect metric in the global registry is included; incremental
  * counters become Prometheus counters (`_total`), histograms keep their buckets, `_sum` and
  * `_count`. Resource attributes go on `target_info`, not on every series.
- *
- * @since 0.1.0
  */
 import * as OtelMetrics from "@effect/opentelemetry/Metrics"
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus"
@@ -16,15 +14,11 @@ import * as Telemetry from "./Telemetry.js"
 
 /**
  * The content type of `scrape`'s text.
- *
- * @since 0.1.0
  */
 export const contentType = "text/plain; version=0.0.4; charset=utf-8"
 
 /**
  * The scrape of the current metric values.
- *
- * @since 0.1.0
  */
 export class Prometheus extends Context.Tag("@kasir/telemetry/Prometheus")<
   Prometheus,
@@ -33,8 +27,6 @@ export class Prometheus extends Context.Tag("@kasir/telemetry/Prometheus")<
 
 /**
  * A `Prometheus` service reading Effect's metric registry.
- *
- * @since 0.1.0
  */
 export const layer = (options: Telemetry.Options): Layer.Layer<Prometheus> =>
   Layer.scoped(

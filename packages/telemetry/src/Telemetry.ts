@@ -16,8 +16,6 @@
  *
  * The layer flushes on release: spans and metrics still buffered when the process ends are sent
  * (bounded by a shutdown timeout), so a CLI command's trace is complete.
- *
- * @since 0.1.0
  */
 import * as OtelMetrics from "@effect/opentelemetry/Metrics"
 import * as OtelResource from "@effect/opentelemetry/Resource"
@@ -31,8 +29,6 @@ import { Config, type ConfigError, Effect, Layer, Option, Tracer } from "effect"
 
 /**
  * What the environment asks for.
- *
- * @since 0.1.0
  */
 export interface Settings {
   /** Export traces (an OTLP traces endpoint is configured and nothing disables them). */
@@ -50,8 +46,6 @@ const optionalString = (name: string) =>
  * The settings, from `OTEL_SDK_DISABLED`, `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`,
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
  * `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` and `OTEL_METRIC_EXPORT_INTERVAL`.
- *
- * @since 0.1.0
  */
 export const settings: Config.Config<Settings> = Config.all({
   disabled: Config.boolean("OTEL_SDK_DISABLED").pipe(Config.withDefault(false)),
@@ -80,8 +74,6 @@ export const settings: Config.Config<Settings> = Config.all({
 
 /**
  * What the process is, for the resource (`OTEL_SERVICE_NAME` overrides `serviceName`).
- *
- * @since 0.1.0
  */
 export interface Options {
   readonly serviceName: string
@@ -93,8 +85,6 @@ export interface Options {
 /**
  * The resource: `service.name` (from `OTEL_SERVICE_NAME`, else `options.serviceName`),
  * `service.version`, and `OTEL_RESOURCE_ATTRIBUTES`.
- *
- * @since 0.1.0
  */
 export const layerResource = (options: Options): Layer.Layer<OtelResource.Resource> =>
   Layer.unwrapEffect(
@@ -144,8 +134,6 @@ const layerTracer = Layer.unwrapEffect(
 /**
  * The exporters the environment asks for. Provide it to (around) the layers that should be
  * traced; with nothing configured it is empty and costs nothing.
- *
- * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<never, ConfigError.ConfigError> =>
   Layer.unwrapEffect(

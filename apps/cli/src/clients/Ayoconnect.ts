@@ -1,8 +1,6 @@
 /**
  * The Ayoconnect client a command runs with: the configured upstream (flags over `AYOCONNECT_*`
  * environment variables, read by @kasir/core's own `layerConfig`), or the embedded sandbox.
- *
- * @since 0.1.0
  */
 import { Ayoconnect, Transport, type KasirError } from "@kasir/core"
 import type { HttpClient } from "@effect/platform"
@@ -26,8 +24,6 @@ const fromSandbox = Layer.unwrapEffect(
 /**
  * The client for a command: the embedded sandbox with `--sandbox` or without credentials, the
  * configured upstream otherwise.
- *
- * @since 0.1.0
  */
 export const layer = (
   flags: Settings.Flags,

@@ -17,8 +17,6 @@
  *   one line naming the directory and `KASIR_DATABASE_URL` (exit 2, a configuration problem);
  * - the database unreachable or refusing a statement (`LedgerUnavailable`): one line naming where
  *   the ledger is, and that nothing was sent (exit 3, unavailable).
- *
- * @since 0.1.0
  */
 import * as Path from "node:path"
 import { type ErrorKind, KasirError } from "@kasir/core"
@@ -28,8 +26,6 @@ import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 /**
  * Where the ledger is, for people: the server's host and database (never the user or password),
  * or the embedded database's directory.
- *
- * @since 0.1.0
  */
 export const location: Effect.Effect<string> = Effect.gen(function* () {
   const url = yield* Config.option(Config.redacted(Database.variables.databaseUrl)).pipe(
@@ -52,8 +48,6 @@ export const location: Effect.Effect<string> = Effect.gen(function* () {
 /**
  * The ledger could not be reached or refused a statement before the money command sent
  * anything. Exit code 3.
- *
- * @since 0.1.0
  */
 export class LedgerUnreachable extends Schema.TaggedError<LedgerUnreachable>()("LedgerUnreachable", {
   where: Schema.String,
@@ -86,8 +80,6 @@ const beforeSending: ReadonlySet<string> = new Set(["open", "migrate", "version"
 
 /**
  * Turns a ledger failure before sending into one clear line; others pass through.
- *
- * @since 0.1.0
  */
 export const refused =
   (upstream: string) =>
@@ -116,8 +108,6 @@ export const refused =
 
 /**
  * The ledger, opened (and migrated unless `KASIR_DATABASE_MIGRATE=false`) for one command.
- *
- * @since 0.1.0
  */
 export const layer: Layer.Layer<
   Ledger.Ledger,
@@ -129,8 +119,6 @@ const upstreamNames = { ayoconnect: "Ayoconnect", nicepay: "NICEPAY" } as const
 /**
  * A repeated money command whose recorded outcome is a failure (exit 1) or not known yet
  * (`unknown`: its answer was lost; exit 3). Nothing was sent again.
- *
- * @since 0.1.0
  */
 export class RecordedOutcome extends Schema.TaggedError<RecordedOutcome>()("RecordedOutcome", {
   provider: Schema.Literal("ayoconnect", "nicepay"),
@@ -159,8 +147,6 @@ export class RecordedOutcome extends Schema.TaggedError<RecordedOutcome>()("Reco
 
 /**
  * The failure a replayed entry without a usable answer stands for.
- *
- * @since 0.1.0
  */
 export const recordedOutcome = (
   entry: Ledger.Entry,

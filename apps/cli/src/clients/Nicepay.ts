@@ -2,8 +2,6 @@
  * The NICEPAY merchant a command runs as: the configured one (flags over `NICEPAY_*`
  * environment variables, read with @kasir/core's own `Config.fromEnv`, key files resolved), or
  * the embedded sandbox's demo merchant.
- *
- * @since 0.1.0
  */
 import { Nicepay, type Snap, Transport, type KasirError } from "@kasir/core"
 import type { HttpClient } from "@effect/platform"
@@ -16,8 +14,6 @@ import { settings } from "../config/Nicepay.js"
 
 /**
  * The merchant configuration the command runs with.
- *
- * @since 0.1.0
  */
 export class Merchant extends Context.Tag("@kasir/cli/NicepayMerchant")<
   Merchant,
@@ -26,8 +22,6 @@ export class Merchant extends Context.Tag("@kasir/cli/NicepayMerchant")<
 
 /**
  * Why the merchant configuration is unusable.
- *
- * @since 0.1.0
  */
 export type MerchantError =
   | KasirError.InvalidConfig
@@ -52,8 +46,6 @@ const fromSandbox = Layer.effect(
 /**
  * The merchant: the embedded sandbox's with `--sandbox` or without credentials, the configured
  * one otherwise (key variables may name files; a missing or malformed key fails here).
- *
- * @since 0.1.0
  */
 export const merchantLayer = (
   flags: Settings.Flags,
@@ -87,8 +79,6 @@ export const merchantLayer = (
 
 /**
  * The payout client for the merchant, with the merchant configuration alongside.
- *
- * @since 0.1.0
  */
 export const layer = (
   flags: Settings.Flags,

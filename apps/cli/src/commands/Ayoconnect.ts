@@ -2,8 +2,6 @@
  * `kasir ayoconnect …`: Ayoconnect PPOB — balance, products, inquiry, payment, status and waiting
  * for a pending payment to settle. Arguments are checked here, with @kasir/core's own schemas;
  * the work is in `handlers/Ayoconnect`, loaded when a command runs.
- *
- * @since 0.1.0
  */
 import { Command, Options } from "@effect/cli"
 import type { Money } from "@kasir/core"
@@ -130,9 +128,6 @@ const wait = Command.make(
   )
 )
 
-/**
- * @since 0.1.0
- */
 export const command = Command.make("ayoconnect").pipe(
   Command.withDescription(
     `Ayoconnect PPOB: bills and prepaid products. Configuration: ${Settings.describe(Config.settings)}; ` +

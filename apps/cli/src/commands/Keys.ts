@@ -1,8 +1,6 @@
 /**
  * `kasir keys generate`: an RSA-2048 key pair for SNAP onboarding. The merchant keeps the private
  * key (it signs every access-token request) and sends the public key to NICEPAY.
- *
- * @since 0.1.0
  */
 import * as KasirError from "@kasir/core/KasirError"
 import { variables } from "@kasir/core/Nicepay/Variables"
@@ -17,15 +15,11 @@ import * as Table from "../Table.js"
 
 /**
  * The file names written into the output directory.
- *
- * @since 0.1.0
  */
 export const fileNames = { privateKey: "snap-private-key.pem", publicKey: "snap-public-key.pem" } as const
 
 /**
  * The environment variable that points kasir at the private key (its value may be a file path).
- *
- * @since 0.1.0
  */
 export const privateKeyEnv = variables.privateKey
 
@@ -51,8 +45,6 @@ const generatePair = Effect.async<Pair>((resume) => {
 
 /**
  * `SHA256:<base64>` of the public key's DER encoding, for checking the key NICEPAY registered.
- *
- * @since 0.1.0
  */
 export const fingerprint = (publicKeyPem: string): string =>
   `SHA256:${createHash("sha256")
@@ -79,8 +71,6 @@ const git = (cwd: string, args: ReadonlyArray<string>) =>
 /**
  * Refuses a private key inside a git work tree unless git ignores it there: a key committed by
  * accident is a key published. Outside any work tree (or without git) anything goes.
- *
- * @since 0.1.0
  */
 export const checkNotTracked = (privatePath: string) =>
   Effect.gen(function* () {
@@ -106,8 +96,6 @@ export const checkNotTracked = (privatePath: string) =>
 /**
  * Generates the pair and writes it, refusing to overwrite: both paths are checked first and each
  * file is created exclusively, so a concurrent writer cannot be clobbered either.
- *
- * @since 0.1.0
  */
 export const generate = (directory: string) =>
   Effect.gen(function* () {
@@ -146,9 +134,6 @@ const out = Options.directory("out").pipe(
   Options.withDefault(".kasir-keys")
 )
 
-/**
- * @since 0.1.0
- */
 export const generateCommand = Command.make("generate", { out, json: Common.json }, ({ json, out }) =>
   Effect.flatMap(generate(out), (written) =>
     emit(
@@ -185,9 +170,6 @@ export const generateCommand = Command.make("generate", { out, json: Common.json
   )
 )
 
-/**
- * @since 0.1.0
- */
 export const command = Command.make("keys").pipe(
   Command.withDescription("Manage the RSA keys SNAP (NICEPAY) uses to authenticate the merchant."),
   Command.withSubcommands([generateCommand])

@@ -3,8 +3,6 @@
  * movements in — `KASIR_DATABASE_URL` when set, else the embedded PGlite database under
  * `$KASIR_DATA_DIR/ledger` (default `.kasir/ledger`). The work is in `handlers/Ledger`, loaded
  * when a command runs (it brings the database driver).
- *
- * @since 0.1.0
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Schema } from "effect"
@@ -26,9 +24,6 @@ const migrate = Command.make("migrate", { json: Common.json }, (args) =>
   )
 )
 
-/**
- * @since 0.1.0
- */
 export const db = Command.make("db").pipe(
   Command.withDescription("The ledger's database."),
   Command.withSubcommands([migrate])
@@ -73,9 +68,6 @@ const show = Command.make(
   (args) => Effect.flatMap(handlers, (h) => h.show(args))
 ).pipe(Command.withDescription(`Show one ledger entry and every transition it went through. ${where}`))
 
-/**
- * @since 0.1.0
- */
 export const ledger = Command.make("ledger").pipe(
   Command.withDescription("What kasir recorded of every money movement (the gateway's and the CLI's)."),
   Command.withSubcommands([list, show])

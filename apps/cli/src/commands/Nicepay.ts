@@ -2,8 +2,6 @@
  * `kasir nicepay …`: NICEPAY SNAP payouts — access token, balance, and the payout lifecycle
  * (register → approve, or reject; cancel a scheduled one; status). Arguments are checked here,
  * with @kasir/core's own schemas; the work is in `handlers/Nicepay`, loaded when a command runs.
- *
- * @since 0.1.0
  */
 import { Command, Options } from "@effect/cli"
 import type { Money } from "@kasir/core"
@@ -159,9 +157,6 @@ const payout = Command.make("payout").pipe(
   ])
 )
 
-/**
- * @since 0.1.0
- */
 export const command = Command.make("nicepay").pipe(
   Command.withDescription(
     `NICEPAY SNAP payouts (disbursements). Configuration: ${Settings.describe(Config.settings)}; ` +

@@ -4,8 +4,6 @@
  * registrations: the Ayoconnect partner of `AYOCONNECT_API_KEY` / `AYOCONNECT_API_SECRET` and the
  * NICEPAY merchant of `NICEPAY_CLIENT_ID` / `NICEPAY_CLIENT_SECRET` / the public half of
  * `NICEPAY_PRIVATE_KEY`, when set. The demo credentials always work.
- *
- * @since 0.1.0
  */
 import { Command, Options } from "@effect/cli"
 import { Effect, Schema } from "effect"
@@ -37,9 +35,6 @@ const reset = Command.make("reset", { json: Common.json }, (args) =>
   )
 )
 
-/**
- * @since 0.1.0
- */
 export const command = Command.make("sandbox", { port, host, json: Common.json }, (args) =>
   Effect.flatMap(
     Effect.promise(() => import("../handlers/Sandbox.js")),

@@ -4,8 +4,6 @@
  * gateway (`KASIR_WEBHOOK_URL`, `KASIR_WEBHOOK_SECRET`), verifies every delivery's Standard
  * Webhooks signature with `@kasir/ledger`'s `Webhook.verify`, prints each event, answers 204, and
  * refuses a bad signature with 400 (saying so on stderr).
- *
- * @since 0.2.0
  */
 import { Command, Options } from "@effect/cli"
 import { Effect, Schema } from "effect"
@@ -50,9 +48,6 @@ const listen = Command.make("listen", { port, host, path, secret, json: Common.j
   )
 )
 
-/**
- * @since 0.2.0
- */
 export const command = Command.make("webhooks").pipe(
   Command.withDescription("Webhooks from the kasir gateway (Standard Webhooks, signed)."),
   Command.withSubcommands([listen])

@@ -3,8 +3,6 @@
  * flag that overrides it. Names, descriptions and markers come from core's data-only variable
  * table (`@kasir/core/Ayoconnect/Variables`), which loads nothing else of core, so `kasir --help`
  * stays cheap.
- *
- * @since 0.1.0
  */
 import type { Options } from "@effect/cli"
 import { table } from "@kasir/core/Ayoconnect/Variables"
@@ -12,14 +10,10 @@ import * as Settings from "../Settings.js"
 
 /**
  * The settings @kasir/core reads for Ayoconnect, each with its overriding flag.
- *
- * @since 0.1.0
  */
 export const settings: ReadonlyArray<Settings.Setting> = Settings.fromVariables(table)
 
 /**
  * The settings' flags.
- *
- * @since 0.1.0
  */
 export const options: Options.Options<Settings.Flags> = Settings.options(settings)

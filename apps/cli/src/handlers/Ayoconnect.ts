@@ -2,8 +2,6 @@
  * What the `kasir ayoconnect …` commands do, loaded only when one of them runs (the client, the
  * sandbox, the ledger and the HTTP stack stay out of `kasir --help`). `pay` moves money, so it goes
  * through the ledger (`clients/Ledger.ts`); the reads go straight to Ayoconnect.
- *
- * @since 0.1.0
  */
 import { Ayoconnect, type Money, Poll } from "@kasir/core"
 import { Ayoconnect as LedgerAyoconnect } from "@kasir/ledger"
@@ -29,27 +27,18 @@ const reportStatus = (status: Ayoconnect.Status.TransactionStatus, json: boolean
     status._tag === "Failed" ? Effect.fail(status.error) : Effect.void
   )
 
-/**
- * @since 0.1.0
- */
 export const balance = (args: Connection): Run =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
     yield* emit(View.balance(yield* client.balance()), args)
   }).pipe(withClient(args))
 
-/**
- * @since 0.1.0
- */
 export const products = (args: Connection): Run =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
     yield* emit(View.products(yield* client.products()), args)
   }).pipe(withClient(args))
 
-/**
- * @since 0.1.0
- */
 export const inquiry = (
   args: Connection & {
     readonly product: string
@@ -75,8 +64,6 @@ export const inquiry = (
  * Pays through the ledger (`@kasir/ledger`'s `AyoconnectPayments`, as the gateway does): written
  * ahead before it is sent, its outcome recorded, a repeated `--ref` answered from the record
  * without calling Ayoconnect, a lost answer resolved by one status read (never a resend).
- *
- * @since 0.1.0
  */
 export const pay = (
   args: Connection & {
@@ -127,18 +114,12 @@ export const pay = (
     LedgerClient.refused("Ayoconnect")
   )
 
-/**
- * @since 0.1.0
- */
 export const status = (args: Connection & { readonly ref: string }): Run =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect
     yield* reportStatus(yield* client.status({ refNumber: args.ref }), args.json)
   }).pipe(withClient(args))
 
-/**
- * @since 0.1.0
- */
 export const wait = (
   args: Connection & {
     readonly ref: string

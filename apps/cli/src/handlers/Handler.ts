@@ -3,8 +3,6 @@
  * kasir error (`KasirError`, which `Failure` classifies by its `kind`, whatever module it comes
  * from) or an Effect `ConfigError` (a variable missing or malformed), and the compiler checks
  * that nothing else escapes.
- *
- * @since 0.1.0
  */
 import type { KasirError } from "@kasir/core"
 import type { ConfigError, Effect, Option } from "effect"
@@ -13,22 +11,16 @@ import type * as Settings from "../Settings.js"
 
 /**
  * The failures a command may end in.
- *
- * @since 0.1.0
  */
 export type Failure = KasirError.KasirError | ConfigError.ConfigError
 
 /**
  * What running a command does: print on stdout/stderr, or fail with a `Failure`.
- *
- * @since 0.1.0
  */
 export type Run<E extends Failure = Failure> = Effect.Effect<void, E, Output>
 
 /**
  * What every upstream command receives besides its own arguments.
- *
- * @since 0.1.0
  */
 export interface Connection {
   readonly json: boolean

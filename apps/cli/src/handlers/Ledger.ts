@@ -5,8 +5,6 @@
  *
  * The read commands never migrate: a database no kasir has migrated yet holds no entries (and is
  * left as it was), one migrated by a newer kasir is refused (`SchemaTooNew`), as at gateway start.
- *
- * @since 0.1.0
  */
 import { KasirError } from "@kasir/core"
 import { Database, Errors, Ledger, Migrations } from "@kasir/ledger"
@@ -26,9 +24,6 @@ const readable = Effect.flatMap(Migrations.version, (version) =>
     : Effect.succeed(version > 0)
 )
 
-/**
- * @since 0.1.0
- */
 export const migrate = (args: { readonly json: boolean }): Run =>
   Effect.gen(function* () {
     const where = yield* location
@@ -37,9 +32,6 @@ export const migrate = (args: { readonly json: boolean }): Run =>
     yield* emit(Views.migrated({ where, version, applied }), args)
   }).pipe(Effect.provide(Database.layerConfig))
 
-/**
- * @since 0.1.0
- */
 export const list = (args: {
   readonly json: boolean
   readonly provider: Option.Option<Ledger.Provider>
@@ -73,9 +65,6 @@ export const list = (args: {
     Effect.provide(Database.layerConfig)
   )
 
-/**
- * @since 0.1.0
- */
 export const show = (args: {
   readonly json: boolean
   readonly provider: Option.Option<Ledger.Provider>

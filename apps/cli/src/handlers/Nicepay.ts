@@ -3,8 +3,6 @@
  * (`payout register|approve|reject|cancel`) go through the ledger (`clients/Ledger.ts`, the
  * gateway's `NicepayPayouts`): written ahead, answered from the record when repeated, a lost
  * answer resolved by a read, never a resend. The reads go straight to NICEPAY.
- *
- * @since 0.1.0
  */
 import { type Money, Nicepay, Poll, KasirError } from "@kasir/core"
 import { Ledger, Nicepay as LedgerNicepay } from "@kasir/ledger"
@@ -67,8 +65,6 @@ const defined = <K extends string, A>(key: K, value: Option.Option<A>): { readon
 /**
  * A fresh token from core's `accessToken()` (outside the client's cache, which never shows it),
  * so the command proves the credentials work.
- *
- * @since 0.1.0
  */
 export const token = (args: Connection): Run =>
   Effect.gen(function* () {
@@ -77,18 +73,12 @@ export const token = (args: Connection): Run =>
     yield* emit(View.token({ clientId: client.clientId, expiresInSeconds: grant.expiresInSeconds }), args)
   }).pipe(withClient(args))
 
-/**
- * @since 0.1.0
- */
 export const balance = (args: Connection & { readonly msId: Option.Option<string> }): Run =>
   Effect.gen(function* () {
     const client = yield* Nicepay.NicepayPayout
     yield* emit(View.balance(yield* client.balance(defined("msId", args.msId))), args)
   }).pipe(withClient(args))
 
-/**
- * @since 0.1.0
- */
 export const register = (
   args: Connection & {
     readonly ref: string
@@ -134,8 +124,6 @@ export const register = (
 /**
  * Approve, reject or cancel, through the ledger: a step the recorded status shows as done already
  * is answered from the record; one it does not allow is refused without calling NICEPAY.
- *
- * @since 0.1.0
  */
 export const transition = (
   operation: "approve" | "reject" | "cancel",
@@ -185,9 +173,6 @@ export const transition = (
     )
   }).pipe(throughLedger(args))
 
-/**
- * @since 0.1.0
- */
 export const status = (
   args: Connection & {
     readonly ref: string

@@ -1,7 +1,5 @@
 /**
  * What `kasir sandbox` does, loaded only when it runs.
- *
- * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { Ayoconnect, Nicepay, Snap } from "@kasir/core"
@@ -72,8 +70,6 @@ const announce = (
 
 /**
  * Serves until interrupted.
- *
- * @since 0.1.0
  */
 export const serve = (args: { readonly port: number; readonly host: string; readonly json: boolean }): Run =>
   Effect.gen(function* () {
@@ -89,8 +85,6 @@ export const serve = (args: { readonly port: number; readonly host: string; read
 /**
  * Empties the embedded sandbox's kept state and records when, so an unknown reference afterwards
  * can say why.
- *
- * @since 0.1.0
  */
 export const reset = (args: { readonly json: boolean }): Run =>
   Effect.gen(function* () {

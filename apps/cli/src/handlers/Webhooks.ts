@@ -5,8 +5,6 @@
  * (`Webhook.verify`: the signature with any of the secrets, the timestamp within 5 minutes), then
  * printed. Deliveries are at least once: an id seen before is printed marked as a duplicate and
  * answered 204 again, as a receiver should.
- *
- * @since 0.2.0
  */
 import { KasirError } from "@kasir/core"
 import { Webhook } from "@kasir/ledger"
@@ -43,8 +41,6 @@ const loopback = (host: string) => host === "localhost" || host === "::1" || /^1
 
 /**
  * Serves until interrupted.
- *
- * @since 0.2.0
  */
 export const listen = (args: {
   readonly port: number

@@ -1,8 +1,6 @@
 /**
  * How Ayoconnect results read: summaries and tables for people, plain JSON documents for
  * `--json` (amounts as integer rupiah).
- *
- * @since 0.1.0
  */
 import { type Ayoconnect, Money } from "@kasir/core"
 import type { Report } from "../Report.js"
@@ -20,9 +18,6 @@ const keyValues = (
     ? []
     : ["", `${title}:`, ...items.map((item) => `  ${item.key}: ${detailValue(item.value)}`)]
 
-/**
- * @since 0.1.0
- */
 export const balance = (balance: Ayoconnect.Schemas.Balance): Report => ({
   json: {
     balance: balance.balance,
@@ -35,9 +30,6 @@ export const balance = (balance: Ayoconnect.Schemas.Balance): Report => ({
   ])
 })
 
-/**
- * @since 0.1.0
- */
 export const products = (products: ReadonlyArray<Ayoconnect.Schemas.Product>): Report => ({
   json: {
     products: products.map((product) => ({
@@ -74,9 +66,6 @@ export const products = (products: ReadonlyArray<Ayoconnect.Schemas.Product>): R
         )
 })
 
-/**
- * @since 0.1.0
- */
 export const inquiry = (inquiry: Ayoconnect.Schemas.Inquiry): Report => ({
   json: {
     inquiryId: inquiry.inquiryId,
@@ -129,8 +118,6 @@ const stateName = {
 
 /**
  * A transaction's state, from a payment, a status lookup or a wait.
- *
- * @since 0.1.0
  */
 export const transaction = (status: Ayoconnect.Status.TransactionStatus): Report => {
   const state = stateName[status._tag]

@@ -1,8 +1,6 @@
 /**
  * How ledger entries read: a table and a detail view for people, the ledger's own JSON shape
  * (`Ledger.toJson`: amounts as decimal strings, times ISO 8601) for `--json`.
- *
- * @since 0.1.0
  */
 import { Money } from "@kasir/core"
 import { Ledger } from "@kasir/ledger"
@@ -24,9 +22,6 @@ const entryJson = (entry: Ledger.Entry) => {
   }
 }
 
-/**
- * @since 0.1.0
- */
 export const migrated = (result: {
   readonly where: string
   readonly version: number
@@ -46,9 +41,6 @@ export const migrated = (result: {
         ].join("\n")
 })
 
-/**
- * @since 0.1.0
- */
 export const list = (page: Ledger.Page, where: string): Report => ({
   json: {
     entries: page.entries.map(entryJson),
@@ -82,9 +74,6 @@ export const list = (page: Ledger.Page, where: string): Report => ({
         ].join("\n")
 })
 
-/**
- * @since 0.1.0
- */
 export const show = (entry: Ledger.Entry, history: ReadonlyArray<Ledger.HistoryRecord>): Report => ({
   json: {
     ...entryJson(entry),

@@ -1,8 +1,6 @@
 /**
  * How NICEPAY results read: summaries for people, plain JSON documents for `--json` (amounts as
  * integer rupiah).
- *
- * @since 0.1.0
  */
 import { Money, type Nicepay } from "@kasir/core"
 import type { Report } from "../Report.js"
@@ -11,9 +9,6 @@ import * as Table from "../Table.js"
 const rp = (amount: Money.Rupiah | undefined): string | undefined =>
   amount === undefined ? undefined : Money.format(amount)
 
-/**
- * @since 0.1.0
- */
 export const token = (grant: { readonly clientId: string; readonly expiresInSeconds: number }): Report => ({
   json: { clientId: grant.clientId, expiresInSeconds: grant.expiresInSeconds },
   text: [
@@ -22,9 +17,6 @@ export const token = (grant: { readonly clientId: string; readonly expiresInSeco
   ].join("\n")
 })
 
-/**
- * @since 0.1.0
- */
 export const balance = (balance: Nicepay.Schemas.Balance): Report => ({
   json: { accountNo: balance.accountNo, availableBalance: balance.availableBalance, currency: "IDR" },
   text: Table.fields([
@@ -62,9 +54,6 @@ const payoutJson = (payout: Nicepay.Schemas.Payout) =>
     amount: payout.amount
   })
 
-/**
- * @since 0.1.0
- */
 export const registered = (payout: Nicepay.Schemas.Registered | Nicepay.Schemas.PayoutState): Report => ({
   json: { ...payoutJson(payout), status: payout.status },
   text: [
@@ -81,8 +70,6 @@ const pastTense = { approve: "approved", reject: "rejected", cancel: "canceled" 
 
 /**
  * The answer to approve, reject or cancel.
- *
- * @since 0.1.0
  */
 export const transitioned = (
   operation: "approve" | "reject" | "cancel",
@@ -117,8 +104,6 @@ export const transitioned = (
 
 /**
  * A payout's status, from an inquiry.
- *
- * @since 0.1.0
  */
 export const state = (state: Nicepay.Schemas.PayoutState): Report => ({
   json: {

@@ -3,8 +3,6 @@
  * gateway on the same ledger) is answered from the record, and nothing is sent again. The output
  * says so: `"replayed": true` in the JSON document (absent on an answer the upstream gave now),
  * and a closing line in the text.
- *
- * @since 0.1.0
  */
 import { Money, type Nicepay } from "@kasir/core"
 import type { Ledger } from "@kasir/ledger"
@@ -17,8 +15,6 @@ const closing = (entry: Ledger.Entry, upstream: string): string =>
 
 /**
  * Marks a report as answered from the ledger.
- *
- * @since 0.1.0
  */
 export const replayed = (report: Report, entry: Ledger.Entry, upstream: string): Report => ({
   json: { ...(report.json as Record<string, unknown>), replayed: true },
@@ -29,8 +25,6 @@ export const replayed = (report: Report, entry: Ledger.Entry, upstream: string):
  * An Ayoconnect payment as the ledger recorded it: the answer's code and messages, the
  * transaction id and token once there are any, and the fields that define the payment. The
  * ledger keeps no product name or bill details; `kasir ayoconnect status` reads them.
- *
- * @since 0.1.0
  */
 export const payment = (entry: Ledger.Entry): Report => {
   const ids = entry.upstreamIds
@@ -80,8 +74,6 @@ export const payment = (entry: Ledger.Entry): Report => {
 /**
  * A NICEPAY step's payout as a step's answer: `repeated` when it was already where the step leads
  * (a replay from the ledger), not when a read after a lost answer found it there.
- *
- * @since 0.1.0
  */
 export const transitioned = (
   payout: Nicepay.Schemas.PayoutState,

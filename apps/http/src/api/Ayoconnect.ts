@@ -3,8 +3,6 @@
  *
  * Request bodies are core's own input schemas, so the gateway validates exactly what the client
  * would; responses are core's decoded types.
- *
- * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Ayoconnect } from "@kasir/core"
@@ -13,31 +11,19 @@ import { ApiKeyAuth } from "../Authentication.js"
 import * as Problem from "../Problem.js"
 import { reportAll } from "./Decoding.js"
 
-/**
- * @since 0.1.0
- */
 export const Balance = Schema.typeSchema(Ayoconnect.Schemas.Balance).annotations({
   identifier: "AyoconnectBalance"
 })
 
-/**
- * @since 0.1.0
- */
 export class Products extends Schema.Class<Products>("AyoconnectProducts")({
   products: Schema.Array(Schema.typeSchema(Ayoconnect.Schemas.Product))
 }) {}
 
-/**
- * @since 0.1.0
- */
 export const InquiryRequest = Ayoconnect.Schemas.InquiryRequest.annotations({
   identifier: "AyoconnectInquiryRequest",
   ...reportAll
 })
 
-/**
- * @since 0.1.0
- */
 export const Inquiry = Schema.typeSchema(Ayoconnect.Schemas.Inquiry).annotations({
   identifier: "AyoconnectInquiry"
 })
@@ -51,8 +37,6 @@ const {
 /**
  * A payment as callers send it: core's request without `callbackUrls` (refused) and without the
  * opt-in for private callback URLs.
- *
- * @since 0.1.0
  */
 export const PaymentRequest = Schema.Struct({
   ...paymentFields,
@@ -71,8 +55,6 @@ export const PaymentRequest = Schema.Struct({
 
 /**
  * A payment's state as Ayoconnect reports it.
- *
- * @since 0.1.0
  */
 export class Payment extends Schema.Class<Payment>("AyoconnectPayment")({
   refNumber: Schema.String,
@@ -90,16 +72,11 @@ export class Payment extends Schema.Class<Payment>("AyoconnectPayment")({
 
 /**
  * `?refresh=true`: ask the upstream instead of the ledger, and record its answer.
- *
- * @since 0.1.0
  */
 export const RefreshQuery = Schema.Struct({
   refresh: Schema.optional(Schema.BooleanFromString)
 }).annotations(reportAll)
 
-/**
- * @since 0.1.0
- */
 export class AyoconnectGroup extends HttpApiGroup.make("ayoconnect")
   .add(
     HttpApiEndpoint.get("balance", "/balance")

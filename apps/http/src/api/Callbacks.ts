@@ -10,8 +10,6 @@
  *   NICEPAY expects: `2000000` to acknowledge, 401 `4010000` for a bad or stale signature. The
  *   headers, timestamp, client key and signature are checked before the body is read; the body is
  *   then read up to `KASIR_MAX_BODY_BYTES` (413 `4130000` beyond it).
- *
- * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Ayoconnect, Money, Nicepay } from "@kasir/core"
@@ -21,8 +19,6 @@ import * as Problem from "../Problem.js"
 
 /**
  * What the gateway confirmed for an Ayoconnect callback.
- *
- * @since 0.1.0
  */
 export class CallbackReceipt extends Schema.Class<CallbackReceipt>("AyoconnectCallbackReceipt")({
   refNumber: Schema.String,
@@ -35,8 +31,6 @@ export class CallbackReceipt extends Schema.Class<CallbackReceipt>("AyoconnectCa
 
 /**
  * A SNAP answer to NICEPAY.
- *
- * @since 0.1.0
  */
 export const SnapAnswer = Schema.Struct({
   responseCode: Schema.String,
@@ -74,9 +68,6 @@ const notifyResponses = {
   "500": snapResponse("The payout could not be confirmed now (NICEPAY retries)", example("unconfirmed"))
 }
 
-/**
- * @since 0.1.0
- */
 export class CallbacksGroup extends HttpApiGroup.make("callbacks")
   .add(
     HttpApiEndpoint.post("ayoconnect", "/callbacks/ayoconnect")

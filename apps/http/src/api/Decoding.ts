@@ -5,12 +5,8 @@
  * path, query, headers and body with default options; the option therefore travels on each request
  * schema as an annotation, which the parser merges into the options of that node and its children.
  * `Validation.ts` then turns every issue into one field error.
- *
- * @since 0.1.0
  */
 /**
  * The annotation every request schema carries.
- *
- * @since 0.1.0
  */
 export const reportAll = { parseOptions: { errors: "all" } } as const

@@ -8,8 +8,6 @@
  * state change happened, and `data`: the entry as `GET /v1/transactions` shows it after the
  * change, with the change itself. A webhook's body is `{id, type, timestamp, data}` with the same
  * values.
- *
- * @since 0.2.0
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
@@ -18,9 +16,6 @@ import * as Problem from "../Problem.js"
 import { reportAll } from "./Decoding.js"
 import { LedgerEntry, LedgerState } from "./Transactions.js"
 
-/**
- * @since 0.2.0
- */
 export const Transition = Schema.Struct({
   /** `null` for the write-ahead row (`created`). */
   from: Schema.NullOr(LedgerState),
@@ -31,8 +26,6 @@ export const Transition = Schema.Struct({
 
 /**
  * One event of the feed.
- *
- * @since 0.2.0
  */
 export class Event extends Schema.Class<Event>("Event")({
   /** `evt_` + uuid: the same on every redelivery (`webhook-id`); deduplicate by it. */
@@ -44,9 +37,6 @@ export class Event extends Schema.Class<Event>("Event")({
   data: Schema.Struct({ entry: LedgerEntry, transition: Transition })
 }) {}
 
-/**
- * @since 0.2.0
- */
 export class EventPage extends Schema.Class<EventPage>("EventPage")({
   /** In commit order: nothing can later appear before an event already returned. */
   events: Schema.Array(Event),
@@ -54,9 +44,6 @@ export class EventPage extends Schema.Class<EventPage>("EventPage")({
   cursor: Schema.String
 }) {}
 
-/**
- * @since 0.2.0
- */
 export const EventQuery = Schema.Struct({
   /** The `cursor` of the previous page; absent: from the first event. */
   after: Schema.optional(Schema.String.pipe(Schema.maxLength(512))),
@@ -69,9 +56,6 @@ export const EventQuery = Schema.Struct({
   )
 }).annotations(reportAll)
 
-/**
- * @since 0.2.0
- */
 export class DeliveryAttempt extends Schema.Class<DeliveryAttempt>("DeliveryAttempt")({
   attempt: Schema.Number,
   /** The gateway instance that made it. */
@@ -85,9 +69,6 @@ export class DeliveryAttempt extends Schema.Class<DeliveryAttempt>("DeliveryAtte
   error: Schema.optional(Schema.String)
 }) {}
 
-/**
- * @since 0.2.0
- */
 export class WebhookDelivery extends Schema.Class<WebhookDelivery>("WebhookDelivery")({
   /** The endpoint (`KASIR_WEBHOOK_URL`). */
   url: Schema.String,
@@ -100,17 +81,11 @@ export class WebhookDelivery extends Schema.Class<WebhookDelivery>("WebhookDeliv
   history: Schema.Array(DeliveryAttempt)
 }) {}
 
-/**
- * @since 0.2.0
- */
 export class EventDetail extends Schema.Class<EventDetail>("EventDetail")({
   event: Event,
   deliveries: Schema.Array(WebhookDelivery)
 }) {}
 
-/**
- * @since 0.2.0
- */
 export class Redelivery extends Schema.Class<Redelivery>("Redelivery")({
   /** Deliveries queued again (failed or delivered ones, and endpoints that had none); those already queued are left as they are. */
   requeued: Schema.Number
@@ -122,9 +97,6 @@ const EventPath = Schema.Struct({
   )
 }).annotations(reportAll)
 
-/**
- * @since 0.2.0
- */
 export class EventsGroup extends HttpApiGroup.make("events")
   .add(
     HttpApiEndpoint.get("list", "/events")

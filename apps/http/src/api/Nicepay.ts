@@ -8,8 +8,6 @@
  *
  * Amounts are whole rupiah; enumerations are readable words (`citizen`, `personal`, `online`)
  * that core encodes to NICEPAY's digits.
- *
- * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Money, Nicepay } from "@kasir/core"
@@ -22,14 +20,9 @@ const { AccountNo, OriginalReferenceNo, PartnerReferenceNo } = Nicepay.Schemas
 
 /**
  * An amount in whole rupiah.
- *
- * @since 0.1.0
  */
 export const Rupiah = Schema.typeSchema(Money.Rupiah).annotations({ identifier: "Rupiah" })
 
-/**
- * @since 0.1.0
- */
 export class Balance extends Schema.Class<Balance>("NicepayBalance")({
   accountNo: Schema.String,
   availableBalance: Rupiah
@@ -37,8 +30,6 @@ export class Balance extends Schema.Class<Balance>("NicepayBalance")({
 
 /**
  * The payout to register, in readable form.
- *
- * @since 0.1.0
  */
 export const PayoutRequest = Schema.typeSchema(Nicepay.Schemas.PayoutRequest).annotations({
   identifier: "NicepayPayoutRequest",
@@ -48,8 +39,6 @@ export const PayoutRequest = Schema.typeSchema(Nicepay.Schemas.PayoutRequest).an
 /**
  * A payout's status: `Success` (approved, being disbursed), `Pending` (waiting for approval),
  * `Canceled`, `Rejected`, `Suspect` (not yet known at the bank), `Failed`.
- *
- * @since 0.1.0
  */
 export const PayoutStatus = Schema.typeSchema(Nicepay.Schemas.TransactionStatus).annotations({
   identifier: "NicepayPayoutStatus"
@@ -58,8 +47,6 @@ export const PayoutStatus = Schema.typeSchema(Nicepay.Schemas.TransactionStatus)
 /**
  * A payout as NICEPAY reports it. `status` is on every payout answer: register (`Pending`),
  * approve / reject / cancel (the status after it, also when the payout was already there), status.
- *
- * @since 0.1.0
  */
 export class Payout extends Schema.Class<Payout>("NicepayPayout")({
   partnerReferenceNo: Schema.String,
@@ -77,8 +64,6 @@ export class Payout extends Schema.Class<Payout>("NicepayPayout")({
 /**
  * NICEPAY accepted an approve, reject or cancel and is still processing it (`202xx00`): follow
  * the `Location` (status) or wait for the notification.
- *
- * @since 0.1.0
  */
 export class PayoutInProgress extends Schema.Class<PayoutInProgress>("NicepayPayoutInProgress")({
   partnerReferenceNo: Schema.String,
@@ -92,8 +77,6 @@ export class PayoutInProgress extends Schema.Class<PayoutInProgress>("NicepayPay
 
 /**
  * The references an approve, reject or cancel carries besides the path's `referenceNo`.
- *
- * @since 0.1.0
  */
 export class TransitionRequest extends Schema.Class<TransitionRequest>("NicepayTransitionRequest")(
   {
@@ -103,14 +86,8 @@ export class TransitionRequest extends Schema.Class<TransitionRequest>("NicepayT
   reportAll
 ) {}
 
-/**
- * @since 0.1.0
- */
 export const ReferenceNoPath = Schema.Struct({ referenceNo: OriginalReferenceNo }).annotations(reportAll)
 
-/**
- * @since 0.1.0
- */
 export const StatusQuery = Schema.Struct({
   partnerReferenceNo: PartnerReferenceNo,
   beneficiaryAccountNo: AccountNo,
@@ -130,9 +107,6 @@ const transition = <const Name extends "approve" | "reject" | "cancel">(name: Na
     .addError(Problem.Conflict)
     .annotate(OpenApi.Summary, summary)
 
-/**
- * @since 0.1.0
- */
 export class NicepayGroup extends HttpApiGroup.make("nicepay")
   .add(
     HttpApiEndpoint.get("balance", "/balance")

@@ -2,8 +2,6 @@
  * The ledger over HTTP: `GET /v1/transactions` lists the money movements kasir recorded, for
  * reconciliation — filtered by provider, state and creation time, oldest first, in pages linked
  * by an opaque cursor.
- *
- * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
@@ -11,9 +9,6 @@ import { ApiKeyAuth } from "../Authentication.js"
 import * as Problem from "../Problem.js"
 import { reportAll } from "./Decoding.js"
 
-/**
- * @since 0.1.0
- */
 export const LedgerState = Schema.Literal("sending", "pending", "succeeded", "failed", "unknown").annotations(
   {
     identifier: "LedgerState",
@@ -24,8 +19,6 @@ export const LedgerState = Schema.Literal("sending", "pending", "succeeded", "fa
 
 /**
  * One money movement as the ledger records it.
- *
- * @since 0.1.0
  */
 export class LedgerEntry extends Schema.Class<LedgerEntry>("LedgerEntry")({
   id: Schema.String,
@@ -49,18 +42,12 @@ export class LedgerEntry extends Schema.Class<LedgerEntry>("LedgerEntry")({
   updatedAt: Schema.String
 }) {}
 
-/**
- * @since 0.1.0
- */
 export class TransactionPage extends Schema.Class<TransactionPage>("TransactionPage")({
   entries: Schema.Array(LedgerEntry),
   /** The `cursor` of the next page (same filters); absent on the last page. */
   next: Schema.optional(Schema.String)
 }) {}
 
-/**
- * @since 0.1.0
- */
 export const TransactionQuery = Schema.Struct({
   provider: Schema.optional(Schema.Literal("ayoconnect", "nicepay")),
   state: Schema.optional(LedgerState),
@@ -76,9 +63,6 @@ export const TransactionQuery = Schema.Struct({
   )
 }).annotations(reportAll)
 
-/**
- * @since 0.1.0
- */
 export class TransactionsGroup extends HttpApiGroup.make("transactions")
   .add(
     HttpApiEndpoint.get("list", "/transactions")

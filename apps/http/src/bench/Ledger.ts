@@ -9,8 +9,6 @@
  * variable reaches it (kasir must never move money without a record). The ledger's read services
  * stay on an in-memory PGlite here so the read routes still build; the measured route (a payout
  * registration) does not touch them.
- *
- * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"

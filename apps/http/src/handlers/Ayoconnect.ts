@@ -15,8 +15,6 @@
  *
  * Callers do not choose callback URLs (`callbackUrls` is refused): the gateway sets its own,
  * `KASIR_PUBLIC_URL/callbacks/ayoconnect`, when a public URL is configured.
- *
- * @since 0.1.0
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { HttpApp, HttpServerResponse } from "@effect/platform"
@@ -37,16 +35,12 @@ const withoutCallbacks = <A extends { readonly callbackUrls?: unknown }>({ callb
 
 /**
  * Where to poll a payment.
- *
- * @since 0.1.0
  */
 export const paymentLocation = (refNumber: string): string =>
   `/v1/ayoconnect/payments/${encodeURIComponent(refNumber)}`
 
 /**
  * A transaction state as the API shows it.
- *
- * @since 0.1.0
  */
 export const toPayment = (status: Ayoconnect.Status.TransactionStatus): Payment =>
   new Payment({
@@ -62,8 +56,6 @@ export const toPayment = (status: Ayoconnect.Status.TransactionStatus): Payment 
  * The callback URL the gateway puts on every payment: `KASIR_PUBLIC_URL/callbacks/ayoconnect`
  * when a public URL is configured, else none (Ayoconnect then uses the dashboard's URL; the
  * embedded sandbox is wired to this gateway that way).
- *
- * @since 0.1.0
  */
 export class CallbackTarget extends Context.Tag("@kasir/http/CallbackTarget")<
   CallbackTarget,
@@ -72,8 +64,6 @@ export class CallbackTarget extends Context.Tag("@kasir/http/CallbackTarget")<
 
 /**
  * A ledger entry with a known outcome as the API shows it (`undefined` while it has none).
- *
- * @since 0.1.0
  */
 export const entryToPayment = (entry: Ledger.Entry): Payment | undefined => {
   if (entry.state === "sending" || entry.state === "unknown") return undefined
@@ -89,9 +79,6 @@ export const entryToPayment = (entry: Ledger.Entry): Payment | undefined => {
   })
 }
 
-/**
- * @since 0.1.0
- */
 export const layer = HttpApiBuilder.group(Api, "ayoconnect", (handlers) =>
   Effect.gen(function* () {
     const client = yield* Ayoconnect.Ayoconnect

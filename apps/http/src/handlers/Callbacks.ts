@@ -7,8 +7,6 @@
  * NICEPAY's `confirmNotification` and the SNAP answers with their codes
  * (`Nicepay.Notification.answer` / `verdictOf` / `refusesHeaders`). This module only maps the
  * HTTP body's refusal and records the outcome.
- *
- * @since 0.1.0
  */
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Ayoconnect, Nicepay } from "@kasir/core"
@@ -29,9 +27,6 @@ const fromAnswer = (answer: Nicepay.Notification.Answer) => {
 const answer = (verdict: Nicepay.Notification.Verdict) =>
   Effect.map(Nicepay.Notification.answer(verdict), fromAnswer)
 
-/**
- * @since 0.1.0
- */
 export const layer = HttpApiBuilder.group(Api, "callbacks", (handlers) =>
   Effect.gen(function* () {
     const ayoconnect = yield* Ayoconnect.Ayoconnect

@@ -1,8 +1,6 @@
 /**
  * `GET /v1/events`, `GET /v1/events/{id}`, `POST /v1/events/{id}/redeliver`: the ledger's feed
  * and the delivery worker's records (`@kasir/ledger`'s `Ledger` and `Delivery`).
- *
- * @since 0.2.0
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Delivery, type Errors, Ledger } from "@kasir/ledger"
@@ -14,8 +12,6 @@ import * as RequestContext from "../RequestContext.js"
 
 /**
  * An event as the API shows it (and as a webhook's body carries it).
- *
- * @since 0.2.0
  */
 export const toEvent = (event: Ledger.Event): Event =>
   new Event({
@@ -73,9 +69,6 @@ const notFound = (id: string) =>
     `No event ${id} in the ledger. Event ids come from GET /v1/events or a webhook's webhook-id header.`
   )
 
-/**
- * @since 0.2.0
- */
 export const layer = HttpApiBuilder.group(Api, "events", (handlers) =>
   Effect.gen(function* () {
     const ledger = yield* Ledger.Ledger

@@ -16,8 +16,6 @@
  * `GET /v1/nicepay/payouts/{referenceNo}` answers from the ledger; `?refresh=true` asks NICEPAY
  * and records what it says; so does a payout whose outcome the ledger does not know yet
  * (`sending`, `unknown`: NICEPAY's inquiry is the truth), or one the ledger does not hold.
- *
- * @since 0.1.0
  */
 import { HttpApiBuilder, HttpApp, HttpServerResponse } from "@effect/platform"
 import { Nicepay } from "@kasir/core"
@@ -34,8 +32,6 @@ const provider = "nicepay"
 
 /**
  * Where to poll a payout.
- *
- * @since 0.1.0
  */
 export const payoutLocation = (ref: {
   readonly originalReferenceNo: string
@@ -49,8 +45,6 @@ export const payoutLocation = (ref: {
 
 /**
  * A payout as the API shows it.
- *
- * @since 0.1.0
  */
 export const toPayout = (
   payout: Nicepay.Schemas.Payout & {
@@ -77,9 +71,6 @@ export const toPayout = (
   })
 }
 
-/**
- * @since 0.1.0
- */
 export const layer = HttpApiBuilder.group(Api, "nicepay", (handlers) =>
   Effect.gen(function* () {
     const client = yield* Nicepay.NicepayPayout

@@ -1,6 +1,3 @@
-/**
- * @since 0.1.0
- */
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { Api } from "../Api.js"
@@ -10,9 +7,6 @@ import { GatewayScrape } from "../Metrics.js"
 import { ProviderModes } from "../ProviderModes.js"
 import * as RequestContext from "../RequestContext.js"
 
-/**
- * @since 0.1.0
- */
 export const layer = HttpApiBuilder.group(Api, "system", (handlers) =>
   Effect.gen(function* () {
     const inFlight = yield* InFlight

@@ -1,7 +1,5 @@
 /**
  * `GET /v1/transactions`: a page of the ledger.
- *
- * @since 0.1.0
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Ledger } from "@kasir/ledger"
@@ -12,14 +10,9 @@ import * as RequestContext from "../RequestContext.js"
 
 /**
  * An entry as the API shows it.
- *
- * @since 0.1.0
  */
 export const toLedgerEntry = (entry: Ledger.Entry): LedgerEntry => new LedgerEntry(Ledger.toJson(entry))
 
-/**
- * @since 0.1.0
- */
 export const layer = HttpApiBuilder.group(Api, "transactions", (handlers) =>
   Effect.gen(function* () {
     const ledger = yield* Ledger.Ledger

@@ -5,8 +5,6 @@
  * hint ("look at this refNumber") and confirm with `status` — the client's `confirmCallback` does
  * exactly that. Answer HTTP 200 once handled; anything else makes Ayoconnect retry, so handling
  * must be idempotent by `refNumber`.
- *
- * @since 0.1.0
  */
 import { Either } from "effect"
 import { InvalidCallback } from "./Errors.js"
@@ -18,8 +16,6 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
 /**
  * Decodes a callback body (the raw bytes or text as received) into the state it claims.
  * Unverified: treat the result as a hint.
- *
- * @since 0.1.0
  */
 export const decode = (
   rawBody: string | Uint8Array

@@ -13,8 +13,6 @@
  * uses the signer in context. `layerConfig(config)` takes a `Config` (default `Config.fromEnv`);
  * a retry policy or an `awaitFinal` schedule, which have no environment form, are added with
  * `Config.map(Config.fromEnv, (config) => ({ ...config, retryPolicy }))`.
- *
- * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
 import {
@@ -51,8 +49,6 @@ import * as Status from "./Status.js"
 /**
  * What a read can fail with: a response code, an answer that is not an API response, the
  * transport, or the signer.
- *
- * @since 0.1.0
  */
 export type ReadError =
   | ResponseCode.ResponseCodeError
@@ -66,8 +62,6 @@ export type ReadError =
  * final only for codes 100–199 (except 102/108), 301–399 and 401; every other code, including
  * 402, 403, 409, 490 and 495, is `OutcomeUnknown` with its `upstreamCode` — resolve it with
  * `status`, whose answer maps those codes to their classes.
- *
- * @since 0.1.0
  */
 export type PaymentError =
   | Exclude<ResponseCode.ResponseCodeError, ResponseCode.DuplicateTransaction>
@@ -78,15 +72,11 @@ export type PaymentError =
 
 /**
  * The inquiry parameters as the caller gives them (validated before sending).
- *
- * @since 0.1.0
  */
 export type InquiryInput = typeof Schemas.InquiryRequest.Encoded
 
 /**
  * The payment parameters as the caller gives them (validated before sending).
- *
- * @since 0.1.0
  */
 export type PaymentInput = typeof Schemas.PaymentRequest.Encoded
 
@@ -100,33 +90,24 @@ export type PaymentInput = typeof Schemas.PaymentRequest.Encoded
  * resending the same refNumber safe. `Found` is whatever Ayoconnect holds under the refNumber —
  * when the refNumber may have been used before, check it is this payment with
  * `Status.differingFields` (see `Idempotency.ReferenceReused`).
- *
- * @since 0.1.0
  */
 export type Recovery = Data.TaggedEnum<{
   NotCreated: { readonly refNumber: string }
   Found: { readonly status: Status.TransactionStatus }
 }>
 
-/**
- * @since 0.1.0
- */
 export const Recovery = Data.taggedEnum<Recovery>()
 
 /**
  * How long after a payment could last have been sent Ayoconnect's "no transaction under this
  * refNumber" (RC 188) is conclusive: Ayoconnect asks to wait 150 s after an unclear payment
  * outcome before trusting its status, because it may not have recorded the refNumber yet.
- *
- * @since 0.1.0
  */
 export const notCreatedConclusiveAfter: Duration.Duration = Duration.seconds(150)
 
 /**
  * Whether `NotCreated` (RC 188) proves nothing was charged, `elapsed` after the payment could last
  * have been sent (`notCreatedConclusiveAfter`).
- *
- * @since 0.1.0
  */
 export const isNotCreatedConclusive = (elapsed: Duration.DurationInput): boolean =>
   Duration.greaterThanOrEqualTo(Duration.decode(elapsed), notCreatedConclusiveAfter)
@@ -134,8 +115,6 @@ export const isNotCreatedConclusive = (elapsed: Duration.DurationInput): boolean
 /**
  * The signer an Ayoconnect client uses. `layer` provides one from the in-memory secret; provide
  * your own (`Signer.Signer`) to sign with a KMS or HSM.
- *
- * @since 0.1.0
  */
 export class AyoconnectSigner extends Context.Tag("@kasir/core/Ayoconnect/AyoconnectSigner")<
   AyoconnectSigner,
@@ -144,8 +123,6 @@ export class AyoconnectSigner extends Context.Tag("@kasir/core/Ayoconnect/Ayocon
 
 /**
  * The client's operations.
- *
- * @since 0.1.0
  */
 export interface Service {
   /** `POST /api/v2/partner/balance`: the partner's deposit. */
@@ -205,23 +182,17 @@ export interface Service {
 
 /**
  * The Ayoconnect client service.
- *
- * @since 0.1.0
  */
 export class Ayoconnect extends Context.Tag("@kasir/core/Ayoconnect")<Ayoconnect, Service>() {}
 
 /**
  * How `awaitFinal` polls by default: every 5 seconds, for up to 5 minutes.
- *
- * @since 0.1.0
  */
 export const defaultAwaitSchedule: Schedule.Schedule<unknown, unknown> = Poll.defaultSchedule
 
 /**
  * Whether a read failure is worth another attempt: transport trouble, or an HTTP error status a
  * proxy answers while the API is unreachable (408, 429, 5xx).
- *
- * @since 0.1.0
  */
 export const isTransientReadError = (error: unknown): boolean =>
   Upstream.isTransportError(error) ||
@@ -231,16 +202,12 @@ export const isTransientReadError = (error: unknown): boolean =>
 
 /**
  * Client settings other than the secret (which the `AyoconnectSigner` holds).
- *
- * @since 0.1.0
  */
 export type Options = AyoconnectConfig.Options
 
 /**
  * Makes the service over the `AyoconnectSigner` in context. Fails with `InvalidConfig` for
  * unusable options, before any request.
- *
- * @since 0.1.0
  */
 export const make = (
   options: Options
@@ -389,8 +356,6 @@ export const make = (
 
 /**
  * A signer over the in-memory secret, as a layer. A blank secret fails with `InvalidConfig`.
- *
- * @since 0.1.0
  */
 export const signerLayer = (secrets: {
   readonly apiSecret: Redacted.Redacted<string>
@@ -403,8 +368,6 @@ export const signerLayer = (secrets: {
 /**
  * The client over the `AyoconnectSigner` in context (bring your own signer). Unusable options
  * fail the layer with `InvalidConfig`.
- *
- * @since 0.1.0
  */
 export const layerWithSigner = (
   options: Options
@@ -414,8 +377,6 @@ export const layerWithSigner = (
 /**
  * The client from a configuration, signing with its in-memory secret. Unusable settings (the
  * secret included) fail the layer with `InvalidConfig`.
- *
- * @since 0.1.0
  */
 export const layer = (
   config: AyoconnectConfig.AyoconnectConfig
@@ -429,8 +390,6 @@ export const layer = (
  * policy and the `awaitFinal` schedule have no environment form: add them with `Config.map`. It
  * sends through the `HttpClient` in context when there is one, else through its own lean
  * transport (`Transport.make`, closed with the layer).
- *
- * @since 0.1.0
  */
 export const layerConfig = (
   config: Config.Config<AyoconnectConfig.AyoconnectConfig> = AyoconnectConfig.fromEnv

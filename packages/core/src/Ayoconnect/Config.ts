@@ -7,8 +7,6 @@
  * optional, and `Options` is the configuration without the secret, which the signer holds. The
  * retry policy and the `awaitFinal` schedule have no environment form; to use them with the
  * environment, map it: `layerConfig(Config.map(fromEnv, (config) => ({ ...config, retryPolicy })))`.
- *
- * @since 0.1.0
  */
 import { Config, ConfigError, Duration, Effect, Either, Redacted, type Schedule } from "effect"
 import type * as Upstream from "../Upstream.js"
@@ -17,15 +15,11 @@ import { configuredBy, variables } from "./Variables.js"
 
 /**
  * The API version: selects the path (`/api/v2/…`) and the `VERSION` header (`2.0`).
- *
- * @since 0.1.0
  */
 export type ApiVersion = 1 | 2
 
 /**
  * How to reach Ayoconnect and sign for one partner.
- *
- * @since 0.1.0
  */
 export interface AyoconnectConfig {
   /** e.g. `https://dev.openapi.ayopop.id`; the `/api/v2/...` paths are appended. */
@@ -48,22 +42,16 @@ export interface AyoconnectConfig {
 
 /**
  * Client settings other than the secret (which the `AyoconnectSigner` holds).
- *
- * @since 0.1.0
  */
 export type Options = Omit<AyoconnectConfig, "apiSecret">
 
 /**
  * Default per-attempt timeout of reads (the value production integrations use).
- *
- * @since 0.1.0
  */
 export const DEFAULT_READ_TIMEOUT: Duration.Duration = Duration.seconds(30)
 
 /**
  * Default timeout of the payment attempt (the value production integrations use).
- *
- * @since 0.1.0
  */
 export const DEFAULT_PAYMENT_TIMEOUT: Duration.Duration = Duration.seconds(10)
 
@@ -77,15 +65,11 @@ const parseVersion = (raw: string): Either.Either<ApiVersion, string> => {
 /**
  * The environment variables `fromEnv` reads and those that mark the provider as configured, from
  * the data-only table in `Variables.ts`.
- *
- * @since 0.1.0
  */
 export { configuredBy, variables }
 
 /**
  * `AYOCONNECT_API_VERSION`: `1`, `2`, `1.0` or `2.0`; default 2.
- *
- * @since 0.1.0
  */
 export const apiVersion: Config.Config<ApiVersion> = Config.string(variables.apiVersion).pipe(
   Config.mapOrFail((raw) =>
@@ -97,8 +81,6 @@ export const apiVersion: Config.Config<ApiVersion> = Config.string(variables.api
 /**
  * The configuration read from the environment (or any `ConfigProvider`). The secret is read
  * with `Config.redacted` and never leaves a `Redacted`.
- *
- * @since 0.1.0
  */
 export const fromEnv: Config.Config<AyoconnectConfig> = Config.all({
   baseUrl: Config.string(variables.baseUrl),
@@ -111,8 +93,6 @@ export const fromEnv: Config.Config<AyoconnectConfig> = Config.all({
 
 /**
  * Options checked and completed with defaults.
- *
- * @since 0.1.0
  */
 export interface Resolved {
   readonly baseUrl: string
@@ -140,8 +120,6 @@ const checkDuration = (
 /**
  * Checks the secret is not blank (used by `signerLayer`). It is read only for that: never kept
  * or printed.
- *
- * @since 0.1.0
  */
 export const resolveSecret = (
   secret: Redacted.Redacted<string>
@@ -157,8 +135,6 @@ export const resolveSecret = (
 /**
  * Validates options: an http(s) base URL, a non-empty API key of printable characters, positive
  * timeouts (the secret is the signer's, checked by `resolveSecret`).
- *
- * @since 0.1.0
  */
 export const resolve = (options: Options) =>
   Effect.gen(function* () {

@@ -6,8 +6,6 @@
  * `KasirError.OutcomeUnknown`).
  *
  * None of them carries a secret, a token or a request body.
- *
- * @since 0.1.0
  */
 import { Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
@@ -17,8 +15,6 @@ import * as KasirError from "../KasirError.js"
  * The upstream answered something that is not an Ayoconnect API response: an HTTP error status
  * (a proxy's HTML page), a body that is not JSON, JSON without a `responseCode`, or `data` that
  * does not have the documented shape. `excerpt` is the start of the body, for diagnosis.
- *
- * @since 0.1.0
  */
 export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()("UnexpectedResponse", {
   operation: Schema.String,
@@ -44,8 +40,6 @@ export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()
 
 /**
  * `awaitFinal` gave up while the transaction was still processing.
- *
- * @since 0.1.0
  */
 export class StillPending extends Schema.TaggedError<StillPending>()("StillPending", {
   refNumber: Schema.String,
@@ -72,8 +66,6 @@ export class StillPending extends Schema.TaggedError<StillPending>()("StillPendi
 
 /**
  * A callback body that is not a transaction result.
- *
- * @since 0.1.0
  */
 export class InvalidCallback extends Schema.TaggedError<InvalidCallback>()("InvalidCallback", {
   detail: Schema.String

@@ -10,8 +10,6 @@
  * On a payment only 100–199 (except 102/108), 301–399 and 401 are final (`isFinalForPayment`);
  * 402, 403, 409, 490, 495 and any other code make the payment's outcome unknown until `status`
  * confirms it. `status` and the reads map every documented code to its class.
- *
- * @since 0.1.0
  */
 import { Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
@@ -27,8 +25,6 @@ const responseFields = {
 
 /**
  * The fields every response-code error carries.
- *
- * @since 0.1.0
  */
 export interface ResponseFields {
   readonly responseCode: number
@@ -43,8 +39,6 @@ const describe = (error: ResponseFields, meaning: string): string =>
 
 /**
  * The documented failure codes, one row per meaning (the table in the package README).
- *
- * @since 0.1.0
  */
 export const rows = {
   /** RC 100, 364: the operator (telco, biller) failed the transaction. */
@@ -132,8 +126,6 @@ const made = ErrorTable.make(
 
 /**
  * The classes, by name.
- *
- * @since 0.1.0
  */
 export const {
   OperatorError,
@@ -169,73 +161,40 @@ export const {
   PaymentExpired
 } = made.classes
 
-/** @since 0.1.0 */
 export type OperatorError = InstanceType<typeof OperatorError>
-/** @since 0.1.0 */
 export type ConnectivityIssue = InstanceType<typeof ConnectivityIssue>
-/** @since 0.1.0 */
 export type DuplicateTransaction = InstanceType<typeof DuplicateTransaction>
-/** @since 0.1.0 */
 export type WrongAccountNumber = InstanceType<typeof WrongAccountNumber>
-/** @since 0.1.0 */
 export type InvalidAmount = InstanceType<typeof InvalidAmount>
-/** @since 0.1.0 */
 export type AccountBlocked = InstanceType<typeof AccountBlocked>
-/** @since 0.1.0 */
 export type LimitExceeded = InstanceType<typeof LimitExceeded>
-/** @since 0.1.0 */
 export type CutOff = InstanceType<typeof CutOff>
-/** @since 0.1.0 */
 export type ProductUnavailable = InstanceType<typeof ProductUnavailable>
-/** @since 0.1.0 */
 export type AmountMismatch = InstanceType<typeof AmountMismatch>
-/** @since 0.1.0 */
 export type SystemError = InstanceType<typeof SystemError>
-/** @since 0.1.0 */
 export type ProviderUnavailable = InstanceType<typeof ProviderUnavailable>
-/** @since 0.1.0 */
 export type RefNumberUnavailable = InstanceType<typeof RefNumberUnavailable>
-/** @since 0.1.0 */
 export type InquiryNotFound = InstanceType<typeof InquiryNotFound>
-/** @since 0.1.0 */
 export type ProductNotFound = InstanceType<typeof ProductNotFound>
-/** @since 0.1.0 */
 export type TransactionNotFound = InstanceType<typeof TransactionNotFound>
-/** @since 0.1.0 */
 export type ManuallyFailed = InstanceType<typeof ManuallyFailed>
-/** @since 0.1.0 */
 export type GeneralFailure = InstanceType<typeof GeneralFailure>
-/** @since 0.1.0 */
 export type TooManyOutstandingBills = InstanceType<typeof TooManyOutstandingBills>
-/** @since 0.1.0 */
 export type BillAlreadyPaid = InstanceType<typeof BillAlreadyPaid>
-/** @since 0.1.0 */
 export type BillNotAvailable = InstanceType<typeof BillNotAvailable>
-/** @since 0.1.0 */
 export type InquiryExpired = InstanceType<typeof InquiryExpired>
-/** @since 0.1.0 */
 export type InquiryMismatch = InstanceType<typeof InquiryMismatch>
-/** @since 0.1.0 */
 export type MandatoryBillFirst = InstanceType<typeof MandatoryBillFirst>
-/** @since 0.1.0 */
 export type PayAtProvider = InstanceType<typeof PayAtProvider>
-/** @since 0.1.0 */
 export type InvalidProductType = InstanceType<typeof InvalidProductType>
-/** @since 0.1.0 */
 export type BadRequest = InstanceType<typeof BadRequest>
-/** @since 0.1.0 */
 export type RepeatedTransaction = InstanceType<typeof RepeatedTransaction>
-/** @since 0.1.0 */
 export type UnauthorisedAccess = InstanceType<typeof UnauthorisedAccess>
-/** @since 0.1.0 */
 export type PaymentCancelled = InstanceType<typeof PaymentCancelled>
-/** @since 0.1.0 */
 export type PaymentExpired = InstanceType<typeof PaymentExpired>
 
 /**
  * A response code no documentation covers, with the whole envelope as received.
- *
- * @since 0.1.0
  */
 export class UnknownResponseCode extends Schema.TaggedError<UnknownResponseCode>()("UnknownResponseCode", {
   ...responseFields,
@@ -275,23 +234,17 @@ export class UnknownResponseCode extends Schema.TaggedError<UnknownResponseCode>
 
 /**
  * Every error a response code can become.
- *
- * @since 0.1.0
  */
 export type ResponseCodeError = ErrorTable.Union<typeof rows, typeof responseFields> | UnknownResponseCode
 
 /**
  * The documented failure codes and their classes.
- *
- * @since 0.1.0
  */
 export const documented = made.lookup
 
 /**
  * The error a failure envelope becomes. `raw` is the parsed response body, kept on
  * `UnknownResponseCode`.
- *
- * @since 0.1.0
  */
 export const toError = (envelope: Envelope, raw: unknown): ResponseCodeError => {
   const fields: ResponseFields = {
@@ -307,36 +260,26 @@ export const toError = (envelope: Envelope, raw: unknown): ResponseCodeError => 
 
 /**
  * 0–99: the transaction succeeded.
- *
- * @since 0.1.0
  */
 export const isSuccess = (code: number): boolean => code >= 0 && code <= 99
 
 /**
  * 200–299: the transaction is processing; the result comes by callback or status.
- *
- * @since 0.1.0
  */
 export const isPending = (code: number): boolean => code >= 200 && code <= 299
 
 /**
  * 300: the inquiry succeeded.
- *
- * @since 0.1.0
  */
 export const INQUIRY_OK = 300
 
 /**
  * 188: no transaction with this refNumber.
- *
- * @since 0.1.0
  */
 export const TRANSACTION_NOT_FOUND = 188
 
 /**
  * 102 and 108: "duplicate transaction" — an earlier payment with this refNumber exists.
- *
- * @since 0.1.0
  */
 export const isDuplicate = (code: number): boolean => code === 102 || code === 108
 
@@ -346,8 +289,6 @@ export const isDuplicate = (code: number): boolean => code === 102 || code === 1
  * nothing was processed). The docs treat every other code on a payment as "processing"; 402, 403,
  * 409, 490 and 495 are failures only by third-party reading, so on a payment they are confirmed
  * with `status` first. `status` itself still maps them to their classes.
- *
- * @since 0.1.0
  */
 export const isFinalForPayment = (code: number): boolean =>
   (code >= 100 && code <= 199 && !isDuplicate(code)) || (code >= 301 && code <= 399) || code === 401

@@ -6,38 +6,27 @@
  * bill values as numbers or digit strings, `extraFields` as a list or (v1) an object, and
  * unknown extra fields, which are kept (decode with `onExcessProperty: "preserve"`). Amounts are
  * whole rupiah through `Money.Rupiah`.
- *
- * @since 0.1.0
  */
 import { Schema } from "effect"
 import * as Money from "../Money.js"
 
 /**
  * The parse options every Ayoconnect decoder uses: unknown fields are kept, not dropped.
- *
- * @since 0.1.0
  */
 export const parseOptions = { onExcessProperty: "preserve", errors: "all" } as const
 
 /**
  * The bilingual message of every response: `{ "ID": "Inkuiri berhasil", "EN": "Inquiry is successful" }`.
- *
- * @since 0.1.0
  */
 export const Message = Schema.Struct({
   ID: Schema.optionalWith(Schema.String, { default: () => "" }),
   EN: Schema.optionalWith(Schema.String, { default: () => "" })
 })
 
-/**
- * @since 0.1.0
- */
 export type Message = typeof Message.Type
 
 /**
  * A response code: a JSON integer (a numeric string is tolerated).
- *
- * @since 0.1.0
  */
 export const ResponseCode = Schema.Union(Schema.Int, Schema.compose(Schema.NumberFromString, Schema.Int))
 
@@ -45,8 +34,6 @@ export const ResponseCode = Schema.Union(Schema.Int, Schema.compose(Schema.Numbe
  * The envelope every response shares. `data` is decoded later, once the response code says
  * what it should hold; `success` is read but never trusted (a pending 299 has been seen with
  * `success: false`).
- *
- * @since 0.1.0
  */
 export const Envelope = Schema.Struct({
   responseCode: ResponseCode,
@@ -55,24 +42,16 @@ export const Envelope = Schema.Struct({
   data: Schema.optional(Schema.Unknown)
 })
 
-/**
- * @since 0.1.0
- */
 export type Envelope = typeof Envelope.Type
 
 /**
  * One `{ key, value }` line of `customerDetails`, `productDetails` or `extraFields`.
- *
- * @since 0.1.0
  */
 export const KeyValue = Schema.Struct({
   key: Schema.String,
   value: Schema.Union(Schema.String, Schema.Number)
 })
 
-/**
- * @since 0.1.0
- */
 export type KeyValue = typeof KeyValue.Type
 
 // Some fields documented as strings arrive as numbers: keep them as their decimal text.
@@ -85,15 +64,11 @@ const NumberAsString = Schema.transform(Schema.Number, Schema.String, {
 /**
  * A bill line's amount: whole rupiah (sent as a number, or as a digit string in status and
  * callback bodies); any other string is kept as text.
- *
- * @since 0.1.0
  */
 export const BillValue = Schema.Union(Money.Rupiah, Money.RupiahFromString, Schema.String)
 
 /**
  * One line of `billDetails`: `billId` "0" is the admin fee, "1", "2", … the bill periods.
- *
- * @since 0.1.0
  */
 export const BillDetail = Schema.Struct({
   billId: Schema.Union(Schema.String, NumberAsString),
@@ -110,9 +85,6 @@ export const BillDetail = Schema.Struct({
   value: BillValue
 })
 
-/**
- * @since 0.1.0
- */
 export type BillDetail = typeof BillDetail.Type
 
 const detailsOnTheWire = {
@@ -182,8 +154,6 @@ const StringOrNumber = Schema.Union(Schema.String, NumberAsString)
 /**
  * `data` of a successful inquiry (RC 300). `amount` is the total payable — bills, admin and
  * processing fee — and goes unchanged into the payment.
- *
- * @since 0.1.0
  */
 export const Inquiry = withDetails({
   inquiryId: IntOrDigits,
@@ -201,16 +171,11 @@ export const Inquiry = withDetails({
   refNumber: Schema.optional(StringOrNumber)
 })
 
-/**
- * @since 0.1.0
- */
 export type Inquiry = typeof Inquiry.Type
 
 /**
  * `data` of a payment, status or callback: the transaction. `token` is the PLN token, serial
  * number or biller reference, `""` or `"N/A"` while it is not known.
- *
- * @since 0.1.0
  */
 export const Transaction = withDetails({
   refNumber: StringOrNumber,
@@ -228,15 +193,10 @@ export const Transaction = withDetails({
   validity: Schema.optional(Schema.String)
 })
 
-/**
- * @since 0.1.0
- */
 export type Transaction = typeof Transaction.Type
 
 /**
  * `data` of the partner balance: `{ "balance": 5523560, "currency": "IDR", "partnerId": "…" }`.
- *
- * @since 0.1.0
  */
 export const Balance = Schema.Struct({
   balance: Money.Rupiah,
@@ -244,16 +204,11 @@ export const Balance = Schema.Struct({
   partnerId: Schema.optional(Schema.String)
 })
 
-/**
- * @since 0.1.0
- */
 export type Balance = typeof Balance.Type
 
 /**
  * One entry of the product list. `amount` is 0 for open-denomination and postpaid products,
  * whose price comes from the inquiry.
- *
- * @since 0.1.0
  */
 export const Product = Schema.Struct({
   code: Schema.String,
@@ -268,15 +223,10 @@ export const Product = Schema.Struct({
   active: Schema.optionalWith(Schema.Boolean, { default: () => true })
 })
 
-/**
- * @since 0.1.0
- */
 export type Product = typeof Product.Type
 
 /**
  * The product list: an array (`data: [...]`), or an object holding one (`data: { products: [...] }`).
- *
- * @since 0.1.0
  */
 export const Products = Schema.Union(
   Schema.Array(Product),
@@ -293,24 +243,17 @@ export const Products = Schema.Union(
 
 /**
  * Who bought, as some integrations pass it with the payment.
- *
- * @since 0.1.0
  */
 export const BuyerDetails = Schema.Struct({
   buyerEmail: Schema.optional(Schema.String),
   publicBuyerId: Schema.optional(Schema.String)
 })
 
-/**
- * @since 0.1.0
- */
 export type BuyerDetails = typeof BuyerDetails.Type
 
 /**
  * The parameters of an inquiry, validated before anything is sent. `amount` is required for
  * open-denomination products, `zoneId` for games vouchers, `month` (number of months) for BPJS.
- *
- * @since 0.1.0
  */
 export const InquiryRequest = Schema.Struct({
   accountNumber: Schema.String.pipe(
@@ -332,17 +275,12 @@ export const InquiryRequest = Schema.Struct({
   )
 })
 
-/**
- * @since 0.1.0
- */
 export type InquiryRequest = typeof InquiryRequest.Type
 
 /**
  * A caller's payment reference: the idempotency key of the payment and the key of its status.
  * Limited to a conservative charset (letters, digits, `-`, `_`, `.`) because the upstream
  * documents none.
- *
- * @since 0.1.0
  */
 export const RefNumber = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9_.-]{1,64}$/, {
@@ -366,8 +304,6 @@ const CallbackUrl = Schema.String.pipe(
 /**
  * The parameters of a payment, validated before anything is sent. `inquiryId` and `amount` come
  * from the inquiry, unchanged.
- *
- * @since 0.1.0
  */
 export const PaymentRequest = Schema.Struct({
   inquiryId: Schema.Int.pipe(Schema.positive({ message: () => "inquiryId must be a positive integer" })),
@@ -390,7 +326,4 @@ export const PaymentRequest = Schema.Struct({
   month: InquiryRequest.fields.month
 })
 
-/**
- * @since 0.1.0
- */
 export type PaymentRequest = typeof PaymentRequest.Type

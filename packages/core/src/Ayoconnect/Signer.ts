@@ -4,24 +4,15 @@
  * The client never holds the API secret itself: it hands the exact payload JSON to a `Signer`
  * and sends the token it gets back. `fromSecret` signs in memory; a KMS- or HSM-backed signer
  * implements the same interface and fails with `SigningFailed` when it cannot sign.
- *
- * @since 0.1.0
  */
 import { Effect, type Redacted } from "effect"
 import * as Jwt from "../Jwt.js"
 import { SigningFailed } from "../Snap/Signer.js"
 
-export {
-  /**
-   * @since 0.1.0
-   */
-  SigningFailed
-}
+export { SigningFailed }
 
 /**
  * Produces the compact HS256 JWT for one request, over the payload JSON exactly as given.
- *
- * @since 0.1.0
  */
 export interface Signer {
   readonly sign: (payloadJson: string) => Effect.Effect<string, SigningFailed>
@@ -29,8 +20,6 @@ export interface Signer {
 
 /**
  * A signer over an API secret held in memory.
- *
- * @since 0.1.0
  */
 export const fromSecret = (secret: Redacted.Redacted<string>): Signer => ({
   sign: (payloadJson) => Effect.sync(() => Jwt.sign({ payloadJson, secret }))

@@ -1,8 +1,6 @@
 /**
  * The state of a transaction, as payment, status and callbacks report it, and how a response
  * envelope is classified into it — by `responseCode`, never by `success`.
- *
- * @since 0.1.0
  */
 import { Data, Either, Option, ParseResult, Schema } from "effect"
 import * as ResponseCode from "./ResponseCode.js"
@@ -14,8 +12,6 @@ import * as Schemas from "./Schemas.js"
  * - `Pending` — RC 200–299 (and, from status, 102/108): the result comes later.
  * - `Failed` — a failure code (100–199 and the documented 3xx/4xx payment failures); the
  *   partner balance was refunded. `error` is the typed error of the code.
- *
- * @since 0.1.0
  */
 export type TransactionStatus = Data.TaggedEnum<{
   Succeeded: {
@@ -41,49 +37,29 @@ export type TransactionStatus = Data.TaggedEnum<{
 
 /**
  * Constructors and matchers of `TransactionStatus`.
- *
- * @since 0.1.0
  */
 export const TransactionStatus = Data.taggedEnum<TransactionStatus>()
 
-/**
- * @since 0.1.0
- */
 export type Succeeded = Data.TaggedEnum.Value<TransactionStatus, "Succeeded">
 
-/**
- * @since 0.1.0
- */
 export type Pending = Data.TaggedEnum.Value<TransactionStatus, "Pending">
 
-/**
- * @since 0.1.0
- */
 export type Failed = Data.TaggedEnum.Value<TransactionStatus, "Failed">
 
 /**
  * What a payment call reports when it did not fail: done, or still processing.
- *
- * @since 0.1.0
  */
 export type PaymentOutcome = Succeeded | Pending
 
 /**
  * A final state: succeeded or failed.
- *
- * @since 0.1.0
  */
 export type FinalStatus = Succeeded | Failed
 
-/**
- * @since 0.1.0
- */
 export const isFinal = (status: TransactionStatus): status is FinalStatus => status._tag !== "Pending"
 
 /**
  * Why a body could not be classified into a transaction state.
- *
- * @since 0.1.0
  */
 export type NotAStatus =
   | { readonly _tag: "Error"; readonly error: ResponseCode.ResponseCodeError }
@@ -93,8 +69,6 @@ const decodeTransaction = Schema.decodeUnknownEither(Schemas.Transaction, Schema
 
 /**
  * The transaction in `data`, when `data` holds one (it is `{}` on many failures).
- *
- * @since 0.1.0
  */
 export const transactionOf = (data: unknown): Option.Option<Schemas.Transaction> =>
   Option.getRight(decodeTransaction(data))
@@ -102,8 +76,6 @@ export const transactionOf = (data: unknown): Option.Option<Schemas.Transaction>
 /**
  * Classifies a status-shaped envelope (status response, callback). `refNumber` is the one asked
  * about, used when `data` does not carry it.
- *
- * @since 0.1.0
  */
 export const classify = (
   envelope: Schemas.Envelope,
@@ -151,8 +123,6 @@ export const classify = (
 
 /**
  * The payment fields a repeat of a refNumber must match.
- *
- * @since 0.1.0
  */
 export type PaymentKeyField = "accountNumber" | "productCode" | "amount"
 
@@ -166,8 +136,6 @@ export type PaymentKeyField = "accountNumber" | "productCode" | "amount"
  * way. `productCode` is compared without regard to case. `amount` matches the record's amount
  * with or without its `totalAdmin` and `processingFee`: the inquiry's `amount` (what is paid)
  * includes them, and Ayoconnect does not document which of the two a transaction reports.
- *
- * @since 0.1.0
  */
 export const differingFields = (
   request: { readonly accountNumber: string; readonly productCode: string; readonly amount: number },

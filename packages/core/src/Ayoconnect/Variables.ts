@@ -4,15 +4,11 @@
  * here once; the CLI derives its flags and help from this table and the gateway its
  * configuration. Data only, importing nothing at run time, so a command line can list its flags
  * without loading the client (`@kasir/core/Ayoconnect/Variables`).
- *
- * @since 0.1.0
  */
 import type { Variable } from "../Variable.js"
 
 /**
  * The environment variables `fromEnv` reads, by setting.
- *
- * @since 0.1.0
  */
 export const variables = {
   baseUrl: "AYOCONNECT_BASE_URL",
@@ -25,15 +21,11 @@ export const variables = {
 
 /**
  * The variables whose presence means Ayoconnect is configured (the credentials and where to send).
- *
- * @since 0.1.0
  */
 export const configuredBy: ReadonlyArray<string> = [variables.baseUrl, variables.apiKey, variables.apiSecret]
 
 /**
  * Every variable with its description, in the order help texts list them.
- *
- * @since 0.1.0
  */
 export const table: ReadonlyArray<Variable> = [
   {

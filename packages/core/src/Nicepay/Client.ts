@@ -17,8 +17,6 @@
  * signer in context. `layerConfig(config)` takes a `Config` (default `Config.fromEnv`); a retry
  * policy or an `awaitFinal` schedule, which have no environment form, are added with
  * `Config.map(Config.fromEnv, (config) => ({ ...config, retryPolicy }))`.
- *
- * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
 import {
@@ -57,8 +55,6 @@ import type * as Schemas from "./Schemas.js"
 /**
  * The signer a NICEPAY client uses. `layer` provides one from in-memory keys; provide your own
  * (same interface as `Snap.Signer.Signer`) to sign with a KMS or HSM.
- *
- * @since 0.1.0
  */
 export class NicepaySigner extends Context.Tag("@kasir/core/Nicepay/NicepaySigner")<
   NicepaySigner,
@@ -67,16 +63,12 @@ export class NicepaySigner extends Context.Tag("@kasir/core/Nicepay/NicepaySigne
 
 /**
  * The signed paths (after the base URL, which carries the `/nicepay` context).
- *
- * @since 0.1.0
  */
 export const paths = Internal.paths
 
 /**
  * Failures of every NICEPAY call, reads and money-moving calls alike: the input refused before
  * sending, or the SNAP call's failure (`OutcomeUnknown` only arises where money may have moved).
- *
- * @since 0.1.0
  */
 export type CallError = SnapClient.CallError | KasirError.InvalidInput
 
@@ -84,15 +76,11 @@ export type CallError = SnapClient.CallError | KasirError.InvalidInput
  * Failures of `approve`, `reject` and `cancel`: a money-moving call's, or `InvalidTransition`
  * when the payout's current status does not allow the transition (a repeat of a transition that
  * already happened succeeds instead).
- *
- * @since 0.1.0
  */
 export type TransitionError = CallError | Schemas.InvalidTransition
 
 /**
  * The NICEPAY payout operations for one merchant.
- *
- * @since 0.1.0
  */
 export interface Service {
   readonly clientId: string
@@ -176,9 +164,6 @@ export interface Service {
   ) => Effect.Effect<Schemas.PayoutState, Notification.InvalidNotification | CallError>
 }
 
-/**
- * @since 0.1.0
- */
 export class NicepayPayout extends Context.Tag("@kasir/core/Nicepay/NicepayPayout")<
   NicepayPayout,
   Service
@@ -186,8 +171,6 @@ export class NicepayPayout extends Context.Tag("@kasir/core/Nicepay/NicepayPayou
 
 /**
  * Client settings other than the keys (which the `NicepaySigner` holds).
- *
- * @since 0.1.0
  */
 export type Options = NicepayConfig.Options
 
@@ -196,8 +179,6 @@ export type Options = NicepayConfig.Options
  * parsed here, once; a malformed one fails with `InvalidKey` (kind `Configuration`). Each concept
  * is its own module under `internal/`: decoding, the plain operations, the transitions, recovery
  * and duplicate resolution, notifications and `awaitFinal`.
- *
- * @since 0.1.0
  */
 export const make = (
   options: Options
@@ -250,15 +231,11 @@ export const make = (
 /**
  * Whether a payout status is final: anything but `Pending` (registered, not yet approved or
  * rejected) and `Suspect` (approved, being disbursed, outcome not known yet).
- *
- * @since 0.1.0
  */
 export const isSettled: (status: Schemas.TransactionStatus) => boolean = AwaitFinal.isSettled
 
 /**
  * A signer over in-memory keys, as a layer.
- *
- * @since 0.1.0
  */
 export const signerLayer = (keys: {
   readonly clientId: string
@@ -269,8 +246,6 @@ export const signerLayer = (keys: {
 /**
  * The client over the `NicepaySigner` in context (bring your own signer). A malformed
  * `notificationPublicKey` fails the layer with `InvalidKey`.
- *
- * @since 0.1.0
  */
 export const layerWithSigner = (
   options: Options
@@ -280,8 +255,6 @@ export const layerWithSigner = (
 /**
  * The client from a configuration with in-memory keys. A malformed key (the private key or the
  * notification public key) fails the layer with `InvalidKey`.
- *
- * @since 0.1.0
  */
 export const layer = (
   config: NicepayConfig.NicepayConfig
@@ -293,8 +266,6 @@ export const layer = (
  * policy and the `awaitFinal` schedule have no environment form: add them with `Config.map`. It sends
  * through the `HttpClient` in context when there is one, else through its own lean transport
  * (`Transport.make`, closed with the layer).
- *
- * @since 0.1.0
  */
 export const layerConfig = (
   config: Config.Config<NicepayConfig.NicepayConfig> = NicepayConfig.fromEnv

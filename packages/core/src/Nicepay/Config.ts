@@ -6,8 +6,6 @@
  * optional, and `Options` is the configuration without the secrets, which the signer holds. The
  * retry policy and the `awaitFinal` schedule have no environment form; to use them with the
  * environment, map it: `layerConfig(Config.map(fromEnv, (config) => ({ ...config, retryPolicy })))`.
- *
- * @since 0.1.0
  */
 import { existsSync, readFileSync } from "node:fs"
 import { Config, Duration, Effect, Option, Redacted, type Schedule } from "effect"
@@ -19,8 +17,6 @@ import { configuredBy, variables } from "./Variables.js"
 /**
  * NICEPAY's SNAP base URLs. Each includes the `/nicepay` context, which is not part of the signed
  * path. NICEPAY assigns some merchants the "cloud" hosts instead (pass those as `baseUrl`).
- *
- * @since 0.1.0
  */
 export const baseUrls = {
   sandbox: "https://dev.nicepay.co.id/nicepay",
@@ -31,8 +27,6 @@ export const baseUrls = {
 
 /**
  * How to reach NICEPAY and sign for one merchant.
- *
- * @since 0.1.0
  */
 export interface NicepayConfig {
   /** Everything before `/api/...`, e.g. `https://dev.nicepay.co.id/nicepay`. */
@@ -61,16 +55,12 @@ export interface NicepayConfig {
 
 /**
  * Client settings other than the keys (which the `NicepaySigner` holds).
- *
- * @since 0.1.0
  */
 export type Options = Omit<NicepayConfig, "clientId" | "clientSecret" | "privateKey">
 
 /**
  * The environment variables `fromEnv` reads and those that mark the provider as configured, from
  * the data-only table in `Variables.ts`.
- *
- * @since 0.1.0
  */
 export { configuredBy, variables }
 
@@ -95,8 +85,6 @@ const looksLikeKeyMaterial = (value: string) => {
 
 /**
  * Reads a key variable's value: key text as-is, or the contents of the file it names.
- *
- * @since 0.1.0
  */
 export const resolveKey = (
   variable: string,
@@ -143,8 +131,6 @@ export const resolveKey = (
  *
  * Key files are read, and every key parsed, when the layer is built (`layerConfig`): a malformed
  * key — `NICEPAY_NOTIFICATION_PUBLIC_KEY` included — fails the layer with `InvalidKey`.
- *
- * @since 0.1.0
  */
 export const fromEnv: Config.Config<NicepayConfig> = Config.all({
   baseUrl,
@@ -176,8 +162,6 @@ export const fromEnv: Config.Config<NicepayConfig> = Config.all({
 
 /**
  * Resolves key variables that name files (used by `layerConfig`).
- *
- * @since 0.1.0
  */
 export const resolveKeyFiles = (config: NicepayConfig): Effect.Effect<NicepayConfig, InvalidConfig> =>
   Effect.gen(function* () {
@@ -196,14 +180,10 @@ export const resolveKeyFiles = (config: NicepayConfig): Effect.Effect<NicepayCon
 
 /**
  * Default per-attempt timeout.
- *
- * @since 0.1.0
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * Default notification timestamp tolerance.
- *
- * @since 0.1.0
  */
 export const defaultNotificationTolerance: Duration.Duration = Duration.minutes(5)

@@ -3,8 +3,6 @@
  * allow, and a wait for a payout's final status that ended while NICEPAY was still processing it.
  * An input refused before anything was sent is `KasirError.InvalidInput`, shared by every
  * provider.
- *
- * @since 0.1.0
  */
 import { Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
@@ -13,8 +11,6 @@ import * as KasirError from "../KasirError.js"
 /**
  * `awaitFinal` gave up while the payout was still `Pending` or `Suspect`: its outcome is not known
  * yet (money may still move). Read it again later with `inquiry`; never register it again.
- *
- * @since 0.1.0
  */
 export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()("PayoutStillPending", {
   partnerReferenceNo: Schema.String,
@@ -43,8 +39,6 @@ export class PayoutStillPending extends Schema.TaggedError<PayoutStillPending>()
  * `approve`, `reject` or `cancel` of a payout whose current status does not allow it (a pending
  * payout cannot be canceled; a rejected one cannot be approved). NICEPAY answered `404xx00`
  * Invalid Transaction Status and the payout was read: `status` is where it is now. Nothing moved.
- *
- * @since 0.1.0
  */
 export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
   operation: Schema.Literal("approve", "reject", "cancel"),

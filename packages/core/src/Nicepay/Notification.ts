@@ -5,8 +5,6 @@
  * body is not covered. `verify` checks the signature, the client id and the timestamp's freshness
  * before reading the body, and returns the body as an unconfirmed claim: `NicepayPayout`'s
  * `confirmNotification` re-reads the payout with an inquiry.
- *
- * @since 0.1.0
  */
 import { Clock, Duration, Effect, Either, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
@@ -20,8 +18,6 @@ const decodeNotificationBody = Schema.decodeUnknownEither(NotificationBody)
 
 /**
  * Why a notification was refused.
- *
- * @since 0.1.0
  */
 export const RejectionReason = Schema.Literal(
   "MissingHeader",
@@ -35,8 +31,6 @@ export const RejectionReason = Schema.Literal(
 
 /**
  * A notification that must not be trusted. The message says why and never echoes the signature.
- *
- * @since 0.1.0
  */
 export class InvalidNotification extends Schema.TaggedError<InvalidNotification>()("InvalidNotification", {
   reason: RejectionReason,
@@ -59,8 +53,6 @@ export class InvalidNotification extends Schema.TaggedError<InvalidNotification>
 /**
  * A verified notification: it came from NICEPAY for this merchant, recently. Its body fields are
  * NICEPAY's claims, not confirmed facts.
- *
- * @since 0.1.0
  */
 export interface Notification {
   readonly clientId: string
@@ -77,8 +69,6 @@ export interface Notification {
 /**
  * What a notification handler received: header names in any case, and the body bytes or text
  * exactly as received.
- *
- * @since 0.1.0
  */
 export interface Received {
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
@@ -94,8 +84,6 @@ const header = (headers: Received["headers"], name: string): string | undefined 
 
 /**
  * The options of `verifyHeaders` and `verify`.
- *
- * @since 0.1.0
  */
 export interface VerifyOptions {
   readonly clientId: string
@@ -117,8 +105,6 @@ const refuse = (reason: typeof RejectionReason.Type, detail: string) =>
  * client key is this merchant's, X-TIMESTAMP is well-formed and fresh, X-SIGNATURE verifies (it
  * covers `X-CLIENT-KEY|X-TIMESTAMP` only). A receiver calls this before reading the body, so an
  * unsigned request never costs a body read.
- *
- * @since 0.1.0
  */
 export const verifyHeaders = (
   headers: Received["headers"],
@@ -162,8 +148,6 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 /**
  * Verifies a notification (`verifyHeaders`) and reads its body. The body must be valid UTF-8
  * (decoded strictly: invalid bytes are refused, never replaced) and JSON.
- *
- * @since 0.1.0
  */
 export const verify = (
   received: Received,
@@ -210,8 +194,6 @@ export const verify = (
  * | signed, but not confirmable now             | 500  | `5000000` (NICEPAY retries) |
  *
  * `4130000` follows SNAP's code pattern; NICEPAY documents no code for it.
- *
- * @since 0.1.0
  */
 export const answers = {
   acknowledged: { status: 200, responseCode: "2000000", responseMessage: "Success" },
@@ -223,15 +205,11 @@ export const answers = {
 
 /**
  * One of the situations in `answers`.
- *
- * @since 0.1.0
  */
 export type Verdict = keyof typeof answers
 
 /**
  * An HTTP answer to a notification, ready to send.
- *
- * @since 0.1.0
  */
 export interface Answer {
   readonly status: number
@@ -243,8 +221,6 @@ export interface Answer {
  * Whether a failed header check (`verifyHeaders`) refuses the notification before its body is
  * read: every reason except a receiver with no NICEPAY public key configured, which is the
  * receiver's problem, not the sender's (the notification is then left unconfirmed).
- *
- * @since 0.1.0
  */
 export const refusesHeaders = (error: InvalidNotification): boolean => error.reason !== "NoPublicKey"
 
@@ -252,8 +228,6 @@ export const refusesHeaders = (error: InvalidNotification): boolean => error.rea
  * What a failed confirmation (`confirmNotification`) means for NICEPAY: a body that is not a
  * notification is `invalid`, a bad signature `refused`; anything else (no key configured,
  * NICEPAY unreachable for the inquiry) leaves it `unconfirmed`, so NICEPAY sends it again.
- *
- * @since 0.1.0
  */
 export const verdictOf = (error: unknown): Exclude<Verdict, "acknowledged" | "tooLarge"> =>
   error instanceof InvalidNotification && error.reason !== "NoPublicKey"
@@ -265,8 +239,6 @@ export const verdictOf = (error: unknown): Exclude<Verdict, "acknowledged" | "to
 /**
  * The answer for a verdict. The acknowledgement and the refusal carry an `X-TIMESTAMP`, as
  * NICEPAY's own plugin sends them.
- *
- * @since 0.1.0
  */
 export const answer = (verdict: Verdict): Effect.Effect<Answer> => {
   const { status, responseCode, responseMessage } = answers[verdict]
@@ -283,15 +255,11 @@ export const answer = (verdict: Verdict): Effect.Effect<Answer> => {
 /**
  * The acknowledgement NICEPAY expects: HTTP 200 with `{"responseCode":"2000000",…}`, plus an
  * `X-TIMESTAMP` header.
- *
- * @since 0.1.0
  */
 export const acknowledgement: Effect.Effect<Answer> = answer("acknowledged")
 
 /**
  * The answer to a refused notification, as NICEPAY's own plugin gives it: HTTP 401 with
  * `{"responseCode":"4010000","responseMessage":"Unauthorized Signature"}`.
- *
- * @since 0.1.0
  */
 export const refusal: Effect.Effect<Answer> = answer("refused")

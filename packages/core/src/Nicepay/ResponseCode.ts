@@ -14,15 +14,11 @@
  * built on, so every answer (the token exchange included) is decoded with NICEPAY's table in the
  * first place. The generic table stays ASPI's for every other provider; every other code means
  * what ASPI says.
- *
- * @since 0.1.0
  */
 import * as SnapResponseCode from "../Snap/ResponseCode.js"
 
 /**
  * NICEPAY's overrides and status quirks.
- *
- * @since 0.1.0
  */
 export const dialect: SnapResponseCode.Dialect = {
   overrides: new Map<string, SnapResponseCode.DocumentedClass>([
@@ -34,16 +30,12 @@ export const dialect: SnapResponseCode.Dialect = {
 
 /**
  * NICEPAY's overrides: `"{http}{case}"` → error class.
- *
- * @since 0.1.0
  */
 export const overrides: ReadonlyMap<string, SnapResponseCode.DocumentedClass> = dialect.overrides
 
 /**
  * The error for a non-success NICEPAY response code: NICEPAY's meaning when it has its own, else
  * the ASPI class (`Snap.ResponseCode.toError` with NICEPAY's dialect).
- *
- * @since 0.1.0
  */
 export const toError = (
   code: SnapResponseCode.ResponseCode,

@@ -4,8 +4,6 @@
  * registration response, the legacy top-level `availableBalance`). Validation and decoding live
  * in `internal/validate.ts` (a refused input is `KasirError.InvalidInput`), the repeat comparison
  * in `internal/idempotency.ts`; they are re-exported here so `Schemas.validate` keeps its name.
- *
- * @since 0.1.0
  */
 import { Either, Schema } from "effect"
 import { type Rupiah, SnapAmount } from "../Money.js"
@@ -13,29 +11,21 @@ import { type Rupiah, SnapAmount } from "../Money.js"
 export {
   /**
    * A transition the payout's current status does not allow (defined in `Errors.ts`).
-   *
-   * @since 0.1.0
    */
   InvalidTransition
 } from "./Errors.js"
 export {
   /**
    * Decodes a success body, or says what is wrong with it.
-   *
-   * @since 0.1.0
    */
   decodeResponse,
   /**
    * The first problem of a parse error as `path: message`, for error reasons.
-   *
-   * @since 0.1.0
    */
   describeParseError,
   /**
    * Validates an input, failing with `InvalidInput` naming the first offending field. With
    * `strict`, unknown fields are errors; without, they are dropped.
-   *
-   * @since 0.1.0
    */
   validate
 } from "./internal/validate.js"
@@ -43,14 +33,10 @@ export {
   /**
    * Which fields of a payout request differ from the payout NICEPAY holds under the same
    * partnerReferenceNo.
-   *
-   * @since 0.1.0
    */
   differingFields,
   /**
    * The registration fields a repeat of a partnerReferenceNo must match.
-   *
-   * @since 0.1.0
    */
   type PayoutKeyField
 } from "./internal/idempotency.js"
@@ -71,8 +57,6 @@ const digits = (min: number, max: number) =>
 /**
  * A merchant's payout reference (`partnerReferenceNo`): 1–40 letters, digits, `.`, `_` or `-`.
  * It is the idempotency key of a payout: NICEPAY refuses a second payout with the same one.
- *
- * @since 0.1.0
  */
 export const PartnerReferenceNo = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9._-]{1,40}$/, {
@@ -83,8 +67,6 @@ export const PartnerReferenceNo = Schema.String.pipe(
 /**
  * NICEPAY's payout id (tXid), `originalReferenceNo` in requests, e.g.
  * `IONPAYTEST07202308301826504375`.
- *
- * @since 0.1.0
  */
 export const OriginalReferenceNo = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9]{1,40}$/, { message: () => "must be 1 to 40 letters or digits" })
@@ -92,15 +74,11 @@ export const OriginalReferenceNo = Schema.String.pipe(
 
 /**
  * A beneficiary account number: 1–25 digits.
- *
- * @since 0.1.0
  */
 export const AccountNo = digits(1, 25).annotations({ identifier: "AccountNo" })
 
 /**
  * NICEPAY bank codes seen in its documentation and SDKs. Other four-character codes are accepted.
- *
- * @since 0.1.0
  */
 export const BankCodes = {
   BCA: "CENA",
@@ -114,8 +92,6 @@ export const BankCodes = {
 
 /**
  * A NICEPAY bank code: four upper-case letters or digits (see `BankCodes`).
- *
- * @since 0.1.0
  */
 export const BankCode = Schema.String.pipe(
   Schema.pattern(/^[A-Z0-9]{4}$/, { message: () => 'must be a 4-character NICEPAY bank code such as "CENA"' })
@@ -143,8 +119,6 @@ const coded = <Code extends string, Name extends string>(
 
 /**
  * `beneficiaryCustomerResidence`: `"1"` citizen (WNI), `"2"` foreigner (WNA).
- *
- * @since 0.1.0
  */
 export const Residence = coded(
   [
@@ -156,8 +130,6 @@ export const Residence = coded(
 
 /**
  * `beneficiaryCustomerType`: `"1"` personal, `"2"` company, `"3"` government.
- *
- * @since 0.1.0
  */
 export const CustomerType = coded(
   [
@@ -171,8 +143,6 @@ export const CustomerType = coded(
 /**
  * `payoutMethod`: `"0"` overbooking (same bank), `"1"` online transfer, `"2"` SKN, `"3"` RTGS,
  * `"4"` cash-out.
- *
- * @since 0.1.0
  */
 export const PayoutMethod = coded(
   [
@@ -196,8 +166,6 @@ export const PayoutMethod = coded(
  * | 05   | `Rejected` | rejected before approval                    |
  * | 08   | `Suspect`  | outcome not yet known at the bank           |
  * | 09   | `Failed`   | the disbursement failed                     |
- *
- * @since 0.1.0
  */
 export const TransactionStatus = Schema.transformLiterals(
   ["00", "Success"],
@@ -208,9 +176,6 @@ export const TransactionStatus = Schema.transformLiterals(
   ["09", "Failed"]
 )
 
-/**
- * @since 0.1.0
- */
 export type TransactionStatus = typeof TransactionStatus.Type
 
 const PositiveAmount = SnapAmount.pipe(
@@ -228,8 +193,6 @@ const isCalendarDate = (yyyymmdd: string): boolean => {
 /**
  * A payout to register. Field names are NICEPAY's; enumerations are readable literals that encode
  * to NICEPAY's digits; `amount` is whole rupiah.
- *
- * @since 0.1.0
  */
 export const PayoutRequest = Schema.Struct({
   partnerReferenceNo: PartnerReferenceNo,
@@ -279,15 +242,10 @@ export const PayoutRequest = Schema.Struct({
   )
 )
 
-/**
- * @since 0.1.0
- */
 export type PayoutRequest = typeof PayoutRequest.Type
 
 /**
  * The registration body: the request's fields with `merchantId` after `partnerReferenceNo`.
- *
- * @since 0.1.0
  */
 export const registrationBody = (clientId: string, payout: PayoutRequest): Record<string, unknown> => {
   const { partnerReferenceNo, ...rest } = Schema.encodeSync(PayoutRequest)(payout)
@@ -296,8 +254,6 @@ export const registrationBody = (clientId: string, payout: PayoutRequest): Recor
 
 /**
  * A registered payout, as approve, cancel and reject need it.
- *
- * @since 0.1.0
  */
 export const PayoutReference = Schema.Struct({
   partnerReferenceNo: PartnerReferenceNo,
@@ -306,15 +262,10 @@ export const PayoutReference = Schema.Struct({
   beneficiaryAccountNo: Schema.optional(AccountNo)
 })
 
-/**
- * @since 0.1.0
- */
 export type PayoutReference = typeof PayoutReference.Type
 
 /**
  * What an inquiry needs (NICEPAY makes `beneficiaryAccountNo` mandatory).
- *
- * @since 0.1.0
  */
 export const InquiryReference = Schema.Struct({
   partnerReferenceNo: PartnerReferenceNo,
@@ -322,15 +273,10 @@ export const InquiryReference = Schema.Struct({
   beneficiaryAccountNo: AccountNo
 })
 
-/**
- * @since 0.1.0
- */
 export type InquiryReference = typeof InquiryReference.Type
 
 /**
  * The balance request options.
- *
- * @since 0.1.0
  */
 export const BalanceRequest = Schema.Struct({
   msId: Schema.optional(
@@ -338,9 +284,6 @@ export const BalanceRequest = Schema.Struct({
   )
 })
 
-/**
- * @since 0.1.0
- */
 export type BalanceRequest = typeof BalanceRequest.Type
 
 // ---- responses ------------------------------------------------------------------------------
@@ -350,8 +293,6 @@ const optionalString = Schema.optional(Schema.String)
 /**
  * The balance response: `accountInfos[].availableBalance` (current) or a top-level
  * `availableBalance` (2023 samples).
- *
- * @since 0.1.0
  */
 export const BalanceResponse = Schema.Struct({
   accountNo: optionalString,
@@ -361,8 +302,6 @@ export const BalanceResponse = Schema.Struct({
 
 /**
  * A merchant's balance.
- *
- * @since 0.1.0
  */
 export interface Balance {
   readonly accountNo: string
@@ -371,8 +310,6 @@ export interface Balance {
 
 /**
  * The balance in either documented shape, or the reason neither is there.
- *
- * @since 0.1.0
  */
 export const toBalance = (
   clientId: string,
@@ -395,8 +332,6 @@ const beneficiaryEcho = {
 
 /**
  * The registration response. NICEPAY spells `beneficiaryaccountNo` with a lower-case "a" here.
- *
- * @since 0.1.0
  */
 export const RegistrationResponse = Schema.Struct({
   partnerReferenceNo: Schema.String,
@@ -408,8 +343,6 @@ export const RegistrationResponse = Schema.Struct({
 
 /**
  * The approve / cancel / reject response.
- *
- * @since 0.1.0
  */
 export const PayoutResponse = Schema.Struct({
   originalPartnerReferenceNo: Schema.String,
@@ -421,8 +354,6 @@ export const PayoutResponse = Schema.Struct({
 
 /**
  * The inquiry response.
- *
- * @since 0.1.0
  */
 export const InquiryResponse = Schema.Struct({
   originalPartnerReferenceNo: Schema.String,
@@ -438,8 +369,6 @@ export const InquiryResponse = Schema.Struct({
 
 /**
  * A payout as NICEPAY reports it.
- *
- * @since 0.1.0
  */
 export interface Payout {
   readonly partnerReferenceNo: string
@@ -454,8 +383,6 @@ export interface Payout {
 /**
  * A registered payout (status `Pending` until approved or rejected). Pass it to `approve`,
  * `reject` or `inquiry`.
- *
- * @since 0.1.0
  */
 export interface Registered extends Payout {
   readonly beneficiaryAccountNo: string
@@ -469,8 +396,6 @@ export interface Registered extends Payout {
  * `transactionStatus` when it sends one, else the transition's end state (`Success`, `Rejected`,
  * `Canceled`); for a payout that was already there (a repeat), the status an inquiry read.
  * `transactionStatus` is there when NICEPAY sends it.
- *
- * @since 0.1.0
  */
 export interface Transitioned extends Payout {
   readonly _tag: "Done"
@@ -483,8 +408,6 @@ export interface Transitioned extends Payout {
 /**
  * NICEPAY answered `202xx00` Request In Progress: the payout is being processed; follow it with
  * `inquiry` or the notification.
- *
- * @since 0.1.0
  */
 export interface InProgress {
   readonly _tag: "InProgress"
@@ -496,8 +419,6 @@ export interface InProgress {
 
 /**
  * The state of a payout, from `inquiry`.
- *
- * @since 0.1.0
  */
 export interface PayoutState extends Payout {
   readonly beneficiaryAccountNo: string
@@ -509,8 +430,6 @@ export interface PayoutState extends Payout {
 /**
  * A NICEPAY payout notification body. Nothing in it is signed: treat it as a hint and confirm
  * with `inquiry` (`confirmNotification` does).
- *
- * @since 0.1.0
  */
 export const NotificationBody = Schema.Struct({
   originalPartnerReferenceNo: PartnerReferenceNo,

@@ -4,15 +4,11 @@
  * once; the CLI derives its flags and help from this table and the gateway its configuration.
  * Data only, importing nothing at run time, so a command line can list its flags without loading
  * the client (`@kasir/core/Nicepay/Variables`).
- *
- * @since 0.1.0
  */
 import type { Variable } from "../Variable.js"
 
 /**
  * The environment variables `fromEnv` reads, by setting.
- *
- * @since 0.1.0
  */
 export const variables = {
   baseUrl: "NICEPAY_BASE_URL",
@@ -27,8 +23,6 @@ export const variables = {
 
 /**
  * The variables whose presence means NICEPAY is configured (the credentials and where to send).
- *
- * @since 0.1.0
  */
 export const configuredBy: ReadonlyArray<string> = [
   variables.baseUrl,
@@ -40,8 +34,6 @@ export const configuredBy: ReadonlyArray<string> = [
 
 /**
  * Every variable with its description, in the order help texts list them.
- *
- * @since 0.1.0
  */
 export const table: ReadonlyArray<Variable> = [
   {

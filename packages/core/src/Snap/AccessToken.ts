@@ -7,8 +7,6 @@
  * scope, so interrupting one waiter never strands the others. A token the upstream rejects
  * (`401xx01`) is invalidated — only if it is still the cached one, so a fresh token fetched by
  * another fiber is kept.
- *
- * @since 0.1.0
  */
 import { type HttpClient, HttpClientRequest } from "@effect/platform"
 import {
@@ -31,8 +29,6 @@ import type { Signer, SigningFailed } from "./Signer.js"
 
 /**
  * A token as the upstream granted it.
- *
- * @since 0.1.0
  */
 export interface Grant {
   readonly accessToken: Redacted.Redacted<string>
@@ -42,15 +38,11 @@ export interface Grant {
 
 /**
  * The B2B token path, relative to the provider's base URL. It has no `/api` segment.
- *
- * @since 0.1.0
  */
 export const TOKEN_PATH = "/v1.0/access-token/b2b"
 
 /**
  * The token request body, byte for byte.
- *
- * @since 0.1.0
  */
 export const TOKEN_REQUEST_BODY = '{"grantType":"client_credentials","additionalInfo":{}}'
 
@@ -78,16 +70,12 @@ const decodeTokenResponse = Schema.decodeUnknownEither(TokenResponse)
 
 /**
  * Why a token could not be obtained.
- *
- * @since 0.1.0
  */
 export type TokenError = Response.Rejection | Upstream.TransportError | SigningFailed
 
 /**
  * Requests one B2B access token (one attempt): `X-TIMESTAMP`, `X-CLIENT-KEY`, the RSA token
  * signature, and `{"grantType":"client_credentials","additionalInfo":{}}`.
- *
- * @since 0.1.0
  */
 export const request = (options: {
   readonly client: HttpClient.HttpClient
@@ -130,8 +118,6 @@ export const request = (options: {
 
 /**
  * A cache of tokens, one per key.
- *
- * @since 0.1.0
  */
 export interface Cache {
   /**
@@ -158,8 +144,6 @@ type Entry =
 /**
  * Makes a cache. `refreshMargin` (default 60 s) is how long before expiry a token is replaced; a
  * token living shorter than twice the margin is replaced at half its life.
- *
- * @since 0.1.0
  */
 export const makeCache = (options?: {
   readonly refreshMargin?: Duration.DurationInput | undefined

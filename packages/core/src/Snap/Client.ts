@@ -9,8 +9,6 @@
  * Money-moving calls are sent once: when their outcome cannot be known (the connection broke after
  * sending, a 5xx or 504 code, an answer that is not a SNAP response) they fail with
  * `KasirError.OutcomeUnknown`, carrying the references needed to look the transaction up.
- *
- * @since 0.1.0
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { type Duration, Effect, type Exit, Option, Redacted, Schema, type Scope } from "effect"
@@ -28,8 +26,6 @@ import { OutcomeUnknown } from "../KasirError.js"
 
 /**
  * The references of a money-moving call, so its outcome can be looked up.
- *
- * @since 0.1.0
  */
 export const References = Schema.Struct({
   partnerReferenceNo: Schema.String,
@@ -37,17 +33,12 @@ export const References = Schema.Struct({
   beneficiaryAccountNo: Schema.optional(Schema.String)
 })
 
-/**
- * @since 0.1.0
- */
 export type References = typeof References.Type
 
 /**
  * The `OutcomeUnknown` of a money-moving call whose answer was unclear: keyed by its
  * `partnerReferenceNo`, carrying every reference given (NICEPAY: `originalReferenceNo` and
  * `beneficiaryAccountNo` once known), so it can be looked up (NICEPAY: `NicepayPayout.recover`).
- *
- * @since 0.1.0
  */
 export const outcomeUnknown = (
   upstream: string,
@@ -69,15 +60,11 @@ export const outcomeUnknown = (
 
 /**
  * Everything a signed call can fail with.
- *
- * @since 0.1.0
  */
 export type CallError = AccessToken.TokenError | OutcomeUnknown
 
 /**
  * One signed call.
- *
- * @since 0.1.0
  */
 export interface CallRequest {
   /** The operation's name in spans and errors, e.g. `transfer/registration`. */
@@ -94,8 +81,6 @@ export interface CallRequest {
 
 /**
  * A SNAP client for one merchant at one base URL.
- *
- * @since 0.1.0
  */
 export interface SnapClient {
   readonly call: (request: CallRequest) => Effect.Effect<Response.Accepted, CallError>
@@ -110,8 +95,6 @@ export interface SnapClient {
 
 /**
  * How to reach and sign for one SNAP merchant.
- *
- * @since 0.1.0
  */
 export interface Options {
   /** Used in spans and errors, e.g. `nicepay`. */
@@ -138,8 +121,6 @@ export interface Options {
 /**
  * Whether a failure is worth another read: transport trouble, or an answer whose class says a
  * read may be retried (5xx, 429, 504).
- *
- * @since 0.1.0
  */
 export const isTransient = (error: unknown): boolean =>
   Upstream.isTransportError(error) ||
@@ -170,8 +151,6 @@ const leavesOutcomeUnknown = (error: Response.Rejection | Upstream.TransportErro
 /**
  * Makes a client. The HttpClient is prepared once (no trace headers upstream); `ExternalId` is
  * taken from the context when provided, else the default generator is used.
- *
- * @since 0.1.0
  */
 export const make = (
   options: Options

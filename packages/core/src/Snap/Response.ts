@@ -2,8 +2,6 @@
  * Reading a SNAP response: decide success from the `responseCode` in the body, check that the HTTP
  * status agrees with it, and turn everything else into a typed error — a gateway's HTML page, a
  * truncated body or a missing code included. Nothing here throws.
- *
- * @since 0.1.0
  */
 import { Either, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
@@ -17,8 +15,6 @@ const sensitiveJsonKeys = /"(accessToken|refreshToken|clientSecret|privateKey|si
 /**
  * A response body as it may appear in errors: values of token-like keys masked, at most 1,000
  * characters.
- *
- * @since 0.1.0
  */
 export const maskBody = (body: string): string => {
   const masked = body.replace(sensitiveJsonKeys, '"$1"$2"<redacted>"')
@@ -28,8 +24,6 @@ export const maskBody = (body: string): string => {
 /**
  * The upstream answered something that is not a SNAP response: not JSON (an HTML error page, a
  * truncated body), no `responseCode`, or a success body missing the fields the operation needs.
- *
- * @since 0.1.0
  */
 export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("MalformedResponse", {
   upstream: Schema.String,
@@ -60,8 +54,6 @@ export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("
 /**
  * The HTTP status contradicts the `responseCode` in the body (e.g. HTTP 200 with `5000000`), and
  * no provider documents that combination. Which one to believe is unknown, so neither is.
- *
- * @since 0.1.0
  */
 export class StatusMismatch extends Schema.TaggedError<StatusMismatch>()("StatusMismatch", {
   upstream: Schema.String,
@@ -98,8 +90,6 @@ export class StatusMismatch extends Schema.TaggedError<StatusMismatch>()("Status
 
 /**
  * A response whose code is success (`200xx00`) or in progress (`202xx00`).
- *
- * @since 0.1.0
  */
 export interface Accepted {
   readonly httpStatus: number
@@ -113,8 +103,6 @@ export interface Accepted {
 
 /**
  * Why a response was not accepted.
- *
- * @since 0.1.0
  */
 export type Rejection = ResponseCode.ResponseCodeError | MalformedResponse | StatusMismatch
 
@@ -124,8 +112,6 @@ const looksLikeHtml = (body: string): boolean => /^\s*<(!doctype|html|head|body|
  * Interprets a raw response: success and in-progress codes are accepted; every other code, and
  * every answer that is not a SNAP response, is a typed error. Codes are read with the provider's
  * `dialect` (ASPI's general table by default).
- *
- * @since 0.1.0
  */
 export const interpret = (
   response: RawResponse,

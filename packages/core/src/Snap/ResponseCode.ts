@@ -8,8 +8,6 @@
  * response-code factory), so callers `catchTag` on meaning; codes nobody documented become
  * `UnknownSnapResponse`. A provider whose published table differs from ASPI's hands its `Dialect`
  * (overrides and status quirks) to the SNAP client; this table stays ASPI's.
- *
- * @since 0.1.0
  */
 import { Either, Schema } from "effect"
 import type { ErrorKind } from "../ErrorKind.js"
@@ -18,8 +16,6 @@ import * as KasirError from "../KasirError.js"
 
 /**
  * A parsed seven-digit response code.
- *
- * @since 0.1.0
  */
 export interface ResponseCode {
   readonly code: string
@@ -33,8 +29,6 @@ const codePattern = /^([1-5][0-9]{2})([0-9]{2})([0-9]{2})$/
 /**
  * Parses a `responseCode`. Anything but exactly seven digits starting with an HTTP status class is
  * rejected with the reason.
- *
- * @since 0.1.0
  */
 export const parse = (code: string): Either.Either<ResponseCode, string> => {
   const match = codePattern.exec(code)
@@ -49,23 +43,17 @@ export const parse = (code: string): Either.Either<ResponseCode, string> => {
 
 /**
  * Builds a response code from its parts, e.g. `make(403, "00", "14")` is `"4030014"`.
- *
- * @since 0.1.0
  */
 export const make = (httpStatus: number, serviceCode: string, caseCode: string): string =>
   `${httpStatus}${serviceCode}${caseCode}`
 
 /**
  * `200xx00`: the call succeeded.
- *
- * @since 0.1.0
  */
 export const isSuccess = (code: ResponseCode): boolean => code.httpStatus === 200 && code.caseCode === "00"
 
 /**
  * `202xx00`: the upstream accepted the call and is still processing it.
- *
- * @since 0.1.0
  */
 export const isInProgress = (code: ResponseCode): boolean => code.httpStatus === 202 && code.caseCode === "00"
 
@@ -82,24 +70,18 @@ const errorFields = {
 
 /**
  * The fields every response-code error carries.
- *
- * @since 0.1.0
  */
 export type ErrorFields = Schema.Struct.Type<typeof errorFields>
 
 /**
  * What every response-code error adds to its fields: `kind`, `transient`, `meaning` and the
  * shared kasir error fields.
- *
- * @since 0.1.0
  */
 export type Behaviour = ErrorTable.Behaviour
 
 /**
  * The ASPI general table, one row per case: `"{http}{case}"` codes, meaning, kind, and whether a
  * read may be retried after it.
- *
- * @since 0.1.0
  */
 export const rows = {
   /** `400xx00` Bad Request (includes unparseable JSON). */
@@ -281,8 +263,6 @@ const made = ErrorTable.make(
 
 /**
  * The classes, by name.
- *
- * @since 0.1.0
  */
 export const {
   BadRequest,
@@ -348,133 +328,70 @@ export const {
   RequestTimeout
 } = made.classes
 
-/** @since 0.1.0 */
 export type BadRequest = InstanceType<typeof BadRequest>
-/** @since 0.1.0 */
 export type InvalidFieldFormat = InstanceType<typeof InvalidFieldFormat>
-/** @since 0.1.0 */
 export type InvalidMandatoryField = InstanceType<typeof InvalidMandatoryField>
-/** @since 0.1.0 */
 export type Unauthorized = InstanceType<typeof Unauthorized>
-/** @since 0.1.0 */
 export type InvalidToken = InstanceType<typeof InvalidToken>
-/** @since 0.1.0 */
 export type InvalidCustomerToken = InstanceType<typeof InvalidCustomerToken>
-/** @since 0.1.0 */
 export type TokenNotFound = InstanceType<typeof TokenNotFound>
-/** @since 0.1.0 */
 export type CustomerTokenNotFound = InstanceType<typeof CustomerTokenNotFound>
-/** @since 0.1.0 */
 export type TransactionExpired = InstanceType<typeof TransactionExpired>
-/** @since 0.1.0 */
 export type FeatureNotAllowed = InstanceType<typeof FeatureNotAllowed>
-/** @since 0.1.0 */
 export type ExceedsTransactionAmountLimit = InstanceType<typeof ExceedsTransactionAmountLimit>
-/** @since 0.1.0 */
 export type SuspectedFraud = InstanceType<typeof SuspectedFraud>
-/** @since 0.1.0 */
 export type ActivityCountLimitExceeded = InstanceType<typeof ActivityCountLimitExceeded>
-/** @since 0.1.0 */
 export type DoNotHonor = InstanceType<typeof DoNotHonor>
-/** @since 0.1.0 */
 export type FeatureNotAllowedAtThisTime = InstanceType<typeof FeatureNotAllowedAtThisTime>
-/** @since 0.1.0 */
 export type CardBlocked = InstanceType<typeof CardBlocked>
-/** @since 0.1.0 */
 export type CardExpired = InstanceType<typeof CardExpired>
-/** @since 0.1.0 */
 export type DormantAccount = InstanceType<typeof DormantAccount>
-/** @since 0.1.0 */
 export type NeedToSetTokenLimit = InstanceType<typeof NeedToSetTokenLimit>
-/** @since 0.1.0 */
 export type OtpBlocked = InstanceType<typeof OtpBlocked>
-/** @since 0.1.0 */
 export type OtpLifetimeExpired = InstanceType<typeof OtpLifetimeExpired>
-/** @since 0.1.0 */
 export type OtpSentToCardholder = InstanceType<typeof OtpSentToCardholder>
-/** @since 0.1.0 */
 export type InsufficientFunds = InstanceType<typeof InsufficientFunds>
-/** @since 0.1.0 */
 export type TransactionNotPermitted = InstanceType<typeof TransactionNotPermitted>
-/** @since 0.1.0 */
 export type SuspendTransaction = InstanceType<typeof SuspendTransaction>
-/** @since 0.1.0 */
 export type TokenLimitExceeded = InstanceType<typeof TokenLimitExceeded>
-/** @since 0.1.0 */
 export type InactiveAccount = InstanceType<typeof InactiveAccount>
-/** @since 0.1.0 */
 export type MerchantBlacklisted = InstanceType<typeof MerchantBlacklisted>
-/** @since 0.1.0 */
 export type MerchantLimitExceeded = InstanceType<typeof MerchantLimitExceeded>
-/** @since 0.1.0 */
 export type SetLimitNotAllowed = InstanceType<typeof SetLimitNotAllowed>
-/** @since 0.1.0 */
 export type TokenLimitInvalid = InstanceType<typeof TokenLimitInvalid>
-/** @since 0.1.0 */
 export type AccountLimitExceeded = InstanceType<typeof AccountLimitExceeded>
-/** @since 0.1.0 */
 export type InvalidTransactionStatus = InstanceType<typeof InvalidTransactionStatus>
-/** @since 0.1.0 */
 export type TransactionNotFound = InstanceType<typeof TransactionNotFound>
-/** @since 0.1.0 */
 export type InvalidRouting = InstanceType<typeof InvalidRouting>
-/** @since 0.1.0 */
 export type BankNotSupported = InstanceType<typeof BankNotSupported>
-/** @since 0.1.0 */
 export type TransactionCancelled = InstanceType<typeof TransactionCancelled>
-/** @since 0.1.0 */
 export type MerchantNotRegistered = InstanceType<typeof MerchantNotRegistered>
-/** @since 0.1.0 */
 export type NeedToRequestOtp = InstanceType<typeof NeedToRequestOtp>
-/** @since 0.1.0 */
 export type JourneyNotFound = InstanceType<typeof JourneyNotFound>
-/** @since 0.1.0 */
 export type InvalidMerchant = InstanceType<typeof InvalidMerchant>
-/** @since 0.1.0 */
 export type NoIssuer = InstanceType<typeof NoIssuer>
-/** @since 0.1.0 */
 export type InvalidApiTransition = InstanceType<typeof InvalidApiTransition>
-/** @since 0.1.0 */
 export type InvalidAccount = InstanceType<typeof InvalidAccount>
-/** @since 0.1.0 */
 export type InvalidBill = InstanceType<typeof InvalidBill>
-/** @since 0.1.0 */
 export type InvalidAmount = InstanceType<typeof InvalidAmount>
-/** @since 0.1.0 */
 export type PaidBill = InstanceType<typeof PaidBill>
-/** @since 0.1.0 */
 export type InvalidOtp = InstanceType<typeof InvalidOtp>
-/** @since 0.1.0 */
 export type PartnerNotFound = InstanceType<typeof PartnerNotFound>
-/** @since 0.1.0 */
 export type InvalidTerminal = InstanceType<typeof InvalidTerminal>
-/** @since 0.1.0 */
 export type InconsistentRequest = InstanceType<typeof InconsistentRequest>
-/** @since 0.1.0 */
 export type ExpiredBill = InstanceType<typeof ExpiredBill>
-/** @since 0.1.0 */
 export type FunctionNotSupported = InstanceType<typeof FunctionNotSupported>
-/** @since 0.1.0 */
 export type OperationNotAllowed = InstanceType<typeof OperationNotAllowed>
-/** @since 0.1.0 */
 export type ExternalIdConflict = InstanceType<typeof ExternalIdConflict>
-/** @since 0.1.0 */
 export type DuplicatePartnerReference = InstanceType<typeof DuplicatePartnerReference>
-/** @since 0.1.0 */
 export type TooManyRequests = InstanceType<typeof TooManyRequests>
-/** @since 0.1.0 */
 export type GeneralError = InstanceType<typeof GeneralError>
-/** @since 0.1.0 */
 export type InternalServerError = InstanceType<typeof InternalServerError>
-/** @since 0.1.0 */
 export type ExternalServerError = InstanceType<typeof ExternalServerError>
-/** @since 0.1.0 */
 export type RequestTimeout = InstanceType<typeof RequestTimeout>
 
 /**
  * A response code no table documents. `kind` follows its HTTP class.
- *
- * @since 0.1.0
  */
 export class UnknownSnapResponse extends Schema.TaggedError<UnknownSnapResponse>()("UnknownSnapResponse", {
   ...errorFields,
@@ -512,23 +429,17 @@ export class UnknownSnapResponse extends Schema.TaggedError<UnknownSnapResponse>
 
 /**
  * Any error a documented or undocumented non-success response code becomes.
- *
- * @since 0.1.0
  */
 export type ResponseCodeError = ErrorTable.Union<typeof rows, typeof errorFields> | UnknownSnapResponse
 
 /**
  * A documented response-code class.
- *
- * @since 0.1.0
  */
 export type DocumentedClass = (typeof made.classes)[keyof typeof rows]
 
 /**
  * The ASPI general table: `"{http}{case}"` → error class. Exported so tests and documentation can
  * enumerate it.
- *
- * @since 0.1.0
  */
 export const table: ReadonlyMap<string, DocumentedClass> = made.lookup
 
@@ -537,8 +448,6 @@ export const table: ReadonlyMap<string, DocumentedClass> = made.lookup
  * replace ASPI's for some `"{http}{case}"` codes, and HTTP statuses it documents for a code whose
  * first three digits say otherwise. Handed to the SNAP client (`Snap.Client.make({ dialect })`),
  * which then decodes every answer with it — there is no fix-up afterwards.
- *
- * @since 0.1.0
  */
 export interface Dialect {
   readonly overrides: ReadonlyMap<string, DocumentedClass>
@@ -547,16 +456,12 @@ export interface Dialect {
 
 /**
  * ASPI's own reading: no overrides, no status quirks.
- *
- * @since 0.1.0
  */
 export const aspi: Dialect = { overrides: new Map(), statusQuirks: [] }
 
 /**
  * The error for a non-success response code: the dialect's class where it has its own, else the
  * documented ASPI class, else `UnknownSnapResponse`.
- *
- * @since 0.1.0
  */
 export const toError = (
   code: ResponseCode,
@@ -575,8 +480,6 @@ export const toError = (
 /**
  * Whether an HTTP status agrees with the code: equal to its first three digits, or one of the
  * dialect's documented quirks.
- *
- * @since 0.1.0
  */
 export const statusAgrees = (httpStatus: number, code: ResponseCode, dialect: Dialect = aspi): boolean =>
   httpStatus === code.httpStatus ||

@@ -7,8 +7,6 @@
  * - NICEPAY notification signature: SHA256withRSA over `clientId|timestamp` (body not covered).
  *
  * Bodies are hashed exactly as given: pass the very string or bytes that go on the wire.
- *
- * @since 0.1.0
  */
 import {
   createHash,
@@ -26,8 +24,6 @@ import * as KasirError from "../KasirError.js"
 
 /**
  * A key that could not be read. The message says what was expected and never echoes the input.
- *
- * @since 0.1.0
  */
 export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
   keyType: Schema.Literal("private", "public"),
@@ -52,8 +48,6 @@ export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
  * A key as users hold it: PEM text (PKCS#8 `PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, SPKI
  * `PUBLIC KEY`, PKCS#1 `RSA PUBLIC KEY`), the bare base64 DER body the NICEPAY SDKs pass around,
  * or a node:crypto `KeyObject`. Strings may be `Redacted`.
- *
- * @since 0.1.0
  */
 export type KeyInput = string | Redacted.Redacted<string> | KeyObject
 
@@ -123,24 +117,18 @@ const tryDer = (
 
 /**
  * Reads an RSA private key. Accepts PEM (PKCS#8 or PKCS#1), bare base64 DER, or a KeyObject.
- *
- * @since 0.1.0
  */
 export const parsePrivateKey = (input: KeyInput): Either.Either<KeyObject, InvalidKey> =>
   readKey("private", input)
 
 /**
  * Reads an RSA public key. Accepts PEM (SPKI or PKCS#1), bare base64 DER, or a KeyObject.
- *
- * @since 0.1.0
  */
 export const parsePublicKey = (input: KeyInput): Either.Either<KeyObject, InvalidKey> =>
   readKey("public", input)
 
 /**
  * The public half of a private key, as SPKI PEM text (what a merchant hands to NICEPAY).
- *
- * @since 0.1.0
  */
 export const publicKeyPem = (privateKey: KeyInput): Either.Either<string, InvalidKey> =>
   Either.map(parsePrivateKey(privateKey), (key) =>
@@ -149,15 +137,11 @@ export const publicKeyPem = (privateKey: KeyInput): Either.Either<string, Invali
 
 /**
  * A body as it goes on the wire: the exact string or bytes.
- *
- * @since 0.1.0
  */
 export type Body = string | Uint8Array
 
 /**
  * Lower-case hex SHA-256 of the exact body bytes (the empty body hashes the empty string).
- *
- * @since 0.1.0
  */
 export const bodyHash = (body: Body): string => createHash("sha256").update(body).digest("hex")
 
@@ -180,15 +164,11 @@ const rsaVerify = (
 
 /**
  * The string signed for a B2B access token and for NICEPAY notifications: `clientId|timestamp`.
- *
- * @since 0.1.0
  */
 export const tokenStringToSign = (clientId: string, timestamp: string): string => `${clientId}|${timestamp}`
 
 /**
  * The B2B access-token `X-SIGNATURE`: base64 SHA256withRSA (PKCS#1 v1.5) over `clientId|timestamp`.
- *
- * @since 0.1.0
  */
 export const tokenSignature = (options: {
   readonly clientId: string
@@ -199,8 +179,6 @@ export const tokenSignature = (options: {
 
 /**
  * The string signed by a symmetric service signature.
- *
- * @since 0.1.0
  */
 export const serviceStringToSign = (options: {
   readonly method: string
@@ -214,8 +192,6 @@ export const serviceStringToSign = (options: {
 /**
  * Base64 HMAC-SHA512 of a string to sign, keyed with the client secret's UTF-8 bytes as-is (not
  * base64-decoded, even when the secret looks like base64).
- *
- * @since 0.1.0
  */
 export const symmetricSignature = (options: {
   readonly stringToSign: string
@@ -231,8 +207,6 @@ export const symmetricSignature = (options: {
 /**
  * The service-call `X-SIGNATURE`: base64 HMAC-SHA512 keyed with the client secret's UTF-8 bytes
  * over `METHOD:path:accessToken:lowerhex(sha256(body)):timestamp`.
- *
- * @since 0.1.0
  */
 export const serviceSignature = (options: {
   readonly method: string
@@ -246,8 +220,6 @@ export const serviceSignature = (options: {
 
 /**
  * The string signed by an asymmetric service signature: `METHOD:path:sha256hex(body):timestamp`.
- *
- * @since 0.1.0
  */
 export const asymmetricStringToSign = (options: {
   readonly method: string
@@ -259,8 +231,6 @@ export const asymmetricStringToSign = (options: {
 /**
  * The asymmetric (ASPI) service signature: base64 SHA256withRSA over
  * `METHOD:path:lowerhex(sha256(body)):timestamp`.
- *
- * @since 0.1.0
  */
 export const asymmetricServiceSignature = (options: {
   readonly method: string
@@ -273,8 +243,6 @@ export const asymmetricServiceSignature = (options: {
 /**
  * Verifies a NICEPAY notification `X-SIGNATURE` over `clientId|timestamp` with NICEPAY's
  * notification public key. The body is not covered: confirm it with an inquiry.
- *
- * @since 0.1.0
  */
 export const verifyNotificationSignature = (options: {
   readonly clientId: string
@@ -286,8 +254,6 @@ export const verifyNotificationSignature = (options: {
 
 /**
  * Verifies a B2B access-token signature (what a SNAP server does with the merchant's public key).
- *
- * @since 0.1.0
  */
 export const verifyTokenSignature: (options: {
   readonly clientId: string
@@ -298,8 +264,6 @@ export const verifyTokenSignature: (options: {
 
 /**
  * Verifies the body-covering asymmetric (ASPI) service signature.
- *
- * @since 0.1.0
  */
 export const verifyAsymmetricServiceSignature = (options: {
   readonly method: string
@@ -313,8 +277,6 @@ export const verifyAsymmetricServiceSignature = (options: {
 
 /**
  * Verifies a symmetric service signature in constant time (what a SNAP server does).
- *
- * @since 0.1.0
  */
 export const verifyServiceSignature = (options: {
   readonly method: string

@@ -4,8 +4,6 @@
  * Clients never hold keys themselves: they ask a `Signer` for the token signature and for each
  * service signature. `fromKeys` keeps the keys in memory (parsed once); a KMS- or HSM-backed
  * implementation provides the same interface and fails with `SigningFailed` when it cannot sign.
- *
- * @since 0.1.0
  */
 import { Effect, type Redacted, Schema } from "effect"
 import * as Signature from "./Signature.js"
@@ -14,8 +12,6 @@ import * as KasirError from "../KasirError.js"
 
 /**
  * A signer could not produce a signature (for instance a remote KMS was unreachable).
- *
- * @since 0.1.0
  */
 export class SigningFailed extends Schema.TaggedError<SigningFailed>()("SigningFailed", {
   reason: Schema.String
@@ -37,8 +33,6 @@ export class SigningFailed extends Schema.TaggedError<SigningFailed>()("SigningF
 
 /**
  * What a SNAP client needs signed. `body` is the exact string or bytes that will be sent.
- *
- * @since 0.1.0
  */
 export interface Signer {
   readonly clientId: string
@@ -55,8 +49,6 @@ export interface Signer {
 /**
  * A signer over keys held in memory. The private key is parsed once, here; a malformed key fails
  * with `InvalidKey` before any request is made.
- *
- * @since 0.1.0
  */
 export const fromKeys = (options: {
   readonly clientId: string

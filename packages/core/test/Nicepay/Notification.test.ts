@@ -17,10 +17,13 @@ const body = JSON.stringify({
 })
 
 const signed = (timestamp: string, privateKey = K1_PRIVATE_PEM) =>
-  Effect.map(Snap.Signature.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey }), (signature) => ({
-    headers: { "X-Timestamp": timestamp, "x-client-key": "IONPAYTEST", "X-SIGNATURE": signature },
-    rawBody: body
-  }))
+  Effect.map(
+    Snap.Signature.tokenSignature({ clientId: "IONPAYTEST", timestamp, privateKey }),
+    (signature) => ({
+      headers: { "X-Timestamp": timestamp, "x-client-key": "IONPAYTEST", "X-SIGNATURE": signature },
+      rawBody: body
+    })
+  )
 
 const verify = (received: Nicepay.Notification.Received) =>
   Notification.verify(received, { clientId: "IONPAYTEST", publicKey: K1_PUBLIC_PEM })

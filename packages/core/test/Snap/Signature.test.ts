@@ -41,8 +41,12 @@ describe("Snap published vectors", () => {
   it.effect("V-N1 with the key as bare base64 DER and as Redacted PEM (SDK habits)", () =>
     Effect.gen(function* () {
       const options = { clientId: "IONPAYTEST", timestamp: "2023-02-22T14:43:27+07:00" }
-      expect(yield* Snap.Signature.tokenSignature({ ...options, privateKey: bareBase64(K1_PRIVATE_PEM) })).toBe(V_N1)
-      expect(yield* Snap.Signature.tokenSignature({ ...options, privateKey: Redacted.make(K1_PRIVATE_PEM) })).toBe(V_N1)
+      expect(
+        yield* Snap.Signature.tokenSignature({ ...options, privateKey: bareBase64(K1_PRIVATE_PEM) })
+      ).toBe(V_N1)
+      expect(
+        yield* Snap.Signature.tokenSignature({ ...options, privateKey: Redacted.make(K1_PRIVATE_PEM) })
+      ).toBe(V_N1)
     })
   )
 
@@ -57,7 +61,9 @@ describe("Snap published vectors", () => {
   it("V-N4: body hash of a NICEPAY inquiry body", () => {
     const body =
       '{"merchantId":"IONPAYTEST","originalPartnerReferenceNo":"order1677048512514","originalReferenceNo":"IONPAYTEST07202302221348332909"}'
-    expect(Snap.Signature.bodyHash(body)).toBe("14cfc0aa062edc5154e97839b97840208a20c4d25a1fc2d3dc5e4053c39d091a")
+    expect(Snap.Signature.bodyHash(body)).toBe(
+      "14cfc0aa062edc5154e97839b97840208a20c4d25a1fc2d3dc5e4053c39d091a"
+    )
     expect(Snap.Signature.bodyHash(new TextEncoder().encode(body))).toBe(
       "14cfc0aa062edc5154e97839b97840208a20c4d25a1fc2d3dc5e4053c39d091a"
     )
@@ -66,9 +72,14 @@ describe("Snap published vectors", () => {
   it("V-N2: NICEPAY service HMAC over ST1, keyed with the secret's UTF-8 bytes", () => {
     // ST1 carries the body hash directly, so rebuild it from its parts and check the string first.
     const stringToSign = `POST:/api/v1.0/transfer/registration:${V_N2_TOKEN}:ec055a063eca97d1eb53e1ebc38cb8dfed4ce9f874b47c8214fb30250cfa9d44:2023-02-22T17:25:04+07:00`
-    expect(Snap.Signature.symmetricSignature({ stringToSign, clientSecret: IONPAYTEST_CLIENT_SECRET })).toBe(V_N2)
+    expect(Snap.Signature.symmetricSignature({ stringToSign, clientSecret: IONPAYTEST_CLIENT_SECRET })).toBe(
+      V_N2
+    )
     expect(
-      Snap.Signature.symmetricSignature({ stringToSign, clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET) })
+      Snap.Signature.symmetricSignature({
+        stringToSign,
+        clientSecret: Redacted.make(IONPAYTEST_CLIENT_SECRET)
+      })
     ).toBe(V_N2)
     // Base64-decoding the secret (a common SDK mistake) gives a different signature.
     expect(
@@ -80,7 +91,9 @@ describe("Snap published vectors", () => {
   })
 
   it("V-M1: Midtrans symmetric service signature through serviceSignature", () => {
-    expect(Snap.Signature.bodyHash(V_M1_BODY)).toBe("01463f60dbb6ca538581579dd95b31c8ba9fc6600eca750e4d8460ca4e402111")
+    expect(Snap.Signature.bodyHash(V_M1_BODY)).toBe(
+      "01463f60dbb6ca538581579dd95b31c8ba9fc6600eca750e4d8460ca4e402111"
+    )
     const options = {
       method: "post",
       path: "/v1.0/qr/qr-mpm-generate",
@@ -89,10 +102,12 @@ describe("Snap published vectors", () => {
       timestamp: "2024-03-05T10:37:16.196Z"
     }
     expect(Snap.Signature.serviceSignature({ ...options, clientSecret: "myclientsecret" })).toBe(V_M1)
-    expect(Snap.Signature.serviceSignature({ ...options, clientSecret: Redacted.make("myclientsecret") })).toBe(V_M1)
-    expect(Snap.Signature.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: V_M1 })).toBe(
-      true
-    )
+    expect(
+      Snap.Signature.serviceSignature({ ...options, clientSecret: Redacted.make("myclientsecret") })
+    ).toBe(V_M1)
+    expect(
+      Snap.Signature.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: V_M1 })
+    ).toBe(true)
     expect(
       Snap.Signature.verifyServiceSignature({
         ...options,
@@ -102,7 +117,11 @@ describe("Snap published vectors", () => {
       })
     ).toBe(false)
     expect(
-      Snap.Signature.verifyServiceSignature({ ...options, clientSecret: "myclientsecret", signature: "not base64!" })
+      Snap.Signature.verifyServiceSignature({
+        ...options,
+        clientSecret: "myclientsecret",
+        signature: "not base64!"
+      })
     ).toBe(false)
   })
 
@@ -111,20 +130,28 @@ describe("Snap published vectors", () => {
       const options = { clientId: "G1234325-SNAP", timestamp: "2024-03-01T08:27:49.024Z" }
       expect(yield* Snap.Signature.tokenSignature({ ...options, privateKey: K2_PRIVATE_PEM })).toBe(V_M2)
       expect(
-        yield* Snap.Signature.verifyTokenSignature({ ...options, signature: V_M2, publicKey: K2_PUBLIC_BASE64 })
+        yield* Snap.Signature.verifyTokenSignature({
+          ...options,
+          signature: V_M2,
+          publicKey: K2_PUBLIC_BASE64
+        })
       ).toBe(true)
     })
   )
 
   it("V-D1: DOKU body hash keeps spaces inside strings", () => {
-    expect(Snap.Signature.bodyHash(V_D1_BODY)).toBe("3274fab8dac896837b106a16da2a974e7e65142dcecb4b768ef0294102838977")
+    expect(Snap.Signature.bodyHash(V_D1_BODY)).toBe(
+      "3274fab8dac896837b106a16da2a974e7e65142dcecb4b768ef0294102838977"
+    )
     expect(Snap.Signature.bodyHash(V_D1_BODY.replace('"  088899"', '" 088899"'))).not.toBe(
       "3274fab8dac896837b106a16da2a974e7e65142dcecb4b768ef0294102838977"
     )
   })
 
   it("the empty body hashes the empty string", () => {
-    expect(Snap.Signature.bodyHash("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    expect(Snap.Signature.bodyHash("")).toBe(
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    )
   })
 })
 
@@ -151,9 +178,16 @@ describe("Snap signatures", () => {
         body: '{"a":"b"}',
         timestamp: "2024-01-01T07:00:00+07:00"
       }
-      const signature = yield* Snap.Signature.asymmetricServiceSignature({ ...options, privateKey: K2_PRIVATE_PEM })
+      const signature = yield* Snap.Signature.asymmetricServiceSignature({
+        ...options,
+        privateKey: K2_PRIVATE_PEM
+      })
       expect(
-        yield* Snap.Signature.verifyAsymmetricServiceSignature({ ...options, signature, publicKey: K2_PUBLIC_BASE64 })
+        yield* Snap.Signature.verifyAsymmetricServiceSignature({
+          ...options,
+          signature,
+          publicKey: K2_PUBLIC_BASE64
+        })
       ).toBe(true)
       expect(
         yield* Snap.Signature.verifyAsymmetricServiceSignature({
@@ -199,7 +233,9 @@ describe("Snap signatures", () => {
       const fromPem = yield* Snap.Signature.tokenSignature({ ...options, privateKey: pkcs1 })
       const fromObject = yield* Snap.Signature.tokenSignature({ ...options, privateKey })
       expect(fromPem).toBe(fromObject)
-      expect(yield* Snap.Signature.verifyTokenSignature({ ...options, signature: fromPem, publicKey })).toBe(true)
+      expect(yield* Snap.Signature.verifyTokenSignature({ ...options, signature: fromPem, publicKey })).toBe(
+        true
+      )
     })
   )
 
@@ -228,7 +264,11 @@ describe("Snap malformed keys", () => {
     it.effect(`private key: ${name} → InvalidKey without key material`, () =>
       Effect.gen(function* () {
         const error = yield* Effect.flip(
-          Snap.Signature.tokenSignature({ clientId: "X", timestamp: "2024-01-01T07:00:00+07:00", privateKey: input })
+          Snap.Signature.tokenSignature({
+            clientId: "X",
+            timestamp: "2024-01-01T07:00:00+07:00",
+            privateKey: input
+          })
         )
         expect(error._tag).toBe("InvalidKey")
         expect(error.kind).toBe("Configuration")

@@ -4,24 +4,18 @@
  * segments as received, its `partnerId` claim must be the `KEY`, and claim names match
  * case-insensitively. The parameters are read from the verified token; a body, when one is sent,
  * must say the same thing.
- *
- * @since 0.1.0
  */
 import { Jwt } from "@kasir/core"
 import { Either, type Redacted } from "effect"
 
 /**
  * The token's claims with lower-cased names (`accountnumber`, `refnumber`, …).
- *
- * @since 0.1.0
  */
 export type Claims = ReadonlyMap<string, unknown>
 
 /**
  * Why a request was refused before it was processed: RC 401 (credentials, token, body) or
  * RC 321 (headers the upstream requires are missing).
- *
- * @since 0.1.0
  */
 export interface Refusal {
   readonly code: 401 | 321
@@ -30,8 +24,6 @@ export interface Refusal {
 
 /**
  * A request that passed authentication.
- *
- * @since 0.1.0
  */
 export interface Authenticated {
   readonly apiKey: string
@@ -56,8 +48,6 @@ const canonical = (value: unknown): string => {
 /**
  * Authenticates one request. `headers` have lower-cased names; `secretOf` looks a partner's
  * secret up by API key.
- *
- * @since 0.1.0
  */
 export const authenticate = (
   headers: Readonly<Record<string, string | undefined>>,
@@ -103,8 +93,6 @@ export const authenticate = (
 
 /**
  * A string claim; numbers are not accepted where the upstream expects text.
- *
- * @since 0.1.0
  */
 export const stringClaim = (claims: Claims, name: string): string | undefined => {
   const value = claims.get(name)
@@ -113,8 +101,6 @@ export const stringClaim = (claims: Claims, name: string): string | undefined =>
 
 /**
  * An integer claim, as a JSON number or a digit string.
- *
- * @since 0.1.0
  */
 export const intClaim = (claims: Claims, name: string): number | undefined => {
   const value = claims.get(name)
@@ -125,8 +111,6 @@ export const intClaim = (claims: Claims, name: string): number | undefined => {
 
 /**
  * The callback URLs of a payment (`callbackUrls`, any case), keeping only http(s) URLs.
- *
- * @since 0.1.0
  */
 export const urlsClaim = (claims: Claims): ReadonlyArray<string> => {
   const value = claims.get("callbackurls")

@@ -6,15 +6,11 @@
  * Google Play, internet & TV — with details shaped like the upstream's samples. Everything a
  * quote contains is derived from the account number, so the same request always gets the same
  * customer, bills and amounts.
- *
- * @since 0.1.0
  */
 import * as Wib from "../internal/wib.js"
 
 /**
  * How a product is priced and what its inquiry needs.
- *
- * @since 0.1.0
  */
 export type Kind =
   | "pulsa"
@@ -31,8 +27,6 @@ export type Kind =
 
 /**
  * A product of the catalogue.
- *
- * @since 0.1.0
  */
 export interface Product {
   readonly code: string
@@ -54,8 +48,6 @@ export interface Product {
 
 /**
  * The catalogue.
- *
- * @since 0.1.0
  */
 export const products: ReadonlyArray<Product> = [
   {
@@ -245,15 +237,11 @@ export const products: ReadonlyArray<Product> = [
 
 /**
  * A product by code (case-sensitive, as the upstream's codes are).
- *
- * @since 0.1.0
  */
 export const find = (code: string): Product | undefined => products.find((product) => product.code === code)
 
 /**
  * `{ key, value }`, the shape of every detail line.
- *
- * @since 0.1.0
  */
 export interface KeyValue {
   readonly key: string
@@ -262,8 +250,6 @@ export interface KeyValue {
 
 /**
  * A `billDetails` line.
- *
- * @since 0.1.0
  */
 export interface Bill {
   readonly billId: string
@@ -275,8 +261,6 @@ export interface Bill {
 
 /**
  * What an inquiry prices.
- *
- * @since 0.1.0
  */
 export interface Quote {
   readonly amount: number
@@ -291,8 +275,6 @@ export interface Quote {
 
 /**
  * The inquiry parameters a quote depends on.
- *
- * @since 0.1.0
  */
 export interface QuoteRequest {
   readonly accountNumber: string
@@ -303,8 +285,6 @@ export interface QuoteRequest {
 
 /**
  * A quote, or the code the inquiry is refused with (and the data it carries, if any).
- *
- * @since 0.1.0
  */
 export type QuoteResult =
   | { readonly _tag: "Quote"; readonly quote: Quote }
@@ -334,8 +314,6 @@ const accountPatterns: Record<Kind, RegExp> = {
  * Whether an account number is well-formed for a product (phone numbers for pulsa, data,
  * e-wallets and vouchers; 11–12 digits for PLN; 11–16 for BPJS; 4–12 for games; an e-mail for
  * Google Play; 10–13 digits for internet & TV).
- *
- * @since 0.1.0
  */
 export const isWellFormed = (product: Product, accountNumber: string): boolean =>
   accountPatterns[product.kind].test(accountNumber)
@@ -368,8 +346,6 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0")
 /**
  * `03 Aug 2022 | 22:22` in WIB: the format of a receipt's `Tanggal & Waktu Pembayaran` (payment
  * date and time). Not SNAP's `X-TIMESTAMP`, which is core's `Timestamp.formatWib`.
- *
- * @since 0.2.0
  */
 export const formatPaymentDateTime = (epochMillis: number): string => {
   const wib = Wib.fields(epochMillis)
@@ -410,8 +386,6 @@ const simpleQuote = (
 
 /**
  * Prices an inquiry, or says which code refuses it. `now` (epoch millis) dates the bills.
- *
- * @since 0.1.0
  */
 export const quote = (product: Product, request: QuoteRequest, now: number): QuoteResult => {
   const account = request.accountNumber
@@ -688,8 +662,6 @@ export const quote = (product: Product, request: QuoteRequest, now: number): Quo
 /**
  * The token a successful transaction reports (PLN token, serial number, voucher code or biller
  * reference), and the product details that come with it.
- *
- * @since 0.1.0
  */
 export const fulfil = (
   product: Product,

@@ -12,8 +12,6 @@
  *   the partner's and unused (185), unexpired (312), for this account and product (313), amount as
  *   quoted (114), deposit sufficient (199), then the scenario (`Scenario.forPayment`).
  * - `bill/status`: refNumber given (321), known (188).
- *
- * @since 0.2.0
  */
 import { Either } from "effect"
 import * as Fault from "../Fault.js"
@@ -26,15 +24,11 @@ import * as State from "./State.js"
 
 /**
  * The operations, as named in the path and the request log.
- *
- * @since 0.2.0
  */
 export type Operation = "partner/balance" | "partner/products" | "bill/check" | "bill/payment" | "bill/status"
 
 /**
  * The engine's knobs, in milliseconds.
- *
- * @since 0.2.0
  */
 export interface Settings {
   /** How long an inquiry can be paid. */
@@ -45,8 +39,6 @@ export interface Settings {
 
 /**
  * One request as the engine sees it.
- *
- * @since 0.2.0
  */
 export interface Request {
   readonly operation: Operation
@@ -65,8 +57,6 @@ export interface Request {
 
 /**
  * Work a decision leaves for the shell.
- *
- * @since 0.2.0
  */
 export type FollowUp =
   /** Settle a pending transaction at `settlement.at` (see `settle`). */
@@ -88,8 +78,6 @@ export type FollowUp =
 
 /**
  * What the engine decided for one request.
- *
- * @since 0.2.0
  */
 export interface Decision {
   readonly state: State.State
@@ -336,8 +324,6 @@ const status = (state: State.State, version: 1 | 2, apiKey: string, claims: Auth
 
 /**
  * Decides one request: authentication first, then the operation.
- *
- * @since 0.2.0
  */
 export const decide = (state: State.State, settings: Settings, request: Request): Decision => {
   const authenticated = Auth.authenticate(
@@ -369,8 +355,6 @@ const operate = (call: Call): Answered => {
 /**
  * The callbacks a transaction that just became final sends: to the payment's `callbackUrls`, or
  * else the partner's `callbackUrl`, the v2 status body, with the partner's HTTP Basic credentials.
- *
- * @since 0.2.0
  */
 export const callbacks = (state: State.State, transaction: State.Transaction): ReadonlyArray<FollowUp> => {
   const partner = State.partner(state, transaction.apiKey)
@@ -393,8 +377,6 @@ export const callbacks = (state: State.State, transaction: State.Transaction): R
 
 /**
  * What settling a pending transaction did.
- *
- * @since 0.2.0
  */
 export interface Settled {
   readonly state: State.State
@@ -408,8 +390,6 @@ export interface Settled {
  * other code fails and refunds the debit once. A transaction that is unknown or already final is
  * left alone. With `due`, only the settlement that was scheduled is carried out (a restored state
  * schedules its own), so a transaction never settles twice.
- *
- * @since 0.2.0
  */
 export const settle = (
   state: State.State,
@@ -451,8 +431,6 @@ export const settle = (
 
 /**
  * The settlements a restored state still owes, to be scheduled by the shell.
- *
- * @since 0.2.0
  */
 export const dueSettlements = (state: State.State): ReadonlyArray<FollowUp> =>
   State.transactions(state).flatMap(

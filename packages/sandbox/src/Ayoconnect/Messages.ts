@@ -1,13 +1,8 @@
 /**
  * The bilingual `message` the simulator answers with, per response code. Texts seen in the
  * upstream's samples are used as they appear; the others are written in the same style.
- *
- * @since 0.1.0
  */
 
-/**
- * @since 0.1.0
- */
 export interface Message {
   readonly ID: string
   readonly EN: string
@@ -106,16 +101,12 @@ const table: Readonly<Record<number, Message>> = {
 
 /**
  * The message for a code (a generic one for codes outside the table).
- *
- * @since 0.1.0
  */
 export const forCode = (code: number): Message =>
   table[code] ?? { ID: "Transaksi Gagal", EN: "Transaction failed" }
 
 /**
  * The status answer's wording while a transaction is processing.
- *
- * @since 0.1.0
  */
 export const statusPending: Message = {
   ID: "Transaksi Anda Sedang Diproses",
@@ -124,14 +115,10 @@ export const statusPending: Message = {
 
 /**
  * The balance and product-list answers' wording.
- *
- * @since 0.1.0
  */
 export const ok: Message = { ID: "sukses", EN: "success" }
 
 /**
  * Every code the simulator can answer with.
- *
- * @since 0.1.0
  */
 export const codes: ReadonlyArray<number> = Object.keys(table).map(Number)

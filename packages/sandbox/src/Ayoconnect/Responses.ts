@@ -1,7 +1,5 @@
 /**
  * The bodies the simulator answers with, shaped like the upstream's samples.
- *
- * @since 0.1.0
  */
 import * as Catalogue from "./Catalogue.js"
 import type * as State from "./State.js"
@@ -10,8 +8,6 @@ import * as Messages from "./Messages.js"
 /**
  * The envelope every answer shares. `success` follows the usual convention (true for 0–99,
  * 200–299 and 300); clients must not rely on it.
- *
- * @since 0.1.0
  */
 export const envelope = (
   responseCode: number,
@@ -27,8 +23,6 @@ export const envelope = (
 /**
  * The key of the customer-details list: v1 spells it `customerDetail`, and so do v2's prepaid
  * inquiry samples.
- *
- * @since 0.1.0
  */
 export const customerDetailsKey = (
   version: 1 | 2,
@@ -44,8 +38,6 @@ export const customerDetailsKey = (
 
 /**
  * The data of a successful inquiry.
- *
- * @since 0.1.0
  */
 export const inquiryData = (
   version: 1 | 2,
@@ -80,8 +72,6 @@ export const inquiryData = (
  * details in (a final success); otherwise the lists are empty, as in the pending and failed
  * samples. `stringValues` sends bill values as strings without `isMandatory`, as status and
  * callback bodies have been seen doing.
- *
- * @since 0.1.0
  */
 export const transactionData = (
   version: 1 | 2,
@@ -119,8 +109,6 @@ export const transactionData = (
 
 /**
  * The status answer for a transaction: 299 while pending, the final code after.
- *
- * @since 0.1.0
  */
 export const status = (version: 1 | 2, transaction: State.Transaction) =>
   transaction.state === "Pending"
@@ -137,8 +125,6 @@ export const status = (version: 1 | 2, transaction: State.Transaction) =>
 /**
  * The answer to a status request for an unknown refNumber (188): a zero-valued object with
  * `null` lists.
- *
- * @since 0.1.0
  */
 export const notFound = (version: 1 | 2) =>
   envelope(188, {
@@ -161,15 +147,11 @@ export const notFound = (version: 1 | 2) =>
 
 /**
  * A failure with empty data, as inquiry and payment failures are answered.
- *
- * @since 0.1.0
  */
 export const failure = (responseCode: number) => envelope(responseCode, {})
 
 /**
  * The product list of `partner/products`: every product of the catalogue.
- *
- * @since 0.2.0
  */
 export const productList = () =>
   Catalogue.products.map((product) => ({

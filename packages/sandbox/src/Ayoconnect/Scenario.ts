@@ -13,15 +13,11 @@
  * | `601`–`607`            | a fault on the payment                                               |
  *
  * The four-character rule is checked first. Any other well-formed account number succeeds.
- *
- * @since 0.1.0
  */
 import type { Fault } from "../Fault.js"
 
 /**
  * What a scenario does to an inquiry.
- *
- * @since 0.1.0
  */
 export type InquiryEffect =
   | { readonly _tag: "Normal" }
@@ -30,8 +26,6 @@ export type InquiryEffect =
 
 /**
  * What a scenario does to a payment.
- *
- * @since 0.1.0
  */
 export type PaymentEffect =
   | { readonly _tag: "Normal" }
@@ -47,8 +41,6 @@ export type PaymentEffect =
 
 /**
  * Inquiry failure codes reachable by suffix.
- *
- * @since 0.1.0
  */
 export const inquiryFailureCodes: ReadonlyArray<number> = [
   112, 181, 184, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318,
@@ -57,8 +49,6 @@ export const inquiryFailureCodes: ReadonlyArray<number> = [
 
 /**
  * Payment failure codes reachable by suffix (immediately, or after pending with the `9` prefix).
- *
- * @since 0.1.0
  */
 export const paymentFailureCodes: ReadonlyArray<number> = [
   100, 101, 103, 104, 105, 106, 107, 109, 110, 111, 114, 180, 183, 185, 186, 198, 199, 402, 403, 490, 495
@@ -66,15 +56,11 @@ export const paymentFailureCodes: ReadonlyArray<number> = [
 
 /**
  * Immediate success codes reachable by suffix.
- *
- * @since 0.1.0
  */
 export const successCodes: ReadonlyArray<number> = [0, 1, 2, 3, 4, 99]
 
 /**
  * The faults, by the last digit of `50x` (inquiry) and `60x` (payment).
- *
- * @since 0.1.0
  */
 export const faults: ReadonlyArray<readonly [digit: number, fault: Fault]> = [
   [1, "latency"],
@@ -88,8 +74,6 @@ export const faults: ReadonlyArray<readonly [digit: number, fault: Fault]> = [
 
 /**
  * The account-number suffix that selects a scenario.
- *
- * @since 0.1.0
  */
 export const suffix = {
   inquiryFailure: (code: number): string => String(code).padStart(3, "0"),
@@ -115,8 +99,6 @@ const faultFor = (accountNumber: string, hundreds: number): Fault | undefined =>
 
 /**
  * The scenario of an inquiry.
- *
- * @since 0.1.0
  */
 export const forInquiry = (accountNumber: string): InquiryEffect => {
   const fault = faultFor(accountNumber, 5)
@@ -135,8 +117,6 @@ const pendsThenFails = (accountNumber: string): boolean => {
 
 /**
  * The scenario of a payment.
- *
- * @since 0.1.0
  */
 export const forPayment = (accountNumber: string): PaymentEffect => {
   if (pendsThenFails(accountNumber)) return { _tag: "Pend", settleTo: lastDigits(accountNumber, 4)! - 9000 }
@@ -154,8 +134,6 @@ export const forPayment = (accountNumber: string): PaymentEffect => {
 /**
  * One documented scenario: the account-number suffix that selects it and what it does. The same
  * shape as `Nicepay.Scenario.Entry`.
- *
- * @since 0.2.0
  */
 export interface Entry {
   readonly suffix: string
@@ -165,8 +143,6 @@ export interface Entry {
 /**
  * Every scenario, by suffix (what the README's table lists); any other well-formed account
  * number succeeds.
- *
- * @since 0.2.0
  */
 export const table: ReadonlyArray<Entry> = [
   ...paymentFailureCodes.map((code) => ({

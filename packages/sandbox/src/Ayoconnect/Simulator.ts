@@ -12,8 +12,6 @@
  * fault, swaps the state (one `Ref`, so every request is one atomic step), schedules settlements
  * on the Clock and sends callbacks. The rules are in `Engine`, the state in `State`, the bodies
  * in `Responses`: the same layout as the NICEPAY simulator.
- *
- * @since 0.1.0
  */
 import {
   type HttpApp,
@@ -34,8 +32,6 @@ import * as State from "./State.js"
 /**
  * A partner to register: its API key, its secret and (optionally) its opening deposit and a
  * default callback URL.
- *
- * @since 0.1.0
  */
 export interface PartnerRegistration {
   readonly apiKey: string
@@ -52,8 +48,6 @@ export interface PartnerRegistration {
 
 /**
  * Simulator settings; every one has a default.
- *
- * @since 0.1.0
  */
 export interface Options {
   /** How long an inquiry can be paid. Default 15 minutes. */
@@ -72,8 +66,6 @@ export interface Options {
 
 /**
  * A read-only view of a transaction.
- *
- * @since 0.1.0
  */
 export interface TransactionView {
   readonly refNumber: string
@@ -93,8 +85,6 @@ export interface TransactionView {
 
 /**
  * A read-only view of a callback delivery.
- *
- * @since 0.1.0
  */
 export interface CallbackView {
   readonly refNumber: string
@@ -107,8 +97,6 @@ export interface CallbackView {
 
 /**
  * The simulator.
- *
- * @since 0.1.0
  */
 export interface Service {
   /** The HTTP app: `/api/v1/…` and `/api/v2/…`; anything else is a 404 JSON. */
@@ -150,8 +138,6 @@ export interface Service {
 
 /**
  * The simulator service.
- *
- * @since 0.1.0
  */
 export class AyoconnectSimulator extends Context.Tag("@kasir/sandbox/AyoconnectSimulator")<
   AyoconnectSimulator,
@@ -249,8 +235,6 @@ const callbackSender =
 /**
  * Builds a simulator. Background work (settlement, callbacks) runs in fibers owned by the
  * surrounding scope, on the Clock of the context it is built in.
- *
- * @since 0.1.0
  */
 export const make = (
   options: Options = {}
@@ -433,8 +417,6 @@ export const make = (
 
 /**
  * The simulator as a layer (scoped: its background fibers end with it).
- *
- * @since 0.1.0
  */
 export const layer = (
   options: Options = {}

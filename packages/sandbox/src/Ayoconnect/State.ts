@@ -7,16 +7,12 @@
  * state atomically. The collections are Effect `HashMap`s (persistent, structural sharing), so a
  * transition costs O(log n) however many requests the simulator has seen; listings are ordered by
  * the upstream-style ids, which count up in the order things were created.
- *
- * @since 0.2.0
  */
 import { HashMap, Option, type Redacted } from "effect"
 import type * as Catalogue from "./Catalogue.js"
 
 /**
  * A registered partner.
- *
- * @since 0.2.0
  */
 export interface Partner {
   readonly apiKey: string
@@ -31,8 +27,6 @@ export interface Partner {
 
 /**
  * The HTTP Basic credentials a partner configured for its callbacks.
- *
- * @since 0.2.0
  */
 export interface CallbackCredentials {
   readonly username: string
@@ -41,8 +35,6 @@ export interface CallbackCredentials {
 
 /**
  * An inquiry, valid until `expiresAt` and usable by one payment.
- *
- * @since 0.2.0
  */
 export interface Inquiry {
   readonly inquiryId: number
@@ -58,15 +50,11 @@ export interface Inquiry {
 
 /**
  * Where a transaction is.
- *
- * @since 0.2.0
  */
 export type Status = "Pending" | "Succeeded" | "Failed"
 
 /**
  * When a pending transaction settles and with which code.
- *
- * @since 0.2.0
  */
 export interface Settlement {
   readonly at: number
@@ -75,8 +63,6 @@ export interface Settlement {
 
 /**
  * A transaction, keyed by (partner, refNumber).
- *
- * @since 0.2.0
  */
 export interface Transaction {
   readonly apiKey: string
@@ -104,8 +90,6 @@ export interface Transaction {
 
 /**
  * The whole state of one simulator.
- *
- * @since 0.2.0
  */
 export interface State {
   readonly partners: HashMap.HashMap<string, Partner>
@@ -117,8 +101,6 @@ export interface State {
 
 /**
  * An empty state. Ids start where they look like the upstream's.
- *
- * @since 0.2.0
  */
 export const empty: State = {
   partners: HashMap.empty(),
@@ -130,47 +112,35 @@ export const empty: State = {
 
 /**
  * The key of a transaction: refNumbers are unique per partner.
- *
- * @since 0.2.0
  */
 export const transactionKey = (apiKey: string, refNumber: string): string => `${apiKey}\u0000${refNumber}`
 
 /**
  * A partner by API key.
- *
- * @since 0.2.0
  */
 export const partner = (state: State, apiKey: string): Partner | undefined =>
   Option.getOrUndefined(HashMap.get(state.partners, apiKey))
 
 /**
  * An inquiry by id.
- *
- * @since 0.2.0
  */
 export const inquiry = (state: State, inquiryId: number): Inquiry | undefined =>
   Option.getOrUndefined(HashMap.get(state.inquiries, inquiryId))
 
 /**
  * A transaction by (partner, refNumber).
- *
- * @since 0.2.0
  */
 export const transaction = (state: State, apiKey: string, refNumber: string): Transaction | undefined =>
   Option.getOrUndefined(HashMap.get(state.transactions, transactionKey(apiKey, refNumber)))
 
 /**
  * Every transaction, oldest first.
- *
- * @since 0.2.0
  */
 export const transactions = (state: State): ReadonlyArray<Transaction> =>
   Array.from(HashMap.values(state.transactions)).sort((a, b) => a.transactionId - b.transactionId)
 
 /**
  * Adds or replaces a partner.
- *
- * @since 0.2.0
  */
 export const putPartner = (state: State, value: Partner): State => ({
   ...state,
@@ -179,8 +149,6 @@ export const putPartner = (state: State, value: Partner): State => ({
 
 /**
  * Changes a known partner's deposit; an unknown partner leaves the state as it is.
- *
- * @since 0.2.0
  */
 export const setDeposit = (state: State, apiKey: string, deposit: number): State => {
   const found = partner(state, apiKey)
@@ -189,8 +157,6 @@ export const setDeposit = (state: State, apiKey: string, deposit: number): State
 
 /**
  * Records an inquiry under the next inquiry id.
- *
- * @since 0.2.0
  */
 export const addInquiry = (state: State, inquiry: Omit<Inquiry, "inquiryId" | "usedBy">): State => ({
   ...state,
@@ -204,8 +170,6 @@ export const addInquiry = (state: State, inquiry: Omit<Inquiry, "inquiryId" | "u
 
 /**
  * Adds or replaces a transaction.
- *
- * @since 0.2.0
  */
 export const putTransaction = (state: State, value: Transaction): State => ({
   ...state,
@@ -215,8 +179,6 @@ export const putTransaction = (state: State, value: Transaction): State => ({
 /**
  * Records an accepted payment: the transaction under the next transaction id, its inquiry marked
  * used, and the deposit debited when the transaction says so.
- *
- * @since 0.2.0
  */
 export const acceptPayment = (state: State, value: Transaction): State => {
   const used = inquiry(state, value.inquiryId)
@@ -238,8 +200,6 @@ export const acceptPayment = (state: State, value: Transaction): State => {
  * can outlive its process (the CLI keeps it between commands). Partners' credentials are not part
  * of it: partners are registered by whoever starts the simulator; only their deposits are kept.
  * Products are kept by code and looked up in the catalogue again.
- *
- * @since 0.2.0
  */
 export interface Snapshot {
   readonly deposits: Readonly<Record<string, number>>
@@ -259,8 +219,6 @@ export interface Snapshot {
 
 /**
  * The snapshot of a state.
- *
- * @since 0.2.0
  */
 export const snapshot = (state: State): Snapshot => ({
   deposits: Object.fromEntries(Array.from(HashMap.values(state.partners), (p) => [p.apiKey, p.deposit])),
@@ -280,8 +238,6 @@ export const snapshot = (state: State): Snapshot => ({
 /**
  * A state with a snapshot's inquiries, transactions and counters, and the deposits of the partners
  * it already knows. Entries whose product is no longer in the catalogue are dropped.
- *
- * @since 0.2.0
  */
 export const restore = (
   state: State,

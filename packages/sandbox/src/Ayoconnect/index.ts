@@ -3,33 +3,22 @@
  * service, its layer and the HTTP shell), `Engine` (pure decisions), `State` (the state and its
  * transitions), `Auth`, `Responses`, `Scenario`, `Demo`, plus the upstream's own `Catalogue` and
  * `Messages`.
- *
- * @since 0.1.0
  */
 
-/** @since 0.1.0 */
 export * as Auth from "./Auth.js"
 
-/** @since 0.1.0 */
 export * as Catalogue from "./Catalogue.js"
 
-/** @since 0.2.0 */
 export * as Demo from "./Demo.js"
 
-/** @since 0.2.0 */
 export * as Engine from "./Engine.js"
 
-/** @since 0.1.0 */
 export * as Messages from "./Messages.js"
 
-/** @since 0.1.0 */
 export * as Responses from "./Responses.js"
 
-/** @since 0.1.0 */
 export * as Scenario from "./Scenario.js"
 
-/** @since 0.2.0 */
 export * as State from "./State.js"
 
-/** @since 0.1.0 */
 export * from "./Simulator.js"

@@ -18,8 +18,6 @@
  *    X-EXTERNAL-ID (`400{svc}01`)
  * 7. `X-EXTERNAL-ID` not used before on the same WIB day — `409{svc}00 Conflict` (recorded here)
  * 8. the body is a JSON object — `400{svc}00 Bad Request`
- *
- * @since 0.2.0
  */
 import { Snap, Timestamp } from "@kasir/core"
 import { Effect, Either } from "effect"
@@ -30,8 +28,6 @@ import * as State from "./State.js"
 
 /**
  * The checks that can be relaxed or tightened, as `Nicepay.layer`'s options set them.
- *
- * @since 0.2.0
  */
 export interface Settings {
   readonly timestampToleranceMillis: number
@@ -42,8 +38,6 @@ export interface Settings {
 
 /**
  * Request headers with lower-cased names.
- *
- * @since 0.2.0
  */
 export type Headers = Readonly<Record<string, string | undefined>>
 
@@ -59,8 +53,6 @@ const mandatoryServiceHeaders = [
 
 /**
  * Authenticates an access-token request: the client id whose signature verified, or the answer.
- *
- * @since 0.2.0
  */
 export const tokenRequest = (
   state: State.State,
@@ -96,8 +88,6 @@ export const tokenRequest = (
 /**
  * A service call, as far as authentication got: refused with an answer, or authenticated with the
  * merchant and the body. Either way `state` holds the X-EXTERNAL-ID when it was recorded.
- *
- * @since 0.2.0
  */
 export type ServiceAuth =
   | { readonly _tag: "Refused"; readonly refusal: Answered; readonly state: State.State }
@@ -111,8 +101,6 @@ export type ServiceAuth =
 /**
  * Authenticates a signed service call; `svc` is the service code of its errors, `signedPath` the
  * path after `/nicepay`.
- *
- * @since 0.2.0
  */
 export const serviceCall = (
   state: State.State,

@@ -16,8 +16,6 @@
  * | `00`, scheduled in the future | cancel | `04` Canceled (refunded) |
  * | `00`, immediate or executed | cancel | unchanged, `4050001` |
  * | any other | approve / reject / cancel | unchanged, `4040000` |
- *
- * @since 0.2.0
  */
 import { createHmac } from "node:crypto"
 import { Either } from "effect"
@@ -30,8 +28,6 @@ import * as State from "./State.js"
 
 /**
  * The operations the simulator recognises, as named in the request log.
- *
- * @since 0.2.0
  */
 export type Operation =
   | "access-token"
@@ -44,8 +40,6 @@ export type Operation =
 
 /**
  * The engine's knobs.
- *
- * @since 0.2.0
  */
 export interface Settings extends Auth.Settings {
   readonly tokenLifetimeSeconds: number
@@ -57,8 +51,6 @@ export interface Settings extends Auth.Settings {
 
 /**
  * One request as the engine sees it.
- *
- * @since 0.2.0
  */
 export interface Request {
   readonly operation: Operation
@@ -76,8 +68,6 @@ export interface Request {
 
 /**
  * Work a decision leaves for the shell: a notification to send, a suspect payout to settle later.
- *
- * @since 0.2.0
  */
 export type FollowUp =
   | { readonly _tag: "Notify"; readonly payout: State.PayoutRecord }
@@ -90,8 +80,6 @@ export type FollowUp =
 
 /**
  * What the engine decided for one request.
- *
- * @since 0.2.0
  */
 export interface Decision extends Responses.Answered {
   readonly state: State.State
@@ -368,8 +356,6 @@ const cancel = onPayout("00", ({ state, merchant, now }, record) => {
 /**
  * Decides one request: the access token, or a signed service call (authentication, then the
  * operation).
- *
- * @since 0.2.0
  */
 export const decide = (state: State.State, settings: Settings, request: Request): Decision => {
   const { operation } = request
@@ -402,8 +388,6 @@ export const decide = (state: State.State, settings: Settings, request: Request)
 
 /**
  * What settling a suspect payout did.
- *
- * @since 0.2.0
  */
 export interface Settled {
   readonly state: State.State
@@ -415,8 +399,6 @@ export interface Settled {
 /**
  * Resolves a suspect (`08`) payout to `00` Success or `09` Failed (refunded) at `now`, and notifies.
  * Any other payout is left alone.
- *
- * @since 0.2.0
  */
 export const settle = (
   state: State.State,

@@ -2,8 +2,6 @@
  * The bodies the NICEPAY simulator answers with: the SNAP envelope (`responseCode`,
  * `responseMessage`; the HTTP status is always the code's first three digits), amounts, and the
  * payout fields of transfer answers and notifications.
- *
- * @since 0.2.0
  */
 import { Timestamp } from "@kasir/core"
 import type { Answer } from "../Fault.js"
@@ -11,8 +9,6 @@ import type * as State from "./State.js"
 
 /**
  * An answer and its response code.
- *
- * @since 0.2.0
  */
 export interface Answered {
   readonly answer: Answer
@@ -21,8 +17,6 @@ export interface Answered {
 
 /**
  * A SNAP answer: HTTP status from the code, `responseCode`, `responseMessage` and `fields`.
- *
- * @since 0.2.0
  */
 export const respond = (code: string, message: string, fields: Record<string, unknown> = {}): Answered => ({
   answer: {
@@ -34,15 +28,11 @@ export const respond = (code: string, message: string, fields: Record<string, un
 
 /**
  * SNAP's amount object for whole rupiah: `{"value":"10000.00","currency":"IDR"}`.
- *
- * @since 0.2.0
  */
 export const amountObject = (amount: number) => ({ value: `${amount}.00`, currency: "IDR" })
 
 /**
  * `transactionStatusDesc` per status.
- *
- * @since 0.2.0
  */
 export const statusDescriptions: Readonly<Record<State.Status, string>> = {
   "00": "Success",
@@ -55,8 +45,6 @@ export const statusDescriptions: Readonly<Record<State.Status, string>> = {
 
 /**
  * The payout fields of approve, reject and cancel answers.
- *
- * @since 0.2.0
  */
 export const payoutFields = (record: State.PayoutRecord): Record<string, unknown> => ({
   originalPartnerReferenceNo: record.partnerReferenceNo,
@@ -70,8 +58,6 @@ export const payoutFields = (record: State.PayoutRecord): Record<string, unknown
 /**
  * The body of an inquiry answer and of a notification; `transactionDate` is written like
  * `X-TIMESTAMP` (core's `Timestamp.formatWib`).
- *
- * @since 0.2.0
  */
 export const statusFields = (record: State.PayoutRecord): Record<string, unknown> => ({
   merchantId: record.clientId,
@@ -87,8 +73,6 @@ export const statusFields = (record: State.PayoutRecord): Record<string, unknown
 
 /**
  * The registration answer. NICEPAY spells the account field `beneficiaryaccountNo` here only.
- *
- * @since 0.2.0
  */
 export const registered = (record: State.PayoutRecord): Answered =>
   respond("2000000", "Successful", {

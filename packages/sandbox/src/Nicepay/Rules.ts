@@ -3,22 +3,16 @@
  * each must have, checked in order; the first failure answers `400{svc}02 Invalid Mandatory Field
  * {field}` (missing) or `400{svc}01 Invalid Field Format {field}` (malformed). Nested fields are
  * named by path (`amount.value`).
- *
- * @since 0.2.0
  */
 import * as Responses from "./Responses.js"
 
 /**
  * A check of one present value.
- *
- * @since 0.2.0
  */
 export type Check = (value: unknown) => boolean
 
 /**
  * A string of at most `max` characters, matching `pattern` when given.
- *
- * @since 0.2.0
  */
 export const str =
   (max: number, pattern?: RegExp): Check =>
@@ -27,8 +21,6 @@ export const str =
 
 /**
  * One of the given strings.
- *
- * @since 0.2.0
  */
 export const oneOf =
   (...values: ReadonlyArray<string>): Check =>
@@ -37,15 +29,11 @@ export const oneOf =
 
 /**
  * A JSON object (not an array).
- *
- * @since 0.2.0
  */
 export const object: Check = (value) => typeof value === "object" && value !== null && !Array.isArray(value)
 
 /**
  * The rule of one field.
- *
- * @since 0.2.0
  */
 export interface Rule {
   readonly field: string
@@ -64,16 +52,12 @@ const getPath = (body: Record<string, unknown>, field: string): unknown =>
 
 /**
  * Whether a value counts as absent: undefined, null or the empty string.
- *
- * @since 0.2.0
  */
 export const isMissing = (value: unknown): boolean => value === undefined || value === null || value === ""
 
 /**
  * The first rule `body` breaks, as the answer for service code `svc`; undefined when it keeps them
  * all.
- *
- * @since 0.2.0
  */
 export const check = (
   svc: string,
@@ -100,8 +84,6 @@ const amount = (field: string): ReadonlyArray<Rule> => [
 /**
  * The balance inquiry's fields; `accountField` is `accountNo`, or `merchantId` in the 2023
  * samples of the legacy path.
- *
- * @since 0.2.0
  */
 export const balance = (accountField: string): ReadonlyArray<Rule> => [
   { field: accountField, required: true, check: str(20) },
@@ -111,8 +93,6 @@ export const balance = (accountField: string): ReadonlyArray<Rule> => [
 
 /**
  * The payout registration's fields.
- *
- * @since 0.2.0
  */
 export const registration: ReadonlyArray<Rule> = [
   { field: "partnerReferenceNo", required: true, check: str(40) },
@@ -136,8 +116,6 @@ export const registration: ReadonlyArray<Rule> = [
 
 /**
  * The fields that name an existing payout (approve, reject, cancel).
- *
- * @since 0.2.0
  */
 export const reference: ReadonlyArray<Rule> = [
   { field: "originalReferenceNo", required: true, check: str(40) },
@@ -147,8 +125,6 @@ export const reference: ReadonlyArray<Rule> = [
 
 /**
  * The payout inquiry's fields: the reference and the beneficiary account.
- *
- * @since 0.2.0
  */
 export const inquiry: ReadonlyArray<Rule> = [
   ...reference,

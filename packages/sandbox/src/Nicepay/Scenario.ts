@@ -13,14 +13,10 @@
  * | other     | `normal`          | approve answers status `00` at once                                       |
  *
  * The same layout as `Ayoconnect.Scenario`: a classifier, the suffixes, and `table`.
- *
- * @since 0.2.0
  */
 
 /**
  * A payout's scenario.
- *
- * @since 0.2.0
  */
 export type Scenario =
   | "normal"
@@ -34,8 +30,6 @@ export type Scenario =
 
 /**
  * The account-number suffix that selects each scenario.
- *
- * @since 0.2.0
  */
 export const suffix: Readonly<Record<Exclude<Scenario, "normal">, string>> = {
   "invalid-account": "9911",
@@ -51,8 +45,6 @@ const suffixes = Object.entries(suffix) as ReadonlyArray<readonly [Exclude<Scena
 
 /**
  * The scenario of a beneficiary account number.
- *
- * @since 0.2.0
  */
 export const forPayout = (beneficiaryAccountNo: string): Scenario =>
   suffixes.find(([, end]) => beneficiaryAccountNo.endsWith(end))?.[0] ?? "normal"
@@ -60,8 +52,6 @@ export const forPayout = (beneficiaryAccountNo: string): Scenario =>
 /**
  * One documented scenario: the account-number suffix that selects it and what it does. The same
  * shape as `Ayoconnect.Scenario.Entry`.
- *
- * @since 0.2.0
  */
 export interface Entry {
   readonly suffix: string
@@ -71,8 +61,6 @@ export interface Entry {
 /**
  * Every scenario, by suffix (what the README's table lists); any other account number is
  * `normal`.
- *
- * @since 0.2.0
  */
 export const table: ReadonlyArray<Entry> = [
   { suffix: suffix["invalid-account"], effect: "transfer/registration answers 4040011 Invalid Account" },

@@ -16,8 +16,6 @@
  * clock, draws token nonces, picks the fault, swaps the state (one `Ref`, so every request is one
  * atomic step), sends notifications and schedules settlements on the Clock. The same layout as
  * the Ayoconnect simulator.
- *
- * @since 0.1.0
  */
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto"
 import { type HttpApp, HttpClient, HttpClientRequest, HttpServerRequest } from "@effect/platform"
@@ -34,8 +32,6 @@ import * as State from "./State.js"
 /**
  * The simulator's knobs. Every default matches what NICEPAY's own SDKs get away with in NICEPAY's
  * sandbox, so they work unchanged.
- *
- * @since 0.1.0
  */
 export interface Options {
   /** `expiresIn` of minted tokens; default 900 s. */
@@ -68,8 +64,6 @@ export interface Options {
 
 /**
  * A merchant to register.
- *
- * @since 0.1.0
  */
 export interface MerchantRegistration {
   readonly clientId: string
@@ -84,8 +78,6 @@ export interface MerchantRegistration {
 
 /**
  * One notification delivery attempt.
- *
- * @since 0.1.0
  */
 export interface NotificationDelivery {
   readonly clientId: string
@@ -102,15 +94,15 @@ export interface NotificationDelivery {
 
 /**
  * The simulator.
- *
- * @since 0.1.0
  */
 export interface Service {
   /** Handles `/nicepay/...`; anything else answers 404 JSON. */
   readonly app: HttpApp.Default<never, never>
   /** The simulator's notification public key (SPKI PEM): what merchants verify notifications with. */
   readonly notificationPublicKey: string
-  readonly registerMerchant: (merchant: MerchantRegistration) => Effect.Effect<void, Snap.Signature.InvalidKey>
+  readonly registerMerchant: (
+    merchant: MerchantRegistration
+  ) => Effect.Effect<void, Snap.Signature.InvalidKey>
   /** A merchant's balance in rupiah. */
   readonly balance: (clientId: string) => Effect.Effect<Option.Option<number>>
   /** Sets a merchant's balance; false when the merchant is unknown. */
@@ -144,8 +136,6 @@ export interface Service {
 /**
  * The simulator's state as plain JSON data: the engine's, plus the suspect payouts still due to
  * settle (so a restored simulator settles them too).
- *
- * @since 0.1.0
  */
 export interface Snapshot extends State.Snapshot {
   readonly settlements: ReadonlyArray<{
@@ -156,9 +146,6 @@ export interface Snapshot extends State.Snapshot {
   }>
 }
 
-/**
- * @since 0.1.0
- */
 export class NicepaySimulator extends Context.Tag("@kasir/sandbox/NicepaySimulator")<
   NicepaySimulator,
   Service
@@ -166,8 +153,6 @@ export class NicepaySimulator extends Context.Tag("@kasir/sandbox/NicepaySimulat
 
 /**
  * The path prefix the simulator serves.
- *
- * @since 0.1.0
  */
 export const PREFIX = "/nicepay"
 
@@ -251,8 +236,6 @@ const notifier = (options: {
 /**
  * Makes a simulator. Background work (settlements, notification deliveries) runs in fibers of
  * the surrounding scope.
- *
- * @since 0.1.0
  */
 export const make = (
   options: Options = {}
@@ -500,8 +483,6 @@ const responseCodeOf = (text: string): string | undefined => {
 
 /**
  * The simulator as a layer.
- *
- * @since 0.1.0
  */
 export const layer = (
   options?: Options

@@ -8,8 +8,6 @@
  * Effect `HashMap`s / `HashSet`s (persistent), so a transition costs O(log n) however many
  * requests came before. Payouts keep the order they were registered in. The same layout as the
  * Ayoconnect simulator's `State`.
- *
- * @since 0.2.0
  */
 import type { KeyObject } from "node:crypto"
 import { HashMap, HashSet, Option } from "effect"
@@ -17,15 +15,11 @@ import type * as Scenario from "./Scenario.js"
 
 /**
  * The payout status codes (`latestTransactionStatus`).
- *
- * @since 0.2.0
  */
 export type Status = "00" | "03" | "04" | "05" | "08" | "09"
 
 /**
  * A payout as the simulator holds it.
- *
- * @since 0.2.0
  */
 export interface PayoutRecord {
   readonly clientId: string
@@ -50,8 +44,6 @@ export interface PayoutRecord {
 
 /**
  * A merchant as registered with the simulator.
- *
- * @since 0.2.0
  */
 export interface Merchant {
   readonly clientId: string
@@ -66,8 +58,6 @@ export interface Merchant {
 
 /**
  * An access token the simulator minted.
- *
- * @since 0.2.0
  */
 export interface Token {
   readonly clientId: string
@@ -76,8 +66,6 @@ export interface Token {
 
 /**
  * The whole state of one simulator.
- *
- * @since 0.2.0
  */
 export interface State {
   readonly merchants: HashMap.HashMap<string, Merchant>
@@ -91,8 +79,6 @@ export interface State {
 
 /**
  * An empty state.
- *
- * @since 0.2.0
  */
 export const empty: State = {
   merchants: HashMap.empty(),
@@ -106,16 +92,12 @@ const payoutKey = (clientId: string, partnerReferenceNo: string) => `${clientId}
 
 /**
  * A merchant by client id.
- *
- * @since 0.2.0
  */
 export const merchant = (state: State, clientId: string): Merchant | undefined =>
   Option.getOrUndefined(HashMap.get(state.merchants, clientId))
 
 /**
  * Adds or replaces a merchant.
- *
- * @since 0.2.0
  */
 export const putMerchant = (state: State, value: Merchant): State => ({
   ...state,
@@ -124,8 +106,6 @@ export const putMerchant = (state: State, value: Merchant): State => ({
 
 /**
  * Changes a known merchant's balance; an unknown merchant leaves the state as it is.
- *
- * @since 0.2.0
  */
 export const setBalance = (state: State, clientId: string, balance: number): State => {
   const found = merchant(state, clientId)
@@ -134,16 +114,12 @@ export const setBalance = (state: State, clientId: string, balance: number): Sta
 
 /**
  * A token by its value.
- *
- * @since 0.2.0
  */
 export const token = (state: State, accessToken: string): Token | undefined =>
   Option.getOrUndefined(HashMap.get(state.tokens, accessToken))
 
 /**
  * Records a minted token.
- *
- * @since 0.2.0
  */
 export const addToken = (state: State, accessToken: string, value: Token): State => ({
   ...state,
@@ -152,8 +128,6 @@ export const addToken = (state: State, accessToken: string, value: Token): State
 
 /**
  * Forgets every token (of one merchant, or all), and says how many.
- *
- * @since 0.2.0
  */
 export const revokeTokens = (state: State, clientId?: string): readonly [count: number, state: State] => {
   const kept = HashMap.filter(state.tokens, (entry) => clientId !== undefined && entry.clientId !== clientId)
@@ -163,8 +137,6 @@ export const revokeTokens = (state: State, clientId?: string): readonly [count: 
 /**
  * Records `externalId` as used by the merchant on the WIB day `day` (the set starts again each
  * day). Says whether it had been used already that day.
- *
- * @since 0.2.0
  */
 export const useExternalId = (
   state: State,
@@ -185,8 +157,6 @@ export const useExternalId = (
 
 /**
  * A payout by (merchant, partnerReferenceNo).
- *
- * @since 0.2.0
  */
 export const payout = (
   state: State,
@@ -197,8 +167,6 @@ export const payout = (
 
 /**
  * The payouts (of one merchant, or all), in the order they were registered.
- *
- * @since 0.2.0
  */
 export const payouts = (state: State, clientId?: string): ReadonlyArray<PayoutRecord> =>
   Array.from(HashMap.values(state.payouts))
@@ -208,8 +176,6 @@ export const payouts = (state: State, clientId?: string): ReadonlyArray<PayoutRe
 
 /**
  * Adds or replaces a payout; a replaced one keeps its place in the order.
- *
- * @since 0.2.0
  */
 export const putPayout = (state: State, value: PayoutRecord): State => {
   const key = payoutKey(value.clientId, value.partnerReferenceNo)
@@ -225,8 +191,6 @@ export const putPayout = (state: State, value: PayoutRecord): State => {
 
 /**
  * Moves a payout to `status` at `now`.
- *
- * @since 0.2.0
  */
 export const transition = (
   state: State,
@@ -241,8 +205,6 @@ export const transition = (
 /**
  * The next tXid of a merchant's payout: clientId + `07` + `yyyyMMddHHmmss` (WIB, given) + the next
  * 4-digit sequence number.
- *
- * @since 0.2.0
  */
 export const nextTxid = (
   state: State,
@@ -257,8 +219,6 @@ export const nextTxid = (
  * The state's payouts, balances and tXid sequence as plain JSON data. Merchants' credentials and
  * tokens are not part of it (whoever starts the simulator registers merchants; a token is fetched
  * again).
- *
- * @since 0.2.0
  */
 export interface Snapshot {
   readonly payouts: ReadonlyArray<PayoutRecord>
@@ -268,8 +228,6 @@ export interface Snapshot {
 
 /**
  * The snapshot of a state.
- *
- * @since 0.2.0
  */
 export const snapshot = (state: State): Snapshot => ({
   payouts: payouts(state),
@@ -279,8 +237,6 @@ export const snapshot = (state: State): Snapshot => ({
 
 /**
  * A state with a snapshot's payouts and sequence, and the balances of the merchants it knows.
- *
- * @since 0.2.0
  */
 export const restore = (state: State, snapshot: Snapshot): State => {
   let next: State = { ...state, payouts: HashMap.empty(), registrations: 0 }
