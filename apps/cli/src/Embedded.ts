@@ -7,32 +7,23 @@
  * The in-process sandbox keeps its state in the data directory between commands (`SandboxState`).
  */
 import type { HttpClient } from "@effect/platform"
-import { Ayoconnect, Nicepay, Sandbox } from "@kasir/sandbox"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import type * as Core from "@kasir/core"
+import { Nicepay, Sandbox } from "@kasir/sandbox"
+import { Context, Effect, Layer, Option } from "effect"
 import { SandboxUnavailable } from "./CliError.js"
 import { urlEnv } from "./Common.js"
 import { Output } from "./Output.js"
 import * as SandboxState from "./SandboxState.js"
 
 /**
- * Where the sandbox's two simulators answer, and the demo credentials they accept.
+ * Where the sandbox answers, and the client configurations (demo credentials) that work against it.
  */
 export class Endpoint extends Context.Tag("@kasir/cli/SandboxEndpoint")<
   Endpoint,
   {
     readonly url: string
-    readonly ayoconnect: {
-      readonly baseUrl: string
-      readonly apiKey: string
-      readonly secret: Redacted.Redacted<string>
-    }
-    readonly nicepay: {
-      readonly baseUrl: string
-      readonly clientId: string
-      readonly clientSecret: Redacted.Redacted<string>
-      readonly privateKey: Redacted.Redacted<string>
-      readonly notificationPublicKey?: string | undefined
-    }
+    readonly ayoconnect: Core.Ayoconnect.Config.AyoconnectConfig
+    readonly nicepay: Core.Nicepay.Config.NicepayConfig
   }
 >() {}
 
@@ -61,20 +52,7 @@ export const notice = (options: {
 
 const fromRunning = (url: string): Context.Tag.Service<Endpoint> => {
   const base = url.replace(/\/+$/, "")
-  return {
-    url: base,
-    ayoconnect: {
-      baseUrl: base,
-      apiKey: Ayoconnect.Demo.API_KEY,
-      secret: Redacted.make(Ayoconnect.Demo.API_SECRET)
-    },
-    nicepay: {
-      baseUrl: `${base}${Nicepay.PREFIX}`,
-      clientId: Nicepay.Demo.CLIENT_ID,
-      clientSecret: Redacted.make(Nicepay.Demo.CLIENT_SECRET),
-      privateKey: Redacted.make(Nicepay.Demo.PRIVATE_KEY)
-    }
-  }
+  return { url: base, ...Sandbox.clientConfigs(base) }
 }
 
 // The embedded sandbox keeps its state between commands in the data directory (`SandboxState`):
@@ -107,18 +85,8 @@ const inProcess: Layer.Layer<Endpoint, SandboxUnavailable, HttpClient.HttpClient
   Endpoint,
   Effect.map(persisted, (sandbox) => ({
     url: sandbox.url,
-    ayoconnect: {
-      baseUrl: sandbox.ayoconnect.baseUrl,
-      apiKey: sandbox.ayoconnect.partner.apiKey,
-      secret: sandbox.ayoconnect.partner.secret
-    },
-    nicepay: {
-      baseUrl: sandbox.nicepay.baseUrl,
-      clientId: sandbox.nicepay.merchant.clientId,
-      clientSecret: sandbox.nicepay.merchant.clientSecret,
-      privateKey: sandbox.nicepay.merchant.privateKey,
-      notificationPublicKey: sandbox.nicepay.notificationPublicKey
-    }
+    ayoconnect: sandbox.ayoconnect.client,
+    nicepay: sandbox.nicepay.client
   }))
 ).pipe(
   Layer.provide(

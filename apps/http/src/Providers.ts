@@ -37,25 +37,11 @@ export const modes: Config.Config<Context.Tag.Service<ProviderModes>> = Config.a
 })
 
 const ayoconnectFromSandbox = Layer.unwrapEffect(
-  Effect.map(Sandbox.Sandbox, (sandbox) =>
-    Ayoconnect.layer({
-      baseUrl: sandbox.ayoconnect.baseUrl,
-      apiKey: sandbox.ayoconnect.partner.apiKey,
-      apiSecret: sandbox.ayoconnect.partner.secret
-    })
-  )
+  Effect.map(Sandbox.Sandbox, (sandbox) => Ayoconnect.layer(sandbox.ayoconnect.client))
 )
 
 const nicepayFromSandbox = Layer.unwrapEffect(
-  Effect.map(Sandbox.Sandbox, (sandbox) =>
-    Nicepay.layer({
-      baseUrl: sandbox.nicepay.baseUrl,
-      clientId: sandbox.nicepay.merchant.clientId,
-      clientSecret: sandbox.nicepay.merchant.clientSecret,
-      privateKey: sandbox.nicepay.merchant.privateKey,
-      notificationPublicKey: sandbox.nicepay.notificationPublicKey
-    })
-  )
+  Effect.map(Sandbox.Sandbox, (sandbox) => Nicepay.layer(sandbox.nicepay.client))
 )
 
 const announce = (

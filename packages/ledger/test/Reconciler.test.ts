@@ -18,19 +18,7 @@ import { Database, Ledger, Migrations, Reconciler } from "../src/index.js"
 
 const Clients = Layer.unwrapEffect(
   Effect.map(Sandbox.Sandbox, (sandbox) =>
-    Layer.merge(
-      Ayoconnect.layer({
-        baseUrl: sandbox.ayoconnect.baseUrl,
-        apiKey: sandbox.ayoconnect.partner.apiKey,
-        apiSecret: sandbox.ayoconnect.partner.secret
-      }),
-      Nicepay.layer({
-        baseUrl: sandbox.nicepay.baseUrl,
-        clientId: sandbox.nicepay.merchant.clientId,
-        clientSecret: sandbox.nicepay.merchant.clientSecret,
-        privateKey: sandbox.nicepay.merchant.privateKey
-      })
-    )
+    Layer.merge(Ayoconnect.layer(sandbox.ayoconnect.client), Nicepay.layer(sandbox.nicepay.client))
   )
 )
 

@@ -22,7 +22,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Snap } from "@kasir/core"
+import type { Ayoconnect, Nicepay, Snap } from "@kasir/core"
 import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as AyoconnectDemo from "./Ayoconnect/Demo.js"
 import * as AyoconnectSimulator from "./Ayoconnect/Simulator.js"
@@ -43,6 +43,8 @@ export interface Service {
     readonly baseUrl: string
     /** The partner registered at start: from options, else the demo partner. */
     readonly partner: { readonly apiKey: string; readonly secret: Redacted.Redacted<string> }
+    /** That partner as a client configuration, for `Ayoconnect.layer`. */
+    readonly client: Ayoconnect.Config.AyoconnectConfig
     readonly simulator: AyoconnectSimulator.Service
   }
   readonly nicepay: {
@@ -56,6 +58,8 @@ export interface Service {
     }
     /** The SPKI PEM key the simulator signs notifications with. */
     readonly notificationPublicKey: string
+    /** The demo merchant as a client configuration (with the notification key), for `Nicepay.layer`. */
+    readonly client: Nicepay.Config.NicepayConfig
     readonly simulator: NicepaySimulator.Service
   }
   readonly requestLog: Context.Tag.Service<RequestLog.RequestLog>
@@ -82,6 +86,40 @@ export const demoCredentials = {
     privateKey: NicepayDemo.PRIVATE_KEY
   }
 } as const
+
+/**
+ * The client configurations that work against a sandbox at `url`: the demo partner and merchant,
+ * and the notification key when it is known. This is the one mapping from a sandbox to kasir's
+ * clients; an embedded sandbox's `client` fields are made by it too.
+ */
+export const clientConfigs = (
+  url: string,
+  options: {
+    readonly partner?: { readonly apiKey: string; readonly secret: Redacted.Redacted<string> } | undefined
+    readonly notificationPublicKey?: string | undefined
+  } = {}
+): {
+  readonly ayoconnect: Ayoconnect.Config.AyoconnectConfig
+  readonly nicepay: Nicepay.Config.NicepayConfig
+} => {
+  const origin = url.replace(/\/+$/, "")
+  return {
+    ayoconnect: {
+      baseUrl: origin,
+      apiKey: options.partner?.apiKey ?? AyoconnectDemo.API_KEY,
+      apiSecret: options.partner?.secret ?? Redacted.make(AyoconnectDemo.API_SECRET)
+    },
+    nicepay: {
+      baseUrl: `${origin}${NicepaySimulator.PREFIX}`,
+      clientId: NicepayDemo.CLIENT_ID,
+      clientSecret: Redacted.make(NicepayDemo.CLIENT_SECRET),
+      privateKey: Redacted.make(NicepayDemo.PRIVATE_KEY),
+      ...(options.notificationPublicKey === undefined
+        ? {}
+        : { notificationPublicKey: options.notificationPublicKey })
+    }
+  }
+}
 
 /**
  * What a standalone sandbox prints when it starts — the same in every entry point (`kasir
@@ -257,15 +295,18 @@ const make = (options: Options) =>
       address._tag === "TcpAddress"
         ? `http://${address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname}:${address.port}`
         : `http://unix:${address.path}`
-    const partner = partners[0]!
+    const first = partners[0]!
+    const partner = {
+      apiKey: first.apiKey,
+      secret: typeof first.secret === "string" ? Redacted.make(first.secret) : first.secret
+    }
+    const clients = clientConfigs(url, { partner, notificationPublicKey: nicepay.notificationPublicKey })
     return Sandbox.of({
       url,
       ayoconnect: {
         baseUrl: url,
-        partner: {
-          apiKey: partner.apiKey,
-          secret: typeof partner.secret === "string" ? Redacted.make(partner.secret) : partner.secret
-        },
+        partner,
+        client: clients.ayoconnect,
         simulator: ayoconnect
       },
       nicepay: {
@@ -276,6 +317,7 @@ const make = (options: Options) =>
           privateKey: Redacted.make(NicepayDemo.PRIVATE_KEY)
         },
         notificationPublicKey: nicepay.notificationPublicKey,
+        client: clients.nicepay,
         simulator: nicepay
       },
       requestLog,

@@ -27,13 +27,7 @@ const payBill = (accountNumber: string, refNumber: string) =>
   )
 
 const AyoconnectLive = Layer.unwrapEffect(
-  Effect.map(Sandbox.Sandbox, (sandbox) =>
-    Ayoconnect.layer({
-      baseUrl: sandbox.ayoconnect.baseUrl,
-      apiKey: sandbox.ayoconnect.partner.apiKey,
-      apiSecret: sandbox.ayoconnect.partner.secret
-    })
-  )
+  Effect.map(Sandbox.Sandbox, (sandbox) => Ayoconnect.layer(sandbox.ayoconnect.client))
 )
 
 const TestLive = AyoconnectLive.pipe(

@@ -7,19 +7,9 @@ import { expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 
 const clients = (sandbox: Sandbox.Service) =>
-  Layer.mergeAll(
-    Ayoconnect.layer({
-      baseUrl: sandbox.ayoconnect.baseUrl,
-      apiKey: sandbox.ayoconnect.partner.apiKey,
-      apiSecret: sandbox.ayoconnect.partner.secret
-    }),
-    Nicepay.layer({
-      baseUrl: sandbox.nicepay.baseUrl,
-      clientId: sandbox.nicepay.merchant.clientId,
-      clientSecret: sandbox.nicepay.merchant.clientSecret,
-      privateKey: sandbox.nicepay.merchant.privateKey
-    })
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  Layer.mergeAll(Ayoconnect.layer(sandbox.ayoconnect.client), Nicepay.layer(sandbox.nicepay.client)).pipe(
+    Layer.provide(NodeHttpClient.layerUndici)
+  )
 
 const started = Effect.flatMap(
   Layer.build(

@@ -12,13 +12,7 @@ import * as Settings from "../Settings.js"
 import { settings } from "../config/Ayoconnect.js"
 
 const fromSandbox = Layer.unwrapEffect(
-  Effect.map(Embedded.Endpoint, (sandbox) =>
-    Ayoconnect.layer({
-      baseUrl: sandbox.ayoconnect.baseUrl,
-      apiKey: sandbox.ayoconnect.apiKey,
-      apiSecret: sandbox.ayoconnect.secret
-    })
-  )
+  Effect.map(Embedded.Endpoint, (sandbox) => Ayoconnect.layer(sandbox.ayoconnect))
 )
 
 /**

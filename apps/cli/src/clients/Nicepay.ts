@@ -31,16 +31,7 @@ export type MerchantError =
 
 const fromSandbox = Layer.effect(
   Merchant,
-  Effect.map(
-    Embedded.Endpoint,
-    (sandbox): Nicepay.Config.NicepayConfig => ({
-      baseUrl: sandbox.nicepay.baseUrl,
-      clientId: sandbox.nicepay.clientId,
-      clientSecret: sandbox.nicepay.clientSecret,
-      privateKey: sandbox.nicepay.privateKey,
-      notificationPublicKey: sandbox.nicepay.notificationPublicKey
-    })
-  )
+  Effect.map(Embedded.Endpoint, (sandbox): Nicepay.Config.NicepayConfig => sandbox.nicepay)
 )
 
 /**
