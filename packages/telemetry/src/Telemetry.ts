@@ -17,15 +17,9 @@
  * The layer flushes on release: spans and metrics still buffered when the process ends are sent
  * (bounded by a shutdown timeout), so a CLI command's trace is complete.
  */
-import * as OtelMetrics from "@effect/opentelemetry/Metrics"
 import * as OtelResource from "@effect/opentelemetry/Resource"
-import * as OtelTracer from "@effect/opentelemetry/Tracer"
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http"
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
-import { PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
-import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base"
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node"
-import { Config, type ConfigError, Effect, Layer, Option, Tracer } from "effect"
+import { Config, type ConfigError, Effect, Layer, Option } from "effect"
+import { optionalString } from "./internal/config.js"
 
 /**
  * What the environment asks for.
@@ -38,9 +32,6 @@ export interface Settings {
   /** `OTEL_METRIC_EXPORT_INTERVAL`, in milliseconds. */
   readonly metricExportIntervalMillis: number
 }
-
-const optionalString = (name: string) =>
-  Config.string(name).pipe(Config.option, Config.map(Option.filter((value) => value.trim() !== "")))
 
 /**
  * The settings, from `OTEL_SDK_DISABLED`, `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`,
@@ -96,64 +87,20 @@ export const layerResource = (options: Options): Layer.Layer<OtelResource.Resour
     )
   )
 
-const layerTracerProvider = (options: Options) =>
-  Layer.scoped(
-    OtelTracer.OtelTracerProvider,
-    Effect.flatMap(OtelResource.Resource, (resource) =>
-      Effect.acquireRelease(
-        Effect.sync(
-          () =>
-            // The exporter reads the endpoint and headers from the OTEL_EXPORTER_OTLP_* variables;
-            // the provider reads the sampler from OTEL_TRACES_SAMPLER(_ARG).
-            new NodeTracerProvider({
-              resource,
-              spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())]
-            })
-        ),
-        (provider) =>
-          Effect.promise(() => provider.forceFlush().then(() => provider.shutdown())).pipe(
-            Effect.ignoreLogged,
-            Effect.interruptible,
-            Effect.timeoutOption(options.shutdownTimeout ?? 3000)
-          )
-      )
-    )
-  )
-
-// `@effect/opentelemetry`'s tracer, without its `context` hook: that hook makes the span the
-// OpenTelemetry *active context* around every step of every fiber, for OpenTelemetry
-// instrumentations of other libraries. kasir has none (its spans are Effect's, and the parent is
-// carried by Effect), and the hook was most of the tracing cost per request. Spans, parents,
-// links and the inbound `traceparent` work the same without it.
-const layerTracer = Layer.unwrapEffect(
-  Effect.map(OtelTracer.make, (otel) =>
-    Layer.setTracer(Tracer.make({ span: otel.span, context: (execution) => execution() }))
-  )
-)
-
 /**
  * The exporters the environment asks for. Provide it to (around) the layers that should be
- * traced; with nothing configured it is empty and costs nothing.
+ * traced; with nothing configured it is empty and costs nothing: the OpenTelemetry SDK is loaded
+ * only when something is exported (it is about 12 MB of resident memory in a process that never
+ * uses it).
  */
 export const layer = (options: Options): Layer.Layer<never, ConfigError.ConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(settings, (configured) => {
-      const traces = configured.traces
-        ? layerTracer.pipe(Layer.provide(OtelTracer.layerTracer), Layer.provide(layerTracerProvider(options)))
-        : Layer.empty
-      const metrics = configured.metrics
-        ? OtelMetrics.layer(
-            () =>
-              new PeriodicExportingMetricReader({
-                exporter: new OTLPMetricExporter(),
-                exportIntervalMillis: configured.metricExportIntervalMillis,
-                exportTimeoutMillis: Math.min(30_000, configured.metricExportIntervalMillis)
-              }),
-            { shutdownTimeout: options.shutdownTimeout ?? 3000 }
+    Effect.flatMap(settings, (configured) =>
+      configured.traces || configured.metrics
+        ? Effect.map(
+            Effect.promise(() => import("./internal/exporters.js")),
+            (exporters) => exporters.layer(options, configured)
           )
-        : Layer.empty
-      return configured.traces || configured.metrics
-        ? Layer.mergeAll(traces, metrics).pipe(Layer.provide(layerResource(options)))
-        : Layer.empty
-    })
+        : Effect.succeed(Layer.empty)
+    )
   )
