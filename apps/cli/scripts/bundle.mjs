@@ -3,7 +3,7 @@
 // tree is in dist/bin.js; each command's work (clients, simulators, the HTTP stack) is a chunk
 // loaded only when that command runs. Workspace packages are bundled from their sources, so the
 // bundle never depends on their builds.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
@@ -30,15 +30,30 @@ const noConfigFileParsers = {
 }
 
 // A subpath of a workspace package (`@kasir/core/Nicepay/Variables`) is bundled from its source
-// too, as `alias` below does for the packages' roots: `./X` in `exports` is `src/X.ts`, or
-// `src/X/index.ts` for a provider folder.
+// too, as `alias` below does for the packages' roots: the package's own `exports` entry names the
+// built file (`./dist/X.js`), whose source is `src/X.ts`. A subpath the package does not export
+// fails the bundle, as it would fail Node's resolution of the installed package.
+const exportedSources = (pkg) => {
+  const folder = `../../../packages/${pkg}/`
+  const { exports } = JSON.parse(readFileSync(root(`${folder}package.json`), "utf8"))
+  return new Map(
+    Object.entries(exports).map(([subpath, target]) => [
+      subpath,
+      root(folder + target.default.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts"))
+    ])
+  )
+}
 const workspaceSubpaths = {
   name: "workspace-subpaths",
   setup(build) {
+    const packages = new Map()
     build.onResolve({ filter: /^@kasir\/(core|sandbox|ledger|telemetry)\/./ }, (args) => {
       const [, pkg, subpath] = /^@kasir\/([^/]+)\/(.+)$/.exec(args.path)
-      const base = root(`../../../packages/${pkg}/src/${subpath}`)
-      return { path: existsSync(`${base}.ts`) ? `${base}.ts` : `${base}/index.ts` }
+      if (!packages.has(pkg)) packages.set(pkg, exportedSources(pkg))
+      const source = packages.get(pkg).get(`./${subpath}`)
+      return source === undefined
+        ? { errors: [{ text: `${args.path} is not in the "exports" of @kasir/${pkg}` }] }
+        : { path: source }
     })
   }
 }
