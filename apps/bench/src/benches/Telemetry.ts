@@ -43,6 +43,18 @@ const SCRAPE_INTERVAL_MILLIS = INTERVAL_MILLIS
 const ROUNDS = 4
 const ROUND_SECONDS = 8
 const TARGET = 0.9
+// Every request is traced unless `KASIR_BENCH_TRACES_SAMPLER` (and `_ARG`) name an OpenTelemetry
+// sampler for the "on" side, e.g. `parentbased_traceidratio` and `0.1`: what sampling buys.
+const sampler: Record<string, string> = Object.fromEntries(
+  [
+    ["OTEL_TRACES_SAMPLER", process.env.KASIR_BENCH_TRACES_SAMPLER],
+    ["OTEL_TRACES_SAMPLER_ARG", process.env.KASIR_BENCH_TRACES_SAMPLER_ARG]
+  ].filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== "")
+)
+const samplerNote =
+  sampler.OTEL_TRACES_SAMPLER === undefined
+    ? "every request traced"
+    : `sampler ${sampler.OTEL_TRACES_SAMPLER}${sampler.OTEL_TRACES_SAMPLER_ARG === undefined ? "" : ` ${sampler.OTEL_TRACES_SAMPLER_ARG}`}`
 
 type Figure = Awaited<ReturnType<typeof run>>
 
@@ -84,7 +96,8 @@ export const telemetryBench = async (
         KASIR_ACCESS_LOG: "false",
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_SERVICE_NAME: "kasir-bench",
-        OTEL_METRIC_EXPORT_INTERVAL: String(METRIC_EXPORT_INTERVAL_MILLIS)
+        OTEL_METRIC_EXPORT_INTERVAL: String(METRIC_EXPORT_INTERVAL_MILLIS),
+        ...sampler
       },
       readyPath: "/health",
       logFile: path.join(logDir, "gateway-telemetry-on.log"),
@@ -192,7 +205,7 @@ export const telemetryBench = async (
       ratio,
       target: `rps with tracing + metrics export ≥ ${TARGET} × without (issue 15), 0 errors, spans received`,
       met: ratio >= TARGET && on.errors === 0 && off.errors === 0 && got.traces > 0,
-      note: `GET /v1/nicepay/balance, autocannon as the gateway benches, ${WARMUP_SECONDS} s warm-up per side (${WARMUP_SLICES} interleaved slices), then ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side, ratio = median of per-round on/off rps (cpuPerRequestVsOff: the same for server CPU per request); on: OTLP/HTTP JSON traces (batched) + OTLP metrics every ${METRIC_EXPORT_INTERVAL_MILLIS / 1000} s to a receiver in its own process + /metrics scraped every ${SCRAPE_INTERVAL_MILLIS / 1000} s; off: no OTEL_*, KASIR_METRICS=off; access log off on both; ${os.availableParallelism()} cores shared`
+      note: `GET /v1/nicepay/balance, autocannon as the gateway benches, ${WARMUP_SECONDS} s warm-up per side (${WARMUP_SLICES} interleaved slices), then ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per side, ratio = median of per-round on/off rps (cpuPerRequestVsOff: the same for server CPU per request); on: OTLP/HTTP JSON traces (batched; ${samplerNote}) + OTLP metrics every ${METRIC_EXPORT_INTERVAL_MILLIS / 1000} s to a receiver in its own process + /metrics scraped every ${SCRAPE_INTERVAL_MILLIS / 1000} s; off: no OTEL_*, KASIR_METRICS=off; access log off on both; ${os.availableParallelism()} cores shared`
     }
   } finally {
     await Promise.all([servers.on.stop(), servers.off.stop(), receiver.stop()])
