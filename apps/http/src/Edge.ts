@@ -178,8 +178,13 @@ const withServerSpan = <E, R>(
       span.attribute("url.path", path)
       span.attribute("url.scheme", "http")
       if (route !== undefined) span.attribute("http.route", route.path)
-      return Effect.tap(Effect.withParentSpan(handle, span), (response) =>
-        span.attribute("http.response.status_code", response.status)
-      )
+      // A trace the sampler (or the caller's `traceparent`) left unsampled records nothing below
+      // the server span either, so the request runs with tracing off: its operations, upstream
+      // attempts and ledger statements make no-op spans instead of spans that would be dropped
+      // (making those cost CPU even when nothing is exported).
+      const traced = span.sampled
+        ? Effect.withParentSpan(handle, span)
+        : Effect.withTracerEnabled(handle, false)
+      return Effect.tap(traced, (response) => span.attribute("http.response.status_code", response.status))
     }
   )

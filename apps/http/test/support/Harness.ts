@@ -8,7 +8,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Transport } from "@kasir/core"
 import { Sandbox } from "@kasir/sandbox"
 import { generateKeyPairSync, type KeyObject } from "node:crypto"
-import { ConfigProvider, Context, Effect, HashMap, Layer, Logger, Redacted } from "effect"
+import { ConfigProvider, Context, Effect, HashMap, Layer, Logger, Redacted, type Tracer } from "effect"
 import * as ApiKeys from "../../src/ApiKeys.js"
 import * as Gateway from "../../src/Gateway.js"
 import { Database } from "@kasir/ledger"
@@ -89,7 +89,9 @@ export const layer = (
   overrides: Readonly<Record<string, string | undefined>> = {},
   sandboxOptions: Sandbox.Options = {},
   /** The ledger's database: in-memory PGlite unless given (e.g. `Database.layerConfig` for env). */
-  database: Gateway.Options["database"] = Database.layerPgliteMemory
+  database: Gateway.Options["database"] = Database.layerPgliteMemory,
+  /** A tracer to build the gateway under (as `Telemetry.layer` installs one); none by default. */
+  tracer?: Tracer.Tracer
 ) =>
   Layer.scoped(
     TestGateway,
@@ -107,7 +109,8 @@ export const layer = (
           // The gateway's upstream transport as shipped (main.ts).
           Layer.provide(Transport.layer),
           Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env))),
-          Layer.provide(capture(logs))
+          Layer.provide(capture(logs)),
+          Layer.provide(tracer === undefined ? Layer.empty : Layer.setTracer(tracer))
         )
       )
       const address = Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress
