@@ -14,7 +14,10 @@ import { Sandbox } from "@kasir/sandbox"
 import { type ChildProcess, spawn } from "node:child_process"
 import { generateKeyPairSync } from "node:crypto"
 import { once } from "node:events"
+import { mkdtempSync } from "node:fs"
 import { createServer, type Server } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Layer, Redacted } from "effect"
 import { expect } from "vitest"
@@ -121,6 +124,9 @@ layer(Sandbox.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)), { exclude
             const receiver = await receive()
             const gateway = await startGateway({
               ...env,
+              // A ledger of its own: a payout already in the working directory's ledger (an
+              // earlier run) would be answered from it, with no upstream call to trace.
+              KASIR_DATA_DIR: mkdtempSync(join(tmpdir(), "kasir-telemetry-data-")),
               OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
               OTEL_SERVICE_NAME: "kasir-test",
               OTEL_BSP_SCHEDULE_DELAY: "100",
