@@ -19,7 +19,6 @@
  */
 import * as OtelResource from "@effect/opentelemetry/Resource"
 import { Config, type ConfigError, Effect, Layer, Option } from "effect"
-import { optionalString } from "./internal/config.js"
 
 /**
  * What the environment asks for.
@@ -32,6 +31,9 @@ export interface Settings {
   /** `OTEL_METRIC_EXPORT_INTERVAL`, in milliseconds. */
   readonly metricExportIntervalMillis: number
 }
+
+const optionalString = (name: string) =>
+  Config.string(name).pipe(Config.option, Config.map(Option.filter((value) => value.trim() !== "")))
 
 /**
  * The settings, from `OTEL_SDK_DISABLED`, `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`,

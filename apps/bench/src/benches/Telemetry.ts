@@ -54,7 +54,7 @@ const sampler: Record<string, string> = Object.fromEntries(
 const samplerNote =
   sampler.OTEL_TRACES_SAMPLER === undefined
     ? "every request traced"
-    : `sampler ${sampler.OTEL_TRACES_SAMPLER}${sampler.OTEL_TRACES_SAMPLER_ARG === undefined ? "" : ` ${sampler.OTEL_TRACES_SAMPLER_ARG}`}`
+    : `sampler ${Object.values(sampler).join(" ")}`
 
 type Figure = Awaited<ReturnType<typeof run>>
 

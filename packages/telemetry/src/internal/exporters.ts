@@ -1,7 +1,7 @@
 /**
- * The OpenTelemetry SDK side of `Telemetry.layer`: the resource, the tracer provider with its
- * batch processor and OTLP/HTTP exporter, the tracer, and the metric reader. Loaded by
- * `Telemetry.layer` only when the environment asks for an export.
+ * The OpenTelemetry SDK side of `Telemetry.layer`: the tracer provider with its batch processor
+ * and OTLP/HTTP exporter, the tracer, and the metric reader. Loaded by `Telemetry.layer` only
+ * when the environment asks for an export.
  *
  * @internal
  */
