@@ -1,19 +1,36 @@
-// Bundles the gateway into one ES module, dist/main.js, straight from the TypeScript sources of
-// the gateway, core, the sandbox and the ledger: `pnpm start` on a fresh clone needs this one step (about a
-// second) instead of three `tsc -b` builds, and loading one file starts faster than resolving
-// hundreds of modules across node_modules. Type-checking stays `tsc -b` (`pnpm check`, `build`),
+// Bundles the gateway into dist/main.js (and the chunks it imports, in dist/chunks/) straight from
+// the TypeScript sources of the gateway, core, the sandbox and the ledger: `pnpm start` on a fresh
+// clone needs this one step (about a second) instead of three `tsc -b` builds, and loading a few
+// files starts faster than resolving hundreds of modules across node_modules. Type-checking stays `tsc -b` (`pnpm check`, `build`),
 // whose output goes to build/ and is never run.
 //
 // `--bench` also bundles the ledger bench's bench-only entry point (src/bench/Ledger.ts) into
 // build/bench/ledger.js, the same way, for `pnpm bench` (the package's `build` passes it); it is
 // never part of dist/ or of `pnpm start`.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
 const root = (path) => fileURLToPath(new URL(path, import.meta.url))
 const outdir = root("../dist")
 const { version } = JSON.parse(readFileSync(root("../package.json"), "utf8"))
+
+// @effect/platform's index re-exports HttpApiSwagger, and esbuild puts every module reachable from
+// an entry point into that entry point's chunks, tree-shaken or not: the Swagger UI source would
+// load at start although only src/DocsPage.ts uses it, and that imports the module by its own path.
+// The index's re-export therefore resolves to an empty module.
+const swaggerOnlyInDocsPage = {
+  name: "swagger-only-in-docs-page",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/HttpApiSwagger\.js$/ }, (args) =>
+      /@effect[\\/]platform[\\/]dist[\\/]esm[\\/]index\.js$/.test(args.importer)
+        ? { path: "HttpApiSwagger", namespace: "kasir-unused" }
+        : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: "kasir-unused" }, () => ({ contents: "export {}", loader: "js" }))
+  }
+}
 
 const bundle = (entryPoints, outdir) =>
   build({
@@ -22,6 +39,10 @@ const bundle = (entryPoints, outdir) =>
     bundle: true,
     platform: "node",
     format: "esm",
+    // Code behind a dynamic import() goes into a chunk of its own, loaded when first imported:
+    // the Swagger UI page (src/Docs.ts). The code both sides share goes into a common chunk.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     target: "node20",
     sourcemap: "linked",
     // Whitespace only: names and syntax stay as written, so stack traces stay readable (and
@@ -32,6 +53,7 @@ const bundle = (entryPoints, outdir) =>
     legalComments: "none",
     logLevel: "warning",
     metafile: true,
+    plugins: [swaggerOnlyInDocsPage],
     write: false,
     define: { KASIR_VERSION: JSON.stringify(version) },
     alias: {
@@ -50,12 +72,20 @@ const bundle = (entryPoints, outdir) =>
   }).then((result) => {
     // Each file is replaced atomically, so a gateway being started meanwhile (a test, another
     // terminal) loads either the old bundle or the new one, never half a file.
-    mkdirSync(outdir, { recursive: true })
-    for (const file of result.outputFiles) {
+    // Chunks are written before the entry points that import them. Chunk names carry a content
+    // hash, so a new build never overwrites a chunk an older entry point still imports; chunks
+    // of earlier builds are removed afterwards.
+    const chunks = path.join(outdir, "chunks")
+    mkdirSync(chunks, { recursive: true })
+    const isChunk = (file) => path.dirname(file.path) === chunks
+    const files = [...result.outputFiles].sort((a, b) => Number(isChunk(b)) - Number(isChunk(a)))
+    for (const file of files) {
       const temporary = `${file.path}.${process.pid}.tmp`
       writeFileSync(temporary, file.contents)
       renameSync(temporary, file.path)
     }
+    const written = new Set(files.map((file) => path.basename(file.path)))
+    for (const name of readdirSync(chunks)) if (!written.has(name)) rmSync(path.join(chunks, name))
     return result
   })
 

@@ -7,7 +7,6 @@
  */
 import {
   HttpApiBuilder,
-  HttpApiSwagger,
   type HttpClient,
   HttpMiddleware,
   HttpServer,
@@ -23,6 +22,7 @@ import { Api } from "./Api.js"
 import * as ApiKeys from "./ApiKeys.js"
 import { CallbackCredentials, layerApiKeyAuth, layerCallbackAuth } from "./Authentication.js"
 import * as Body from "./Body.js"
+import * as Docs from "./Docs.js"
 import * as Drain from "./Drain.js"
 import * as Edge from "./Edge.js"
 import * as GatewayConfig from "./GatewayConfig.js"
@@ -200,7 +200,7 @@ export const layer = (
         )
       ).pipe(
         Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer]),
-        Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
+        Layer.provide(Docs.layer("/docs")),
         Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
         Layer.provide(HttpApiBuilder.middleware(Api, Validation.middleware)),
         Layer.provide(HttpApiBuilder.api(Api)),

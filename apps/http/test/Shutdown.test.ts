@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { generateKeyPairSync } from "node:crypto"
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { once } from "node:events"
 import { fileURLToPath } from "node:url"
 import { beforeAll, describe, expect, inject, it } from "vitest"
@@ -163,6 +163,12 @@ describe("the gateway process", () => {
           headers: { authorization: `Bearer ${started.devKey}` }
         })
         expect(balance.status).toBe(200)
+        // Swagger UI, from its own chunk (see the next test), without the API key.
+        const docs = await fetch(`${started.url}/docs`)
+        expect([docs.status, docs.headers.get("content-type")]).toEqual([200, "text/html"])
+        const page = await docs.text()
+        expect(page).toContain("SwaggerUIBundle({")
+        expect(page).toContain("/v1/nicepay/balance")
         // The embedded ledger (PGlite) lives in the data directory, held by this process.
         expect(existsSync(join(dataEnv.KASIR_DATA_DIR!, "ledger", "PG_VERSION"))).toBe(true)
         expect(readFileSync(join(dataEnv.KASIR_DATA_DIR!, "ledger", "kasir.lock"), "utf8").trim()).toBe(
@@ -174,6 +180,28 @@ describe("the gateway process", () => {
     },
     PROCESS_HANG_GUARD
   )
+
+  it("the bundle loads Swagger UI's source only with the /docs page", () => {
+    // The modules main.js imports statically, transitively: what every start loads.
+    const loaded = new Set<string>()
+    const visit = (file: string) => {
+      if (loaded.has(file)) return
+      loaded.add(file)
+      const source = readFileSync(join(root, "dist", file), "utf8")
+      for (const [, imported] of source.matchAll(/(?:^|[;}\n])import\s*(?:[^"';]*?from\s*)?"\.\/([^"]+)"/g)) {
+        visit(join(dirname(file), imported!))
+      }
+    }
+    visit("main.js")
+    expect(loaded.size).toBeGreaterThan(1)
+    const swaggerUi = "SwaggerUIBundle"
+    expect(
+      [...loaded].filter((file) => readFileSync(join(root, "dist", file), "utf8").includes(swaggerUi))
+    ).toEqual([])
+    const pages = readdirSync(join(root, "dist/chunks")).filter((name) => /^DocsPage-\w+\.js$/.test(name))
+    expect(pages).toHaveLength(1)
+    expect(readFileSync(join(root, "dist/chunks", pages[0]!), "utf8")).toContain(swaggerUi)
+  })
 
   it(
     "SIGTERM during a slow request: the request completes, then the process exits 0",
