@@ -1,8 +1,8 @@
 // Bundles the gateway into dist/main.js (and the chunks it imports, in dist/chunks/) straight from
 // the TypeScript sources of the gateway, core, the sandbox and the ledger: `pnpm start` on a fresh
 // clone needs this one step (about a second) instead of three `tsc -b` builds, and loading a few
-// files starts faster than resolving hundreds of modules across node_modules. Type-checking stays `tsc -b` (`pnpm check`, `build`),
-// whose output goes to build/ and is never run.
+// files starts faster than resolving hundreds of modules across node_modules. Type-checking stays
+// `tsc -b` (`pnpm check`, `build`), whose output goes to build/ and is never run.
 //
 // `--bench` also bundles the ledger bench's bench-only entry point (src/bench/Ledger.ts) into
 // build/bench/ledger.js, the same way, for `pnpm bench` (the package's `build` passes it); it is
@@ -74,7 +74,8 @@ const bundle = (entryPoints, outdir) =>
     // terminal) loads either the old bundle or the new one, never half a file.
     // Chunks are written before the entry points that import them. Chunk names carry a content
     // hash, so a new build never overwrites a chunk an older entry point still imports; chunks
-    // of earlier builds are removed afterwards.
+    // of earlier builds are removed afterwards (not another bundler's temporary files: tests
+    // bundle concurrently).
     const chunks = path.join(outdir, "chunks")
     mkdirSync(chunks, { recursive: true })
     const isChunk = (file) => path.dirname(file.path) === chunks
@@ -85,7 +86,9 @@ const bundle = (entryPoints, outdir) =>
       renameSync(temporary, file.path)
     }
     const written = new Set(files.map((file) => path.basename(file.path)))
-    for (const name of readdirSync(chunks)) if (!written.has(name)) rmSync(path.join(chunks, name))
+    for (const name of readdirSync(chunks)) {
+      if (!written.has(name) && !name.endsWith(".tmp")) rmSync(path.join(chunks, name), { force: true })
+    }
     return result
   })
 
