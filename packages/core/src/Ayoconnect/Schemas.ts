@@ -4,8 +4,9 @@
  * Decoding is tolerant of every variation the upstream is known to produce: `customerDetail`
  * (v1 and some v2 samples) as well as `customerDetails`, `null` detail arrays (status 188),
  * bill values as numbers or digit strings, `extraFields` as a list or (v1) an object, and
- * unknown extra fields, which are kept (decode with `onExcessProperty: "preserve"`). Amounts are
- * whole rupiah through `Money.Rupiah`.
+ * unknown extra fields, which are kept (decode with `parseOptions`; the client itself keeps the
+ * unknown top-level fields of what it decodes, at a fraction of the cost). Amounts are whole
+ * rupiah through `Money.Rupiah`.
  */
 import { Schema } from "effect"
 import * as Money from "../Money.js"

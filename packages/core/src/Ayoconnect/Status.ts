@@ -2,8 +2,9 @@
  * The state of a transaction, as payment, status and callbacks report it, and how a response
  * envelope is classified into it — by `responseCode`, never by `success`.
  */
-import { Data, Either, Option, ParseResult, Schema } from "effect"
+import { Data, Either, Option, ParseResult } from "effect"
 import * as ResponseCode from "./ResponseCode.js"
+import { decoder } from "./internal/decode.js"
 import * as Schemas from "./Schemas.js"
 
 /**
@@ -65,7 +66,7 @@ export type NotAStatus =
   | { readonly _tag: "Error"; readonly error: ResponseCode.ResponseCodeError }
   | { readonly _tag: "InvalidData"; readonly detail: string }
 
-const decodeTransaction = Schema.decodeUnknownEither(Schemas.Transaction, Schemas.parseOptions)
+const decodeTransaction = decoder(Schemas.Transaction)
 
 /**
  * The transaction in `data`, when `data` holds one (it is `{}` on many failures).

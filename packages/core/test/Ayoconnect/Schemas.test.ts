@@ -1,7 +1,7 @@
 // Decoding what the upstream really sends (the reference's samples), and never throwing.
 import { Ayoconnect } from "@kasir/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Exit, Schema } from "effect"
+import { Effect, Either, Exit, Option, Schema } from "effect"
 import * as fc from "fast-check"
 
 const { Schemas, Status, Callback } = Ayoconnect
@@ -182,6 +182,43 @@ describe("Ayoconnect.Schemas", () => {
       Callback.decode(JSON.stringify({ ...callback, responseCode: 299, success: false }))
     )
     expect(pending._tag).toBe("Pending")
+  })
+})
+
+describe("Ayoconnect decoding inside the client", () => {
+  const transaction = {
+    refNumber: "prdtesttd11345",
+    transactionId: 112247,
+    accountNumber: "0814111111200",
+    amount: 108990,
+    productCode: "TBPJPKBU",
+    token: "JHT1#JKK2#JKM3",
+    customerDetail: [{ key: "Nama", value: "A" }],
+    billDetails: [{ billId: 1, billInfo: null, key: "Total Iuran", value: "108990" }],
+    extraFields: { month: 1 }
+  }
+  // Field names the upstream does not send today; the known ones are left to the schema.
+  const unknownName = fc
+    .string({ minLength: 1, maxLength: 12 })
+    .filter(
+      (name) => !(name in transaction) && !(name in Schemas.Transaction.from.fields) && name !== "__proto__"
+    )
+
+  it.prop(
+    "keeps unknown top-level fields exactly as decoding with Schemas.parseOptions does",
+    [fc.dictionary(unknownName, fc.jsonValue(), { maxKeys: 4 })],
+    ([extra]) => {
+      const data = { ...extra, ...transaction }
+      const reference = Either.getOrThrow(decode(Schemas.Transaction)(data))
+      expect(Status.transactionOf(data)).toStrictEqual(Option.some(reference))
+      for (const name of Object.keys(extra))
+        expect((reference as Record<string, unknown>)[name]).toStrictEqual(extra[name])
+    }
+  )
+
+  it("fails where decoding with Schemas.parseOptions fails", () => {
+    expect(Either.isLeft(decode(Schemas.Transaction)({ ...transaction, amount: "12x" }))).toBe(true)
+    expect(Status.transactionOf({ ...transaction, amount: "12x", brandNew: 1 })).toStrictEqual(Option.none())
   })
 })
 

@@ -1,6 +1,7 @@
 // Reading a response body into the common envelope, without ever throwing.
-import { Either, ParseResult, Schema } from "effect"
+import { Either, ParseResult } from "effect"
 import * as Schemas from "../Schemas.js"
+import { decoder } from "./decode.js"
 
 export interface Parsed {
   readonly envelope: Schemas.Envelope
@@ -13,7 +14,7 @@ export interface Unparseable {
   readonly detail: string
 }
 
-const decodeEnvelope = Schema.decodeUnknownEither(Schemas.Envelope, Schemas.parseOptions)
+const decodeEnvelope = decoder(Schemas.Envelope)
 
 export const parse = (text: string): Either.Either<Parsed, Unparseable> => {
   let body: unknown

@@ -3,15 +3,14 @@
 // is one whole attempt (sign, send, parse) retried on transient failures; a payment is `send`
 // once and interpreted by its own module.
 import { type HttpClient, HttpClientRequest } from "@effect/platform"
-import { type Duration, Effect, Either, ParseResult, Schema } from "effect"
-import * as Decode from "../../internal/decode.js"
+import { type Duration, Effect, Either, ParseResult, type Schema } from "effect"
 import * as Upstream from "../../Upstream.js"
 import type { ReadError } from "../Client.js"
 import type * as AyoconnectConfig from "../Config.js"
 import { UnexpectedResponse } from "../Errors.js"
 import * as ResponseCode from "../ResponseCode.js"
-import * as Schemas from "../Schemas.js"
 import type * as Signer from "../Signer.js"
+import { decoder } from "./decode.js"
 import * as Envelope from "./envelope.js"
 
 export type Operation = "partner/balance" | "partner/products" | "bill/check" | "bill/payment" | "bill/status"
@@ -23,8 +22,6 @@ const operationName: Record<Operation, string> = {
   "bill/payment": "payment",
   "bill/status": "status"
 }
-
-const dataDecoder = Decode.memoize((schema) => Schema.decodeUnknownEither(schema, Schemas.parseOptions))
 
 export interface Wire {
   readonly config: AyoconnectConfig.Resolved
@@ -84,7 +81,7 @@ export const make = ({ config, signer, client, retryRead }: Wire) => {
 
   const decodeData = <A, I>(operation: Operation, schema: Schema.Schema<A, I>, parsed: Envelope.Parsed) =>
     Either.mapLeft(
-      dataDecoder(schema)(parsed.envelope.data) as Either.Either<A, ParseResult.ParseError>,
+      decoder(schema)(parsed.envelope.data),
       (error) =>
         new UnexpectedResponse({
           operation: operationName[operation],
