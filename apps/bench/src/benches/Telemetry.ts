@@ -20,6 +20,9 @@
  * is reported for both, with the median of its per-round ratio: on 2 shared cores the gateway
  * rarely gets a whole core, so CPU per request is the steadier figure of what telemetry costs.
  *
+ * `KASIR_BENCH_ON_SIDE=metrics` runs the "on" side with metrics and the `/metrics` scrape only (no
+ * OTEL variables): what metrics cost alone.
+ *
  * `KASIR_BENCH_CPU_PROF=<dir>` runs both gateways with `node --cpu-prof` into that directory (the
  * profiles are for reading; the figures of such a run include the profiler's cost).
  */
@@ -94,10 +97,14 @@ export const telemetryBench = async (
       env: {
         ...env,
         KASIR_ACCESS_LOG: "false",
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_SERVICE_NAME: "kasir-bench",
-        OTEL_METRIC_EXPORT_INTERVAL: String(METRIC_EXPORT_INTERVAL_MILLIS),
-        ...sampler
+        ...(process.env.KASIR_BENCH_ON_SIDE === "metrics"
+          ? {}
+          : {
+              OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+              OTEL_SERVICE_NAME: "kasir-bench",
+              OTEL_METRIC_EXPORT_INTERVAL: String(METRIC_EXPORT_INTERVAL_MILLIS),
+              ...sampler
+            })
       },
       readyPath: "/health",
       logFile: path.join(logDir, "gateway-telemetry-on.log"),

@@ -57,13 +57,26 @@ export const spanned = (name: string): typeof Effect.fnUntraced =>
     return Object.defineProperty(call, "length", { value: body.length, configurable: true })
   }) as unknown as typeof Effect.fnUntraced
 
+/**
+ * `Effect.annotateCurrentSpan` without its failure path: that reads the current span through
+ * `Effect.currentPropagatedSpan`, which fails with a `NoSuchElementException` (an `Error`, its
+ * stack captured) whenever the span is a no-op one — every call of a request that tracing left
+ * unsampled. The attributes go on the operation's own span; a no-op span takes none.
+ */
+const annotateCurrentSpan = (attributes: Record<string, unknown>): Effect.Effect<void> =>
+  Effect.contextWith((context: Context.Context<never>) => {
+    const span = Context.getOrElse(context, Tracer.ParentSpan, () => undefined)
+    if (span?._tag !== "Span") return
+    for (const key in attributes) span.attribute(key, attributes[key])
+  })
+
 /** @internal */
 export const operations = (traced: boolean): Operations =>
   traced
     ? {
         traced,
         fn: spanned,
-        annotate: (attributes) => Effect.annotateCurrentSpan(attributes)
+        annotate: annotateCurrentSpan
       }
     : { traced, fn: () => Effect.fnUntraced, annotate: () => Effect.void }
 
