@@ -49,7 +49,9 @@ const layerTracerProvider = (options: Options) =>
 // V8 inlines (a function of our own, however trivial, measured 1 % of the gateway's CPU).
 const builtInContext = Context.get(DefaultServices.liveServices, Tracer.Tracer).context
 const layerTracer = Layer.unwrapEffect(
-  Effect.map(OtelTracer.make, (otel) => Layer.setTracer(Tracer.make({ span: otel.span, context: builtInContext })))
+  Effect.map(OtelTracer.make, (otel) =>
+    Layer.setTracer(Tracer.make({ span: otel.span, context: builtInContext }))
+  )
 )
 
 /** The exporters `configured` asks for. @internal */
