@@ -6,7 +6,6 @@
  * @internal
  */
 import { Either, type ParseResult, Predicate, Schema, SchemaAST as AST } from "effect"
-import type { ParseOptions } from "effect/SchemaAST"
 
 /**
  * `compile` runs once per schema; later calls get the same function back.
@@ -50,7 +49,7 @@ const wireNames = (ast: AST.AST): ReadonlySet<string> | undefined => {
  */
 export const keepingUnknownFields = <A, I>(
   schema: Schema.Schema<A, I>,
-  options?: ParseOptions
+  options?: AST.ParseOptions
 ): ((input: unknown) => Either.Either<A, ParseResult.ParseError>) => {
   const decode = Schema.decodeUnknownEither(schema, options)
   const known = wireNames(schema.ast)
@@ -63,7 +62,15 @@ export const keepingUnknownFields = <A, I>(
     for (const key of Object.keys(input)) {
       if (known.has(key)) continue
       output ??= { ...result.right }
-      if (!(key in output)) output[key] = input[key]
+      // An own data property, whatever the name: `__proto__` or `toString` from the wire must not
+      // reach (or be hidden by) the object's prototype.
+      if (!Object.hasOwn(output, key))
+        Object.defineProperty(output, key, {
+          value: input[key],
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
     }
     return output === undefined ? result : Either.right(output as A)
   }

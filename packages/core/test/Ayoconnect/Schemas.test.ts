@@ -216,6 +216,16 @@ describe("Ayoconnect decoding inside the client", () => {
     }
   )
 
+  it("keeps a field named like a prototype member as an own field, the prototype untouched", () => {
+    const data = JSON.parse(`{"__proto__":{"amount":1},"toString":"x","refNumber":"r1"}`) as object
+    const decoded = Option.getOrThrow(Status.transactionOf({ ...transaction, ...data }))
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(decoded, "__proto__")?.value).toStrictEqual({ amount: 1 })
+    expect(Object.getOwnPropertyDescriptor(decoded, "toString")?.value).toBe("x")
+    expect(decoded.amount).toBe(108990)
+    expect(decoded.refNumber).toBe("r1")
+  })
+
   it("fails where decoding with Schemas.parseOptions fails", () => {
     expect(Either.isLeft(decode(Schemas.Transaction)({ ...transaction, amount: "12x" }))).toBe(true)
     expect(Status.transactionOf({ ...transaction, amount: "12x", brandNew: 1 })).toStrictEqual(Option.none())
